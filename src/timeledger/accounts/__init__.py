@@ -1,0 +1,1 @@
+"""Accounts: the clients, employees and externals of a firm."""

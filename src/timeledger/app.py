@@ -1,0 +1,57 @@
+"""The application factory. Importing this module does nothing; ``create_app`` builds."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlalchemy.orm import Session, sessionmaker
+
+from timeledger import __version__
+from timeledger.clock import Clock, SystemClock
+from timeledger.config import Settings
+from timeledger.db import build_engine, build_session_factory
+from timeledger.errors import install_error_handlers
+from timeledger.time_entries.router import router as time_entries_router
+
+DESCRIPTION = """\
+Time tracking for advice firms, compatible with the Plannr CRM time-entry API.
+
+Authenticate with `Authorization: Bearer <personal access token>`; when your user has logins
+on several accounts, pick one with `X-PLANNR-ACCOUNT-UUID`. Dates are shown in the firm's
+time zone with their offset.
+"""
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    session_factory: sessionmaker[Session] | None = None,
+    clock: Clock | None = None,
+) -> FastAPI:
+    settings = settings or Settings()
+    engine = None
+    if session_factory is None:
+        # Creating an engine opens no connection; the first request does.
+        engine = build_engine(settings)
+        session_factory = build_session_factory(engine)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if engine is not None:
+            engine.dispose()
+
+    app = FastAPI(
+        title="timeledger",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.session_factory = session_factory
+    app.state.clock = clock or SystemClock()
+    install_error_handlers(app)
+    app.include_router(time_entries_router)
+    return app

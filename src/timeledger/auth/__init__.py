@@ -1,0 +1,1 @@
+"""Users, logins and personal access tokens: who is calling, and as which account."""

@@ -1,0 +1,1 @@
+"""API shapes of the auth domain (``/me``, ``/logins``) come with the resource issue."""

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import json
+import shlex
+
+import typer
+
+from timeledger.cli.context import command_session, upgrade_database
+from timeledger.clock import SystemClock
+from timeledger.config import Settings
+from timeledger.demo import DEFAULT_FIRM_NAME, DemoFirm, seed_demo
+from timeledger.time_entries.schemas import SEED_REQUEST
+
+
+def demo(
+    firm: str = typer.Option(DEFAULT_FIRM_NAME, help="The demo firm's name."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead."),
+) -> None:
+    """Create (or reuse) a demo firm with records, and print a fresh token for its owner."""
+    settings = Settings()
+    upgrade_database(settings)
+    with command_session(settings) as session:
+        seeded = seed_demo(
+            session,
+            firm_name=firm,
+            now=SystemClock().now(),
+            token_lifetime=settings.token_lifetime,
+        )
+    if as_json:
+        typer.echo(json.dumps(_as_json(seeded)))
+    else:
+        typer.echo(_as_text(seeded, settings.public_url))
+
+
+def _as_json(seeded: DemoFirm) -> dict[str, object]:
+    return {
+        "token": seeded.token,
+        "account_uuid": str(seeded.owner.uuid),
+        "firm_uuid": str(seeded.firm.uuid),
+        "trackables": {kind.value: str(value) for kind, value in seeded.trackables.items()},
+    }
+
+
+def _as_text(seeded: DemoFirm, public_url: str) -> str:
+    body = {**SEED_REQUEST, "trackable_uuid": str(seeded.clients[0].uuid)}
+    curl = " \\\n  ".join(
+        [
+            f"curl --request POST {shlex.quote(public_url + '/api/v1/time-entry')}",
+            f'--header "Authorization: Bearer {seeded.token}"',
+            '--header "Content-Type: application/json"',
+            '--header "Accept: application/json"',
+            f"--data {shlex.quote(json.dumps(body))}",
+        ]
+    )
+    lines = [
+        f'Demo firm "{seeded.firm.name}" ({seeded.firm.uuid}), time zone {seeded.firm.time_zone}',
+        f"Owner account: {seeded.owner.name} ({seeded.owner.uuid}), user {seeded.owner_email}",
+    ]
+    if seeded.owner_password:
+        lines.append(f"Owner password (shown once): {seeded.owner_password}")
+    lines += [f"Client: {client.name} ({client.uuid})" for client in seeded.clients]
+    lines += [f"{kind.label}: {value}" for kind, value in seeded.trackables.items()]
+    lines += ["", f"Token (shown once): {seeded.token}", "", "Try it:", curl]
+    return "\n".join(lines)

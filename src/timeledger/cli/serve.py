@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+import typer
+import uvicorn
+
+from timeledger.cli.context import upgrade_database
+from timeledger.config import Settings
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+) -> None:
+    """Apply pending migrations, then serve the API."""
+    upgrade_database(Settings())
+    uvicorn.run("timeledger.app:create_app", factory=True, host=host, port=port)

@@ -1,0 +1,44 @@
+"""The one settings object. Every value comes from the environment, prefix ``TIMELEDGER_``."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from enum import StrEnum
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TIMELEDGER_", extra="ignore")
+
+    environment: Environment = Environment.DEVELOPMENT
+    database_url: str = "sqlite:///./timeledger.db"
+    # Echo SQL to the log; for debugging only.
+    database_echo: bool = False
+    token_lifetime_days: int = Field(default=365, ge=1, le=3650)
+    # Seconds the SQLite driver waits for another process's write lock before failing.
+    sqlite_busy_timeout_seconds: float = Field(default=30.0, gt=0)
+    # How far ahead of the server clock a client may send a running entry's start.
+    clock_skew_seconds: int = Field(default=60, ge=0, le=3600)
+
+    @property
+    def clock_skew(self) -> timedelta:
+        return timedelta(seconds=self.clock_skew_seconds)
+
+    # Where clients reach the API; used in the curl examples the CLI prints.
+    public_url: str = "http://127.0.0.1:8000"
+
+    @property
+    def token_lifetime(self) -> timedelta:
+        return timedelta(days=self.token_lifetime_days)
+
+
+def get_settings() -> Settings:
+    return Settings()

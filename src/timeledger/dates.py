@@ -1,0 +1,82 @@
+"""Reading dates the API is sent, and writing them the way Plannr shows them.
+
+In: ISO 8601 with an offset or ``Z``; without an offset, ``Y-m-d H:i:s`` or a bare date
+(midnight), read in the firm's time zone. Out: the firm's local time with its offset, to the
+whole second (``2025-08-07T13:41:42+01:00``). Everything in between is UTC.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time
+from functools import lru_cache
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field
+
+_DATETIME = re.compile(
+    r"^\d{4}-\d{2}-\d{2}"
+    r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|z|[+-]\d{2}(?::?\d{2})?)?)?$"
+)
+# A timestamp as the API writes it: the firm's local time with its offset, whole seconds.
+ApiDateTime = Annotated[
+    str, Field(json_schema_extra={"format": "date-time"}, examples=["2025-08-07T13:41:42+01:00"])
+]
+
+# Far enough from datetime's limits that no time zone can push a value past them.
+MIN_YEAR = 1900
+MAX_YEAR = 9998
+
+
+@lru_cache(maxsize=512)
+def zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def is_time_zone(name: str) -> bool:
+    try:
+        zone(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def parse_api_datetime(value: str) -> datetime:
+    """Parse one of the accepted forms; naive when the value carries no offset.
+
+    Raises ``ValueError`` for anything else, including impossible dates (2025-02-30).
+    """
+    text = value.strip()
+    if not _DATETIME.match(text):
+        raise ValueError(value)
+    if len(text) == 10:
+        return datetime.combine(date.fromisoformat(text), time())
+    # datetime.fromisoformat takes at most microseconds; drop extra fraction digits.
+    text = re.sub(r"(\.\d{6})\d+", r"\1", text)
+    return datetime.fromisoformat(text.replace("z", "Z"))
+
+
+def to_utc(value: datetime, time_zone: str) -> datetime:
+    """An instant in UTC, to the whole second; naive values are local to ``time_zone``.
+
+    A wall-clock time skipped by a DST change is read with the offset before the change,
+    an ambiguous one as its first occurrence (both as Python's ``fold=0``).
+    """
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=zone(time_zone))
+    try:
+        utc = value.astimezone(UTC).replace(microsecond=0)
+    except OverflowError:
+        raise ValueError(value) from None
+    if not MIN_YEAR <= utc.year <= MAX_YEAR:
+        raise ValueError(value)
+    return utc
+
+
+def format_api_datetime(value: datetime, time_zone: str) -> str:
+    return value.astimezone(zone(time_zone)).isoformat(timespec="seconds")
+
+
+def format_optional(value: datetime | None, time_zone: str) -> str | None:
+    return None if value is None else format_api_datetime(value, time_zone)

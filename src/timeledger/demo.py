@@ -1,0 +1,144 @@
+"""The demo firm: enough records to paste the seed's curl request and get an answer.
+
+Running it again reuses what is there and issues a fresh token.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from timeledger.accounts import service as accounts
+from timeledger.auth import repository as auth_repository
+from timeledger.auth import service as auth
+from timeledger.firms import service as firms
+from timeledger.models import (
+    Account,
+    AccountRole,
+    AccountType,
+    BoardTask,
+    Case,
+    Circle,
+    Firm,
+    Task,
+    TrackableType,
+)
+from timeledger.trackables import repository as trackables_repository
+from timeledger.trackables import service as trackables
+from timeledger.trackables.repository import M
+
+DEFAULT_FIRM_NAME = "Demo Financial Planning"
+OWNER = ("Alex", "Morgan")
+CLIENTS = (
+    ("Gareth", "Thompson", AccountRole.INDIVIDUAL, "gareth@example.com"),
+    ("Priya", "Shah", AccountRole.JOINT, "priya@example.com"),
+    ("Oakfield Family Trust", "", AccountRole.TRUST, None),
+)
+
+
+@dataclass
+class DemoFirm:
+    firm: Firm
+    owner: Account
+    owner_email: str
+    token: str
+    trackables: dict[TrackableType, uuid.UUID]
+    clients: list[Account] = field(default_factory=list)
+    owner_password: str | None = None
+
+
+def seed_demo(
+    session: Session, *, firm_name: str, now: datetime, token_lifetime: timedelta
+) -> DemoFirm:
+    firm = firms.find_by_name(session, firm_name) or firms.create_firm(
+        session, name=firm_name, now=now
+    )
+    owner = _account(session, firm, *OWNER, AccountType.EMPLOYEE, AccountRole.OWNER, None, now)
+    owner_email = f"owner@{firm.slug}.example"
+    user = auth_repository.user_by_email(session, owner_email)
+    password = None
+    if user is None:
+        password = secrets.token_urlsafe(12)
+        user = auth.create_user(session, email=owner_email, password=password, now=now)
+    if auth_repository.login_for(session, user.id, owner.id) is None:
+        auth.create_login(
+            session,
+            user=user,
+            account=owner,
+            now=now,
+            has_write_permission=True,
+            has_delete_permission=True,
+        )
+    clients = [
+        _account(session, firm, first, last, AccountType.CLIENT, role, email, now)
+        for first, last, role, email in CLIENTS
+    ]
+    case, circle, task, board_task = _records(session, firm, clients, now)
+    issued = auth.issue_token(session, user=user, name="demo", now=now, lifetime=token_lifetime)
+    return DemoFirm(
+        firm=firm,
+        owner=owner,
+        owner_email=owner_email,
+        token=issued.plain_text,
+        clients=clients,
+        owner_password=password,
+        trackables={
+            TrackableType.CLIENT: clients[0].uuid,
+            TrackableType.CASE: case.uuid,
+            TrackableType.CIRCLE: circle.uuid,
+            TrackableType.TASK: task.uuid,
+            TrackableType.BOARD_TASK: board_task.uuid,
+            TrackableType.FIRM: firm.uuid,
+        },
+    )
+
+
+def _account(
+    session: Session,
+    firm: Firm,
+    first: str,
+    last: str,
+    account_type: AccountType,
+    role: AccountRole,
+    email: str | None,
+    now: datetime,
+) -> Account:
+    found = accounts.find_by_name(session, firm=firm, first_name=first, last_name=last)
+    return found or accounts.create_account(
+        session,
+        firm=firm,
+        account_type=account_type,
+        role=role,
+        first_name=first,
+        last_name=last,
+        email=email,
+        now=now,
+    )
+
+
+def _records(
+    session: Session, firm: Firm, clients: list[Account], now: datetime
+) -> tuple[Case, Circle, Task, BoardTask]:
+    def existing(model: type[M], name: str) -> M | None:
+        return trackables_repository.first_by_name(session, model, firm_id=firm.id, name=name)
+
+    first = clients[0]
+    case = existing(Case, "Pension transfer review") or trackables.create_case(
+        session, firm=firm, name="Pension transfer review", participants=[first], now=now
+    )
+    circle = existing(Circle, "Thompson household") or trackables.create_circle(
+        session, firm=firm, name="Thompson household", members=clients[:2], now=now
+    )
+    task = existing(Task, "Prepare annual review") or trackables.create_task(
+        session, firm=firm, name="Prepare annual review", on=first, now=now
+    )
+    board_task = existing(BoardTask, "Request pension statements") or (
+        trackables.create_board_task(
+            session, firm=firm, case=case, name="Request pension statements", now=now
+        )
+    )
+    return case, circle, task, board_task

@@ -1,0 +1,140 @@
+"""Domain errors and the one place that turns any error into the API's Laravel-style body.
+
+Services raise ``AppError`` subclasses; nothing else in the code base speaks HTTP.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException
+
+from timeledger.validation import laravel_errors, summarise
+
+logger = logging.getLogger(__name__)
+
+
+class AppError(Exception):
+    status_code = 500
+    message = "Server Error."
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or self.message)
+        self.message = message or self.message
+
+    def body(self) -> dict[str, Any]:
+        return {"message": self.message}
+
+
+class BadRequest(AppError):
+    status_code = 400
+    message = "Bad request."
+
+
+class Unauthenticated(AppError):
+    status_code = 401
+    message = "Unauthenticated."
+
+
+class Forbidden(AppError):
+    status_code = 403
+    message = "This action is unauthorized."
+
+
+class NotFound(AppError):
+    status_code = 404
+    message = "Not Found."
+
+
+class Conflict(AppError):
+    status_code = 409
+    message = "The request conflicts with the current state of the resource."
+
+
+class ValidationFailed(AppError):
+    """422 with per-field messages, shaped as Laravel shapes them."""
+
+    status_code = 422
+
+    def __init__(self, errors: Mapping[str, Sequence[str]]) -> None:
+        self.errors = {field: list(messages) for field, messages in errors.items()}
+        super().__init__(summarise(self.errors))
+
+    @classmethod
+    def field(cls, field: str, message: str) -> ValidationFailed:
+        return cls({field: [message]})
+
+    def body(self) -> dict[str, Any]:
+        return {"message": self.message, "errors": self.errors}
+
+
+class MessageBody(BaseModel):
+    message: str
+
+
+class ValidationBody(BaseModel):
+    message: str = Field(examples=["The name field is required. (and 1 more error)"])
+    errors: dict[str, list[str]] = Field(
+        examples=[
+            {
+                "name": ["The name field is required."],
+                "trackable_uuid": ["The selected trackable uuid is invalid."],
+            }
+        ]
+    )
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI descriptions of the error bodies a route can answer with."""
+    described: dict[int, tuple[type[BaseModel], str]] = {
+        400: (MessageBody, "Malformed request, or an ambiguous account."),
+        401: (MessageBody, "Missing, unknown, expired or revoked token."),
+        403: (MessageBody, "The account may not do this."),
+        404: (MessageBody, "No such record in the caller's firm."),
+        409: (MessageBody, "The request conflicts with a concurrent change."),
+        422: (ValidationBody, "The data was invalid."),
+    }
+    return {
+        status: {"model": described[status][0], "description": described[status][1]}
+        for status in statuses
+    }
+
+
+def _app_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, AppError)
+    return JSONResponse(exc.body(), status_code=exc.status_code)
+
+
+def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 404:
+        message = f"The route {request.url.path.lstrip('/')} could not be found."
+    elif exc.status_code == 405:
+        message = f"The {request.method} method is not supported for this route."
+    else:
+        message = str(exc.detail)
+    return JSONResponse({"message": message}, status_code=exc.status_code, headers=exc.headers)
+
+
+def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    status, body = laravel_errors(exc.errors())
+    return JSONResponse(body, status_code=status)
+
+
+def _unexpected_error(_request: Request, exc: Exception) -> JSONResponse:
+    logger.exception("unhandled error", exc_info=exc)
+    return JSONResponse({"message": "Server Error."}, status_code=500)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _unexpected_error)

@@ -1,0 +1,1 @@
+"""Firms: the tenants. Every row of firm data carries a ``firm_id``."""

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+import uuid
+
+from pydantic import BaseModel
+
+from timeledger.dates import ApiDateTime, format_api_datetime
+from timeledger.models import Firm
+
+
+class FirmRead(BaseModel):
+    uuid: uuid.UUID
+    name: str
+    slug: str
+    time_zone: str
+    created_at: ApiDateTime
+    updated_at: ApiDateTime
+
+    @classmethod
+    def build(cls, firm: Firm, *, time_zone: str) -> FirmRead:
+        return cls(
+            uuid=firm.uuid,
+            name=firm.name,
+            slug=firm.slug,
+            time_zone=firm.time_zone,
+            created_at=format_api_datetime(firm.created_at, time_zone),
+            updated_at=format_api_datetime(firm.updated_at, time_zone),
+        )

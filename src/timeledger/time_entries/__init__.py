@@ -1,0 +1,1 @@
+"""Time entries: the resource the Plannr time-entry API is about."""

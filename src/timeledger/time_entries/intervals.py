@@ -1,0 +1,83 @@
+"""Which of start, end and total define an entry's interval: pure rules, no I/O.
+
+| sent                           | result                                   |
+|--------------------------------|------------------------------------------|
+| start and end (total ignored)  | that interval                            |
+| start and total                | end = start + total                      |
+| end and total                  | start = end - total                      |
+| total only                     | ends now                                 |
+| start only                     | running from start (not in the future)   |
+| none of the three              | running from now                         |
+| end only, or end not after start | 422 on end_date                        |
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from timeledger.errors import ValidationFailed
+
+# 366 days: the longest entry, whether given as a total or as two dates.
+MAX_MINUTES = 527_040
+
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    start: datetime
+    end: datetime | None
+
+    @property
+    def is_running(self) -> bool:
+        return self.end is None
+
+
+def resolve_interval(
+    *,
+    start: datetime | None,
+    end: datetime | None,
+    minutes: int | None,
+    now: datetime,
+    clock_skew: timedelta,
+) -> Interval:
+    """The interval the sent fields define; every datetime is aware UTC."""
+    if start is not None and end is not None:
+        return _checked(Interval(start, end))
+    if minutes is not None:
+        length = timedelta(minutes=minutes)
+        if start is not None:
+            return Interval(start, start + length)
+        if end is not None:
+            return Interval(end - length, end)
+        return Interval(now - length, now)
+    if end is not None:
+        raise ValidationFailed.field(
+            "end_date", "The end date needs a start date or a total time in minutes."
+        )
+    if start is None:
+        return Interval(now, None)
+    if start > now + clock_skew:
+        raise ValidationFailed.field(
+            "start_date", "The start date of a running time entry may not be in the future."
+        )
+    # A start a little ahead of our clock is the client's clock running fast.
+    return Interval(min(start, now), None)
+
+
+def _checked(interval: Interval) -> Interval:
+    assert interval.end is not None
+    if interval.end <= interval.start:
+        raise ValidationFailed.field("end_date", "The end date must be after the start date.")
+    if interval.end - interval.start > timedelta(minutes=MAX_MINUTES):
+        raise ValidationFailed.field("end_date", "A time entry may not be longer than 366 days.")
+    return interval
+
+
+def elapsed_seconds(start: datetime, end: datetime | None, now: datetime) -> int:
+    """Seconds from start to end, or to now while running (never negative)."""
+    return max(0, int(((end or now) - start).total_seconds()))
+
+
+def whole_minutes(seconds: int) -> int:
+    """Minutes rounded half up: 29 s is 0 minutes, 30 s is 1."""
+    return (seconds + 30) // 60

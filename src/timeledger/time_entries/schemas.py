@@ -1,0 +1,168 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from timeledger.accounts.schemas import AccountRead
+from timeledger.dates import ApiDateTime, format_api_datetime, format_optional, parse_api_datetime
+from timeledger.models import Account, TimeEntry, TrackableType
+from timeledger.time_entries.intervals import MAX_MINUTES, elapsed_seconds, whole_minutes
+from timeledger.trackables.repository import Trackable
+from timeledger.trackables.service import TrackableRead, parse_trackable_type, present
+
+SEED_REQUEST: dict[str, Any] = {
+    "trackable_type": "Client",
+    "trackable_uuid": "f5bf01bf-5096-4575-9618-2d8176af136c",
+    "name": "Research",
+    "description": "Research for the new project.",
+    "start_date": "2025-08-07T12:56:42+01:00",
+    "end_date": "2025-08-07T13:41:42+01:00",
+    "total_time_in_minutes": 200,
+}
+
+_ACCOUNT_EXAMPLE: dict[str, Any] = {
+    "name": "Gareth Thompson",
+    "role": "owner",
+    "type": "employee",
+    "uuid": "7db3f856-46bc-4255-8bbb-dee85d89ed7e",
+    "email": "gareth@example.com",
+    "first_name": "Gareth",
+    "last_name": "Thompson",
+    "photo_url": None,
+    "created_at": "2025-08-07T13:41:42+01:00",
+    "updated_at": "2025-08-07T13:41:42+01:00",
+    "external_references": [],
+}
+
+SEED_RESPONSE: dict[str, Any] = {
+    "uuid": "3cf0da26-7828-4749-994f-dc0a10d8e7a3",
+    "name": "Research",
+    "description": "Research for the new project.",
+    "trackable_type": "Client",
+    "trackable": {
+        **_ACCOUNT_EXAMPLE,
+        "role": "individual",
+        "type": "client",
+        "uuid": "f5bf01bf-5096-4575-9618-2d8176af136c",
+    },
+    "account": _ACCOUNT_EXAMPLE,
+    "start_date": "2025-08-07T12:56:42+01:00",
+    "end_date": "2025-08-07T13:41:42+01:00",
+    "is_active": False,
+    "total_time_in_minutes": 45,
+    "computed_time_elapsed_in_seconds": 2700,
+    "created_at": "2025-08-07T13:41:42+01:00",
+    "updated_at": "2025-08-07T13:41:42+01:00",
+}
+
+Minutes = Annotated[
+    int,
+    Field(ge=1, le=MAX_MINUTES, description="Length in minutes, instead of one of the dates."),
+]
+
+
+class TimeEntryCreate(BaseModel):
+    """The body of ``POST /api/v1/time-entry``. Unknown keys are ignored, as upstream does."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [SEED_REQUEST]})
+
+    trackable_type: TrackableType = Field(
+        description="client, board_task, case, circle, firm or task, in any case "
+        "(Client and BoardTask are accepted too)."
+    )
+    trackable_uuid: uuid.UUID
+    name: str = Field(min_length=1, max_length=255)
+    description: str | None = Field(default=None, max_length=10_000)
+    start_date: datetime | None = Field(
+        default=None,
+        description="ISO 8601; without an offset, or as Y-m-d H:i:s or Y-m-d, it is read "
+        "in the firm's time zone.",
+    )
+    end_date: datetime | None = None
+    total_time_in_minutes: Minutes | None = None
+
+    @field_validator("trackable_type", mode="before")
+    @classmethod
+    def _trackable_type(cls, value: object) -> TrackableType:
+        parsed = parse_trackable_type(value) if isinstance(value, str) else None
+        if parsed is None:
+            raise ValueError(
+                "The selected trackable type is invalid: use client, board_task, case, "
+                "circle, firm or task."
+            )
+        return parsed
+
+    @field_validator("start_date", "end_date", mode="before")
+    @classmethod
+    def _date(cls, value: object, info: ValidationInfo) -> datetime | None:
+        if value is None:
+            return None
+        label = (info.field_name or "date").replace("_", " ")
+        if not isinstance(value, str):
+            raise ValueError(f"The {label} field must be a date string.")
+        try:
+            return parse_api_datetime(value)
+        except ValueError:
+            raise ValueError(f"The {label} field must be a valid date.") from None
+
+    @field_validator("total_time_in_minutes", mode="before")
+    @classmethod
+    def _minutes(cls, value: object) -> object:
+        # JSON true would otherwise pass as 1 minute.
+        if isinstance(value, bool):
+            raise ValueError("The total time in minutes field must be an integer.")
+        return value
+
+
+class TimeEntryRead(BaseModel):
+    """The time entry resource, as upstream shows it."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [SEED_RESPONSE]})
+
+    uuid: uuid.UUID
+    name: str
+    description: str | None
+    trackable_type: str = Field(examples=["Client"])
+    trackable: TrackableRead
+    account: AccountRead = Field(description="Who started the timer.")
+    start_date: ApiDateTime
+    end_date: ApiDateTime | None = Field(description="null while the entry is running.")
+    is_active: bool = Field(description="true exactly while the entry is running.")
+    total_time_in_minutes: int = Field(
+        description="Whole minutes of the interval, rounded half up; so far, while running."
+    )
+    computed_time_elapsed_in_seconds: int = Field(
+        description="end_date - start_date, or now - start_date while running."
+    )
+    created_at: ApiDateTime
+    updated_at: ApiDateTime
+
+    @classmethod
+    def build(
+        cls,
+        entry: TimeEntry,
+        *,
+        trackable: Trackable,
+        account: Account,
+        time_zone: str,
+        now: datetime,
+    ) -> TimeEntryRead:
+        seconds = elapsed_seconds(entry.started_at, entry.ended_at, now)
+        return cls(
+            uuid=entry.uuid,
+            name=entry.name,
+            description=entry.description,
+            trackable_type=entry.trackable_type.label,
+            trackable=present(trackable, time_zone=time_zone),
+            account=AccountRead.build(account, time_zone=time_zone),
+            start_date=format_api_datetime(entry.started_at, time_zone),
+            end_date=format_optional(entry.ended_at, time_zone),
+            is_active=entry.ended_at is None,
+            total_time_in_minutes=whole_minutes(seconds),
+            computed_time_elapsed_in_seconds=seconds,
+            created_at=format_api_datetime(entry.created_at, time_zone),
+            updated_at=format_api_datetime(entry.updated_at, time_zone),
+        )

@@ -1,0 +1,122 @@
+"""The rules of time entries: who may record them, what interval they cover, and the one
+running timer per account."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from timeledger.auth.service import Actor, require_employee_writer
+from timeledger.dates import format_api_datetime, to_utc
+from timeledger.errors import Conflict, ValidationFailed
+from timeledger.models import Account, TimeEntry
+from timeledger.time_entries import repository
+from timeledger.time_entries.intervals import Interval, resolve_interval
+from timeledger.time_entries.schemas import TimeEntryCreate, TimeEntryRead
+from timeledger.trackables.repository import Trackable
+from timeledger.trackables.service import find_live
+
+
+def create_time_entry(
+    session: Session,
+    *,
+    actor: Actor,
+    data: TimeEntryCreate,
+    now: datetime,
+    clock_skew: timedelta,
+) -> TimeEntryRead:
+    require_employee_writer(actor)
+    time_zone = actor.firm.time_zone
+    errors: dict[str, list[str]] = {}
+    trackable = find_live(
+        session,
+        firm=actor.firm,
+        trackable_type=data.trackable_type,
+        trackable_uuid=data.trackable_uuid,
+    )
+    if trackable is None:
+        errors["trackable_uuid"] = ["The selected trackable uuid is invalid."]
+    start = _instant(data.start_date, "start_date", time_zone, errors)
+    end = _instant(data.end_date, "end_date", time_zone, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    assert trackable is not None
+    interval = resolve_interval(
+        start=start,
+        end=end,
+        minutes=data.total_time_in_minutes,
+        now=now,
+        clock_skew=clock_skew,
+    )
+    if interval.is_running:
+        _stop_running_entry(session, actor.account, at=interval.start, now=now, time_zone=time_zone)
+    entry = TimeEntry(
+        firm_id=actor.firm.id,
+        account_id=actor.account.id,
+        trackable_type=data.trackable_type,
+        trackable_id=trackable.id,
+        name=data.name,
+        description=data.description,
+        started_at=interval.start,
+        ended_at=interval.end,
+        created_at=now,
+        updated_at=now,
+    )
+    _insert(session, entry, interval)
+    return present(entry, trackable=trackable, account=actor.account, time_zone=time_zone, now=now)
+
+
+def present(
+    entry: TimeEntry, *, trackable: Trackable, account: Account, time_zone: str, now: datetime
+) -> TimeEntryRead:
+    return TimeEntryRead.build(
+        entry, trackable=trackable, account=account, time_zone=time_zone, now=now
+    )
+
+
+def _instant(
+    value: datetime | None, field: str, time_zone: str, errors: dict[str, list[str]]
+) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return to_utc(value, time_zone)
+    except ValueError:
+        label = field.replace("_", " ")
+        errors[field] = [f"The {label} field must be a date between the years 1900 and 9998."]
+        return None
+
+
+def _stop_running_entry(
+    session: Session, account: Account, *, at: datetime, now: datetime, time_zone: str
+) -> None:
+    """A new timer stops the account's running one where the new one starts."""
+    repository.lock_account(session, account.id)
+    running = repository.running_entry(session, account.id)
+    if running is None:
+        return
+    if at <= running.started_at:
+        since = format_api_datetime(running.started_at, time_zone)
+        raise ValidationFailed.field(
+            "start_date",
+            f"The start date must be after the start of your running time entry ({since}), "
+            "which it would stop.",
+        )
+    running.ended_at = at
+    running.updated_at = now
+    session.flush()
+
+
+def _insert(session: Session, entry: TimeEntry, interval: Interval) -> None:
+    try:
+        with session.begin_nested():
+            repository.add(session, entry)
+    except IntegrityError as exc:
+        # The one-running-entry index: another request started a timer in between.
+        if interval.is_running:
+            raise Conflict(
+                "Another time entry was started for this account at the same moment; try again."
+            ) from exc
+        raise

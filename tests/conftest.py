@@ -1,0 +1,132 @@
+"""A real database built by the migrations once per run; every test rolls back.
+
+SQLite by default; ``TIMELEDGER_TEST_DATABASE_URL`` points the whole suite at PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from tests.factories import FirmWorld, make_world
+from tests.support import FrozenClock
+from timeledger import migrations
+from timeledger.app import create_app
+from timeledger.config import Environment, Settings
+from timeledger.db import build_engine, is_sqlite
+from timeledger.models import Base
+
+# 13:41:42 in London, summer time: the seed's own example instant.
+FROZEN_NOW = datetime(2025, 8, 7, 12, 41, 42, tzinfo=UTC)
+
+
+def _reset_postgres(url: str, settings: Settings) -> None:
+    engine = build_engine(settings, url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("TIMELEDGER_TEST_DATABASE_URL")
+    if not url:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    if url == os.environ.get("TIMELEDGER_DATABASE_URL"):
+        pytest.exit("TIMELEDGER_TEST_DATABASE_URL must not be the development database", 2)
+    return url
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str) -> Settings:
+    return Settings(environment=Environment.TEST, database_url=database_url)
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str, settings: Settings) -> Iterator[Engine]:
+    if not is_sqlite(database_url):
+        _reset_postgres(database_url, settings)
+    migrations.upgrade(database_url)
+    engine = build_engine(settings)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def connection(engine: Engine) -> Iterator[Connection]:
+    with engine.connect() as connection:
+        transaction = connection.begin()
+        yield connection
+        transaction.rollback()
+
+
+@pytest.fixture
+def session_factory(connection: Connection) -> sessionmaker[Session]:
+    return sessionmaker(
+        bind=connection,
+        join_transaction_mode="create_savepoint",
+        expire_on_commit=False,
+        autoflush=False,
+    )
+
+
+@pytest.fixture
+def session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
+    with session_factory() as session:
+        yield session
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(FROZEN_NOW)
+
+
+@pytest.fixture
+def app(settings: Settings, session_factory: sessionmaker[Session], clock: FrozenClock) -> FastAPI:
+    return create_app(settings, session_factory=session_factory, clock=clock)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client
+
+
+@pytest.fixture
+def world(session: Session) -> FirmWorld:
+    world = make_world(session, now=FROZEN_NOW)
+    session.flush()
+    return world
+
+
+@pytest.fixture
+def other_world(session: Session) -> FirmWorld:
+    return make_world(session, now=FROZEN_NOW, name="Rival Wealth")
+
+
+def truncate_all(engine: Engine) -> None:
+    """Empty every table: for the few tests that must really commit."""
+    with engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@pytest.fixture
+def committed_engine(engine: Engine) -> Iterator[Engine]:
+    """The engine, for tests whose work must be committed (concurrency); emptied after."""
+    yield engine
+    truncate_all(engine)
+
+
+@pytest.fixture(scope="session")
+def project_root() -> Path:
+    return Path(__file__).resolve().parent.parent

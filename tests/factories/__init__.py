@@ -1,0 +1,151 @@
+"""Small factories that build records through the same services the API and CLI use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from timeledger.accounts import service as accounts
+from timeledger.auth import service as auth
+from timeledger.firms import service as firms
+from timeledger.models import (
+    Account,
+    AccountRole,
+    AccountType,
+    BoardTask,
+    Case,
+    Circle,
+    Firm,
+    Task,
+    TrackableType,
+    User,
+)
+from timeledger.trackables import service as trackables
+
+YEAR = timedelta(days=365)
+
+
+@dataclass
+class Staff:
+    user: User
+    account: Account
+    token: str
+
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+@dataclass
+class FirmWorld:
+    firm: Firm
+    owner: Staff
+    client: Account
+    other_client: Account
+    case: Case
+    circle: Circle
+    task: Task
+    case_task: Task
+    board_task: BoardTask
+
+    def trackable_uuid(self, kind: TrackableType) -> str:
+        records: dict[TrackableType, Account | Case | Circle | Task | BoardTask | Firm] = {
+            TrackableType.CLIENT: self.client,
+            TrackableType.CASE: self.case,
+            TrackableType.CIRCLE: self.circle,
+            TrackableType.TASK: self.task,
+            TrackableType.BOARD_TASK: self.board_task,
+            TrackableType.FIRM: self.firm,
+        }
+        return str(records[kind].uuid)
+
+
+_counter = iter(range(1, 1_000_000))
+
+
+def make_staff(
+    session: Session,
+    firm: Firm,
+    *,
+    now: datetime,
+    role: AccountRole = AccountRole.OWNER,
+    account_type: AccountType = AccountType.EMPLOYEE,
+    write: bool = True,
+    delete: bool = True,
+    first_name: str = "Alex",
+) -> Staff:
+    n = next(_counter)
+    account = accounts.create_account(
+        session,
+        firm=firm,
+        account_type=account_type,
+        role=role,
+        first_name=first_name,
+        last_name=f"Staff{n}",
+        email=f"staff{n}@example.com",
+        now=now,
+    )
+    user = auth.create_user(session, email=f"user{n}@example.com", password="secret-pass", now=now)
+    auth.create_login(
+        session,
+        user=user,
+        account=account,
+        now=now,
+        has_write_permission=write,
+        has_delete_permission=delete,
+    )
+    token = auth.issue_token(session, user=user, name="test", now=now, lifetime=YEAR)
+    return Staff(user=user, account=account, token=token.plain_text)
+
+
+def make_client(
+    session: Session, firm: Firm, *, now: datetime, first: str = "Gareth", last: str = "Thompson"
+) -> Account:
+    return accounts.create_account(
+        session,
+        firm=firm,
+        account_type=AccountType.CLIENT,
+        role=AccountRole.INDIVIDUAL,
+        first_name=first,
+        last_name=last,
+        email=f"{first.lower()}@example.com",
+        now=now,
+    )
+
+
+def make_world(
+    session: Session,
+    *,
+    now: datetime,
+    name: str = "Acme Planning",
+    time_zone: str = "Europe/London",
+) -> FirmWorld:
+    firm = firms.create_firm(session, name=name, now=now, time_zone=time_zone)
+    owner = make_staff(session, firm, now=now)
+    client = make_client(session, firm, now=now)
+    other_client = make_client(session, firm, now=now, first="Priya", last="Shah")
+    case = trackables.create_case(
+        session, firm=firm, name="Pension transfer", participants=[client], now=now
+    )
+    circle = trackables.create_circle(
+        session, firm=firm, name="Thompson household", members=[client, other_client], now=now
+    )
+    task = trackables.create_task(session, firm=firm, name="Annual review", on=client, now=now)
+    case_task = trackables.create_task(
+        session, firm=firm, name="Gather statements", on=case, now=now
+    )
+    board_task = trackables.create_board_task(
+        session, firm=firm, case=case, name="Call provider", now=now
+    )
+    return FirmWorld(
+        firm=firm,
+        owner=owner,
+        client=client,
+        other_client=other_client,
+        case=case,
+        circle=circle,
+        task=task,
+        case_task=case_task,
+        board_task=board_task,
+    )
