@@ -90,6 +90,7 @@ def start_server(
             env={**os.environ, **env},
             stdout=out,
             stderr=subprocess.STDOUT,
+            cwd=HERE.parent,
         )
     server = Server(process=process, port=port, log=log)
     server.wait_ready(ready_path)
