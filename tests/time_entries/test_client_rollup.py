@@ -23,7 +23,10 @@ def names(response: httpx.Response) -> list[str]:
 
 
 def get(client: TestClient, world: FirmWorld, who: Staff, **params: Any) -> httpx.Response:
-    return client.get(URL.format(world.client.uuid), params=params, headers=who.headers())
+    response: httpx.Response = client.get(
+        URL.format(world.client.uuid), params=params, headers=who.headers()
+    )
+    return response
 
 
 @pytest.fixture

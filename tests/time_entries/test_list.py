@@ -25,7 +25,8 @@ def names(response: httpx.Response) -> list[str]:
 
 
 def get(client: TestClient, who: Staff, url: str = URL, **params: Any) -> httpx.Response:
-    return client.get(url, params=params, headers=who.headers())
+    response: httpx.Response = client.get(url, params=params, headers=who.headers())
+    return response
 
 
 @pytest.fixture

@@ -26,11 +26,13 @@ def put(
     client: TestClient, world: FirmWorld, made: TimeEntry, who: Staff, **fields: Any
 ) -> httpx.Response:
     body = {"trackable_type": "client", "trackable_uuid": str(world.client.uuid), **fields}
-    return client.put(URL.format(made.uuid), json=body, headers=who.headers())
+    response: httpx.Response = client.put(URL.format(made.uuid), json=body, headers=who.headers())
+    return response
 
 
 def patch(client: TestClient, made: TimeEntry, who: Staff, body: dict[str, Any]) -> httpx.Response:
-    return client.patch(URL.format(made.uuid), json=body, headers=who.headers())
+    response: httpx.Response = client.patch(URL.format(made.uuid), json=body, headers=who.headers())
+    return response
 
 
 class TestPut:
