@@ -9,10 +9,12 @@ from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
 from timeledger import __version__
+from timeledger.auth.router import router as auth_router
 from timeledger.clock import Clock, SystemClock
 from timeledger.config import Settings
 from timeledger.db import build_engine, build_session_factory
 from timeledger.errors import install_error_handlers
+from timeledger.time_entries.router import client_router as client_time_entries_router
 from timeledger.time_entries.router import router as time_entries_router
 
 DESCRIPTION = """\
@@ -54,4 +56,6 @@ def create_app(
     app.state.clock = clock or SystemClock()
     install_error_handlers(app)
     app.include_router(time_entries_router)
+    app.include_router(client_time_entries_router)
+    app.include_router(auth_router)
     return app
