@@ -24,12 +24,14 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-def get_clock(request: Request) -> Clock:
+# The two below are async only because they do no I/O: FastAPI runs a sync dependency in
+# its thread pool, and each such hop costs more than these functions do.
+async def get_clock(request: Request) -> Clock:
     clock: Clock = request.app.state.clock
     return clock
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
