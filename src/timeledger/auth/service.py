@@ -7,6 +7,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Literal
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
@@ -126,12 +127,65 @@ def bound_account(session: Session, *, user: User, account_uuid: uuid.UUID) -> A
 def authenticate(
     session: Session, *, bearer: str | None, account_header: str | None, now: datetime
 ) -> Actor:
-    """Resolve a bearer token and the optional account header to an ``Actor``."""
-    token, user = authenticate_token(session, bearer=bearer, now=now)
-    login, account, firm = _resolve_login(session, user, token, account_header)
+    """Resolve a bearer token and the optional account header to an ``Actor``: one query
+    for the token, its user and the login it acts through (it runs on every request)."""
+    if not bearer:
+        raise Unauthenticated()
+    wanted = _account_header(account_header)
+    if wanted is False:
+        authenticate_token(session, bearer=bearer, now=now)
+        raise BadRequest(f"The {ACCOUNT_HEADER} header must be an account UUID.")
+    rows = repository.token_with_logins(session, hash_token(bearer), account_uuid=wanted)
+    if not rows:
+        raise Unauthenticated()
+    token, user = rows[0][0], rows[0][1]
+    _check_live(token, now)
+    login, account, firm = _chosen_login(token, rows, header_sent=wanted is not None)
     if account.archived_at is not None:
         raise Forbidden("This account is archived.")
     return Actor(user=user, account=account, login=login, firm=firm, token=token)
+
+
+def _account_header(value: str | None) -> uuid.UUID | Literal[False] | None:
+    """The header's account UUID; None when absent or blank; False when malformed."""
+    if value is None or not value.strip():
+        return None
+    try:
+        return uuid.UUID(value.strip())
+    except ValueError:
+        return False
+
+
+def _check_live(token: PersonalAccessToken, now: datetime) -> None:
+    if token.revoked_at is not None or token.expires_at <= now:
+        raise Unauthenticated()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+        token.last_used_at = now
+
+
+def _chosen_login(
+    token: PersonalAccessToken, rows: list[repository.CallerRow], *, header_sent: bool
+) -> tuple[Login, Account, Firm]:
+    """Which login acts: the header's account, else the token's bound account, else the
+    user's only login."""
+    found = [
+        (login, account, firm)
+        for _, _, login, account, firm in rows
+        if login is not None and account is not None and firm is not None
+    ]
+    if header_sent:
+        if not found or (token.account_id is not None and found[0][1].id != token.account_id):
+            raise Forbidden(f"You have no login for the account in the {ACCOUNT_HEADER} header.")
+    elif token.account_id is not None:
+        if not found:
+            raise Forbidden("The account this token is bound to no longer has your login.")
+    elif not found:
+        raise Forbidden("This user has no login on any account.")
+    elif len(found) > 1:
+        raise BadRequest(
+            f"This token can act as several accounts: choose one with the {ACCOUNT_HEADER} header."
+        )
+    return found[0]
 
 
 def authenticate_token(
@@ -145,38 +199,8 @@ def authenticate_token(
     if found is None:
         raise Unauthenticated()
     token, user = found
-    if token.revoked_at is not None or token.expires_at <= now:
-        raise Unauthenticated()
-    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
-        token.last_used_at = now
+    _check_live(token, now)
     return token, user
-
-
-def _resolve_login(
-    session: Session, user: User, token: PersonalAccessToken, account_header: str | None
-) -> tuple[Login, Account, Firm]:
-    if account_header is not None and account_header.strip():
-        try:
-            wanted = uuid.UUID(account_header.strip())
-        except ValueError:
-            raise BadRequest(f"The {ACCOUNT_HEADER} header must be an account UUID.") from None
-        rows = repository.logins_of_user(session, user.id, account_uuid=wanted)
-        if not rows or (token.account_id is not None and rows[0][1].id != token.account_id):
-            raise Forbidden(f"You have no login for the account in the {ACCOUNT_HEADER} header.")
-        return rows[0]
-    if token.account_id is not None:
-        rows = repository.logins_of_user(session, user.id, account_id=token.account_id)
-        if not rows:
-            raise Forbidden("The account this token is bound to no longer has your login.")
-        return rows[0]
-    rows = repository.logins_of_user(session, user.id, limit=2)
-    if not rows:
-        raise Forbidden("This user has no login on any account.")
-    if len(rows) > 1:
-        raise BadRequest(
-            f"This token can act as several accounts: choose one with the {ACCOUNT_HEADER} header."
-        )
-    return rows[0]
 
 
 def require_employee_writer(actor: Actor) -> None:

@@ -83,8 +83,9 @@ def list_client_time_entries(
         client = repository.client_account(session, firm_id=actor.firm.id, account_uuid=parsed)
     if client is None:
         raise NotFound("Client not found.")
-    conditions = [repository.around_client(client.id), *_client_filters(actor, params.filters)]
-    statement = repository.firm_entries(actor.firm.id).where(*conditions)
+    statement = repository.client_entries(actor.firm.id, client.id).where(
+        *_client_filters(actor, params.filters)
+    )
     return _page(session, actor=actor, statement=statement, params=params, now=now)
 
 

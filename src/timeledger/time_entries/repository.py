@@ -8,8 +8,9 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, union_all
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from timeledger.models import (
     Account,
@@ -112,10 +113,16 @@ def page_of(
     offset: int,
     limit: int,
 ) -> tuple[list[TimeEntry], int]:
-    """One page of ``statement`` in a stable order, and how many rows it has in all."""
+    """One page of ``statement`` in a stable order, and how many rows it has in all.
+
+    A page that is not full tells the total by itself (it is the last one), so only a full
+    page, or an empty one past the start, pays for the count.
+    """
+    rows = list(session.scalars(statement.order_by(*_order(sort)).offset(offset).limit(limit)))
+    if len(rows) < limit and (rows or offset == 0):
+        return rows, offset + len(rows)
     total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
-    rows = session.scalars(statement.order_by(*_order(sort)).offset(offset).limit(limit))
-    return list(rows), int(total or 0)
+    return rows, int(total or 0)
 
 
 def _order(sort: Sort) -> list[Any]:
@@ -181,18 +188,31 @@ def on_circles(firm_id: int, circle_uuids: Collection[uuid.UUID]) -> ColumnEleme
     )
 
 
-def around_client(client_id: int) -> ColumnElement[bool]:
-    """Entries on the client, on the cases it takes part in, and on the tasks and board
-    tasks of the client or of those cases."""
+def client_entries(firm_id: int, client_id: int) -> Select[TimeEntry]:
+    """Live entries on the client, on the cases it takes part in, and on the tasks and board
+    tasks of the client or of those cases.
+
+    The ids come from one range of the trackable index per type (UNION ALL), joined back
+    to the entries: as an OR of the four in WHERE, SQLite scanned every entry of the listed
+    accounts instead (it cannot use the trackable index for an OR that leaves the firm out),
+    which grew with the firm's history.
+    """
     case_ids = select(CaseParticipant.case_id).where(CaseParticipant.account_id == client_id)
     task_ids = select(Task.id).where(or_(Task.account_id == client_id, Task.case_id.in_(case_ids)))
     board_task_ids = select(BoardTask.id).where(BoardTask.case_id.in_(case_ids))
-    return or_(
-        on_trackables(TrackableType.CLIENT, [client_id]),
-        on_trackables(TrackableType.CASE, case_ids),
-        on_trackables(TrackableType.TASK, task_ids),
-        on_trackables(TrackableType.BOARD_TASK, board_task_ids),
-    )
+    branches: list[tuple[TrackableType, Select[Any] | list[int]]] = [
+        (TrackableType.CLIENT, [client_id]),
+        (TrackableType.CASE, case_ids),
+        (TrackableType.TASK, task_ids),
+        (TrackableType.BOARD_TASK, board_task_ids),
+    ]
+    ids = union_all(
+        *(
+            select(TimeEntry.id).where(TimeEntry.firm_id == firm_id, on_trackables(kind, on))
+            for kind, on in branches
+        )
+    ).subquery("around_client")
+    return firm_entries(firm_id).join(ids, TimeEntry.id == ids.c.id)
 
 
 # The records entries point at ------------------------------------------------------------
@@ -224,18 +244,35 @@ def any_trackable(
     return cast(Trackable | None, found)
 
 
+_Row = Account | BoardTask | Case | Circle | Task
+
+
+def _by_id(session: Session, model: type[_Row], ids: Iterable[int]) -> dict[int, Any]:
+    """Rows by id: those this session already holds (the caller's own account, loaded by
+    authentication; a trackable the request looked up) cost no query; the rest, one."""
+    found: dict[int, Any] = {}
+    missing = set()
+    for row_id in set(ids):
+        held = session.identity_map.get(identity_key(model, row_id))
+        if isinstance(held, model):
+            found[row_id] = held
+        else:
+            missing.add(row_id)
+    if missing:
+        rows: Iterable[_Row] = session.scalars(select(model).where(model.id.in_(missing)))
+        found.update({row.id: row for row in rows})
+    return found
+
+
 def accounts_by_id(session: Session, ids: Iterable[int]) -> dict[int, Account]:
-    wanted = set(ids)
-    if not wanted:
-        return {}
-    return {a.id: a for a in session.scalars(select(Account).where(Account.id.in_(wanted)))}
+    return _by_id(session, Account, ids)
 
 
 def trackables_by_key(
     session: Session, *, firms: Mapping[int, Firm], keys: Sequence[tuple[TrackableType, int]]
 ) -> dict[tuple[TrackableType, int], Trackable]:
-    """The trackables behind ``(type, id)`` keys: one query per type present (none for
-    firms, which the caller already has)."""
+    """The trackables behind ``(type, id)`` keys: at most one query per type present (none
+    for firms, which the caller already has)."""
     found: dict[tuple[TrackableType, int], Trackable] = {}
     by_type: dict[TrackableType, set[int]] = {}
     for kind, trackable_id in keys:
@@ -244,13 +281,7 @@ def trackables_by_key(
         if kind is TrackableType.FIRM:
             found.update({(kind, i): firms[i] for i in ids if i in firms})
             continue
-        rows: Iterable[Trackable]
-        if kind is TrackableType.CLIENT:
-            rows = accounts_by_id(session, ids).values()
-        else:
-            model = _TRACKABLE_MODELS[kind]
-            rows = cast(
-                Iterable[Trackable], session.scalars(select(model).where(model.id.in_(ids)))
-            )
-        found.update({(kind, row.id): row for row in rows})
+        model = Account if kind is TrackableType.CLIENT else _TRACKABLE_MODELS[kind]
+        rows: dict[int, Trackable] = _by_id(session, model, ids)
+        found.update({(kind, row_id): row for row_id, row in rows.items()})
     return found
