@@ -55,6 +55,22 @@ class Server:
                 time.sleep(0.1)
         raise RuntimeError(f"server not ready after {timeout} s; see {self.log}")
 
+    def settle(self, path: str, headers: dict[str, str], timeout: float = 60.0) -> None:
+        """Wait until the server answers ``path`` quickly again: a run that ended with
+        requests still queued must not spill into the next one's figures."""
+        deadline = time.monotonic() + timeout
+        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", headers=headers)
+        while time.monotonic() < deadline:
+            started = time.monotonic()
+            try:
+                with urllib.request.urlopen(request, timeout=timeout):
+                    pass
+            except OSError:
+                pass
+            if time.monotonic() - started < 0.5:
+                return
+        raise RuntimeError(f"server still busy after {timeout} s; see {self.log}")
+
     def peak_rss_mib(self) -> float:
         """VmHWM: the most resident memory the process has had (Linux)."""
         status = Path(f"/proc/{self.process.pid}/status")

@@ -24,6 +24,7 @@ from bench.generate import count, generate, read_fixture, save
 from bench.processes import Load, Server, run_load, start_server
 from bench.report import Row, markdown
 from bench.scenarios import CONSUMING, SCENARIOS, Fixture, create_finished
+from timeledger.auth.service import ACCOUNT_HEADER
 from timeledger.models import TimeEntry
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_issue6"
@@ -178,10 +179,14 @@ def _timeledger(options: Options, group: _Group) -> None:
             Load(_plan(options, group, "show", 200), group.fixture.token, 4, 2.0, 200),
         )
         group.consumed.pop("show", None)
+        entry, account = group.fixture.readable[0]
+        probe = f"/api/v1/time-entry/{entry}"
+        headers = {"Authorization": f"Bearer {group.fixture.token}", ACCOUNT_HEADER: account}
         for scenario in options.scenarios:
             for connections in (16, 1):
                 result = _measure(options, group, server, scenario, connections)
                 _record(options, group, scenario, result, connections, server.peak_rss_mib())
+                server.settle(probe, headers)
     finally:
         server.stop()
 
