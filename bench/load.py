@@ -5,10 +5,12 @@ PostgreSQL. The schema comes from the real migrations, so the indexes are the pr
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
+from queue import Queue
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, insert, text
@@ -112,6 +114,29 @@ def _chunks(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
+def _ahead(chunks: Iterator[list[Any]], depth: int = 2) -> Iterator[list[Any]]:
+    """Build the next chunks in a thread while the database writes this one: the drivers
+    release the GIL while SQLite steps and while psycopg sends, so the two overlap."""
+    queue: Queue[list[Any] | BaseException | None] = Queue(maxsize=depth)
+
+    def produce() -> None:
+        try:
+            for chunk in chunks:
+                queue.put(chunk)
+        except BaseException as exc:  # handed to the consumer, which re-raises it
+            queue.put(exc)
+        else:
+            queue.put(None)
+
+    producer = threading.Thread(target=produce, name="bench-rows", daemon=True)
+    producer.start()
+    while (item := queue.get()) is not None:
+        if isinstance(item, BaseException):
+            raise item
+        yield item
+    producer.join()
+
+
 def load_entries_sqlite(connection: Connection, rows: Iterable[EntryTuple]) -> int:
     """The Core insert compiled once, then the driver's executemany in chunks."""
     statement = insert(TimeEntry.__table__)  # type: ignore[arg-type]
@@ -119,7 +144,7 @@ def load_entries_sqlite(connection: Connection, rows: Iterable[EntryTuple]) -> i
     assert tuple(compiled.positiontup or ()) == ENTRY_COLUMNS, compiled.positiontup
     sql = str(compiled)
     count = 0
-    for chunk in _chunks(_sqlite_rows(rows), CHUNK):
+    for chunk in _ahead(_chunks(_sqlite_rows(rows), CHUNK)):
         connection.exec_driver_sql(sql, chunk)
         count += len(chunk)
     return count
@@ -146,7 +171,7 @@ def load_entries_postgres(connection: Connection, rows: Iterable[EntryTuple]) ->
     columns = ", ".join(ENTRY_COLUMNS)
     count = 0
     with raw.cursor() as cursor, cursor.copy(f"COPY time_entries ({columns}) FROM STDIN") as copy:
-        for chunk in _chunks(_copy_lines(rows), CHUNK):
+        for chunk in _ahead(_chunks(_copy_lines(rows), CHUNK)):
             copy.write("".join(chunk))
             count += len(chunk)
     return count
