@@ -8,6 +8,7 @@ every SQL statement it runs on ``time_entries``, and prints the database's plan 
 from __future__ import annotations
 
 import argparse
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,14 @@ class _Captured:
     def __call__(self, _conn: Any, _cursor: Any, sql: str, params: Any, *_rest: Any) -> None:
         if "time_entries" in sql and sql.lstrip().upper().startswith("SELECT"):
             self.statements.append((sql, params))
+
+
+_COLUMNS = re.compile(r"SELECT (?:time_entries\.\w+(?: AS \w+)?, )+time_entries\.\w+(?: AS \w+)? ")
+
+
+def _short(sql: str) -> str:
+    """The statement on one line, with the entry's column list shown as ``…``."""
+    return _COLUMNS.sub("SELECT time_entries.… ", " ".join(sql.split()))
 
 
 def _explain(engine: Engine, sql: str, params: Any) -> list[str]:
@@ -68,7 +77,7 @@ def plans(url: str, fixture: Fixture) -> str:
             response = client.request(method, path, headers=headers)
             out.append(f"### {name}: `{method} {path.split('?')[0]}` ({response.status_code})\n")
             for sql, params in captured.statements:
-                out.append("```sql\n" + " ".join(sql.split()) + "\n```")
+                out.append("```sql\n" + _short(sql) + "\n```")
                 out.append("```\n" + "\n".join(_explain(engine, sql, params)) + "\n```\n")
     event.remove(engine, "before_cursor_execute", captured)
     engine.dispose()

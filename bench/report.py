@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import argparse
+import json
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any, ClassVar
 
 FLOOR = "floor_create"
@@ -25,6 +28,8 @@ class Row:
     p99_ms: float = 0.0
     mean_ms: float = 0.0
     generation: dict[str, float] = field(default_factory=dict)
+    # Every repeat's figure (p50 ms at one connection, req/s at sixteen); the row is the median.
+    samples: list[float] = field(default_factory=list)
 
     RESULT_KEYS: ClassVar[tuple[str, ...]] = (
         "requests",
@@ -36,6 +41,7 @@ class Row:
         "p90_ms",
         "p99_ms",
         "mean_ms",
+        "samples",
     )
 
     @classmethod
@@ -120,3 +126,22 @@ def markdown(rows: list[Row]) -> str:
     ]
     gen_table = "| db | entries | generation |\n|---|---|---:|\n" + "\n".join(generation)
     return HEADER + "\n".join(lines) + "\n\n" + gen_table + "\n"
+
+
+def read_rows(path: Path) -> list[Row]:
+    return [
+        Row(**{key: value for key, value in item.items() if key != "rate"})
+        for item in json.loads(path.read_text())
+    ]
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m bench.report RESULTS.json...``: one table from several runs' results."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("results", type=Path, nargs="+")
+    args = parser.parse_args(argv)
+    print(markdown([row for path in args.results for row in read_rows(path)]))
+
+
+if __name__ == "__main__":
+    main()

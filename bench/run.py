@@ -41,6 +41,7 @@ class Options:
     scenarios: list[str]
     pg_url: str
     reuse: bool = False
+    repeat: int = 1
     rows: list[Row] = field(default_factory=list)
 
 
@@ -102,14 +103,31 @@ def _plan(options: Options, group: _Group, scenario: str, budget: int) -> Path:
     return path
 
 
+def _median(results: list[dict[str, Any]], connections: int) -> dict[str, Any]:
+    """The run in the middle: by p50 at one connection, by rate at sixteen. ``samples``
+    keeps every run's figure, so the spread can be shown."""
+
+    def rate(result: dict[str, Any]) -> float:
+        return float(result["requests"]) / max(float(result["seconds"]), 1e-9)
+
+    key = (lambda r: float(r["p50_ms"])) if connections == 1 else rate
+    ordered = sorted(results, key=key)
+    return {**ordered[len(ordered) // 2], "samples": [round(key(r), 3) for r in results]}
+
+
 def _measure(
-    options: Options, group: _Group, server: Server, scenario: str, connections: int
+    options: Options,
+    group: _Group,
+    server: Server,
+    scenario: str,
+    connections: int,
+    runs_left: int,
 ) -> dict[str, Any]:
     single = connections == 1
     budget = options.latency_budget if single else options.budget
     if scenario in CONSUMING:
         left = len(group.fixture.deletable) - group.consumed.get(scenario, 0)
-        budget = min(budget, left // (1 if single else 2))
+        budget = min(budget, left // runs_left)
     if scenario == "create_running":
         stop_timers(group.url, list(group.fixture.accounts))
     plan = _plan(options, group, scenario, budget)
@@ -159,7 +177,8 @@ def _floor(options: Options, group: _Group) -> None:
             plan.write_text("\n".join(lines) + "\n")
             seconds = options.latency_seconds if connections == 1 else options.seconds
             load = Load(plan, group.fixture.token, connections, seconds, budget)
-            result = run_load(options.driver, server.port, load)
+            runs = [run_load(options.driver, server.port, load) for _ in range(options.repeat)]
+            result = _median(runs, connections)
             _record(options, group, "floor_create", result, connections, server.peak_rss_mib())
     finally:
         server.stop()
@@ -184,9 +203,13 @@ def _timeledger(options: Options, group: _Group) -> None:
         headers = {"Authorization": f"Bearer {group.fixture.token}", ACCOUNT_HEADER: account}
         for scenario in options.scenarios:
             for connections in (16, 1):
-                result = _measure(options, group, server, scenario, connections)
+                runs = []
+                for n in range(options.repeat):
+                    left = 2 * options.repeat - n - (0 if connections == 16 else options.repeat)
+                    runs.append(_measure(options, group, server, scenario, connections, left))
+                    server.settle(probe, headers)
+                result = _median(runs, connections)
                 _record(options, group, scenario, result, connections, server.peak_rss_mib())
-                server.settle(probe, headers)
     finally:
         server.stop()
 
@@ -213,6 +236,7 @@ def _parse(argv: list[str] | None) -> tuple[argparse.Namespace, Options]:
     parser.add_argument("--pg-url", default=DEFAULT_PG)
     parser.add_argument("--out", type=Path, default=Path("bench/results"))
     parser.add_argument("--reuse", action="store_true", help="reuse generated data")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each; the median is kept")
     args = parser.parse_args(argv)
     options = Options(
         out=args.out,
@@ -224,6 +248,7 @@ def _parse(argv: list[str] | None) -> tuple[argparse.Namespace, Options]:
         scenarios=[name for name in args.scenarios.split(",") if name],
         pg_url=args.pg_url,
         reuse=args.reuse,
+        repeat=max(1, args.repeat),
     )
     return args, options
 
