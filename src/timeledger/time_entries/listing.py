@@ -83,7 +83,7 @@ def list_client_time_entries(
         client = repository.client_account(session, firm_id=actor.firm.id, account_uuid=parsed)
     if client is None:
         raise NotFound("Client not found.")
-    statement = repository.client_entries(actor.firm.id, client.id).where(
+    statement = repository.client_entries(session, actor.firm.id, client.id).where(
         *_client_filters(actor, params.filters)
     )
     return _page(session, actor=actor, statement=statement, params=params, now=now)

@@ -8,7 +8,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, union_all
+from sqlalchemy import ColumnElement, Select, and_, any_, func, or_, select, union_all
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
@@ -188,31 +188,36 @@ def on_circles(firm_id: int, circle_uuids: Collection[uuid.UUID]) -> ColumnEleme
     )
 
 
-def client_entries(firm_id: int, client_id: int) -> Select[TimeEntry]:
+def client_entries(session: Session, firm_id: int, client_id: int) -> Select[TimeEntry]:
     """Live entries on the client, on the cases it takes part in, and on the tasks and board
     tasks of the client or of those cases.
 
-    The ids come from one range of the trackable index per type (UNION ALL), joined back
-    to the entries: as an OR of the four in WHERE, SQLite scanned every entry of the listed
-    accounts instead (it cannot use the trackable index for an OR that leaves the firm out),
-    which grew with the firm's history.
+    The ids come from one range of the trackable index per branch (UNION ALL), and only then
+    are the entries read, by primary key. As an OR of the branches in WHERE, SQLite scanned
+    every entry of the listed accounts (it cannot use the trackable index for an OR that
+    leaves the firm outside). Joined to the ids, PostgreSQL misjudged how many entries the
+    account filter keeps and hashed them all (800 ms at 1M entries); ``id = ANY(ARRAY(ids))``
+    makes it read the ids first. A task is on a client or on a case, never both (a check
+    constraint), so its two branches never repeat an entry.
     """
     case_ids = select(CaseParticipant.case_id).where(CaseParticipant.account_id == client_id)
-    task_ids = select(Task.id).where(or_(Task.account_id == client_id, Task.case_id.in_(case_ids)))
-    board_task_ids = select(BoardTask.id).where(BoardTask.case_id.in_(case_ids))
     branches: list[tuple[TrackableType, Select[Any] | list[int]]] = [
         (TrackableType.CLIENT, [client_id]),
         (TrackableType.CASE, case_ids),
-        (TrackableType.TASK, task_ids),
-        (TrackableType.BOARD_TASK, board_task_ids),
+        (TrackableType.TASK, select(Task.id).where(Task.account_id == client_id)),
+        (TrackableType.TASK, select(Task.id).where(Task.case_id.in_(case_ids))),
+        (TrackableType.BOARD_TASK, select(BoardTask.id).where(BoardTask.case_id.in_(case_ids))),
     ]
     ids = union_all(
         *(
             select(TimeEntry.id).where(TimeEntry.firm_id == firm_id, on_trackables(kind, on))
             for kind, on in branches
         )
-    ).subquery("around_client")
-    return firm_entries(firm_id).join(ids, TimeEntry.id == ids.c.id)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        return firm_entries(firm_id).where(TimeEntry.id == any_(func.array(ids.scalar_subquery())))
+    around = ids.subquery("around_client")
+    return firm_entries(firm_id).join(around, TimeEntry.id == around.c.id)
 
 
 # The records entries point at ------------------------------------------------------------
