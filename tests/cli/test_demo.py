@@ -123,3 +123,11 @@ def test_help_lists_the_commands():
     output = run("--help").stdout
     for command in ("serve", "demo", "db", "token"):
         assert command in output
+
+
+def test_serve_demo_prints_a_curl_for_the_port_it_serves_on(cli_database, monkeypatch):
+    served: dict[str, Any] = {}
+    monkeypatch.setattr("timeledger.cli.serve.uvicorn.run", lambda *a, **kw: served.update(kw))
+    output = run("serve", "--demo", "--port", "9999").stdout
+    assert "curl --request POST http://127.0.0.1:9999/api/v1/time-entry" in output
+    assert (served["port"], served["factory"]) == (9999, True)
