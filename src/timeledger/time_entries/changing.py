@@ -57,7 +57,8 @@ def change_time_entry(
         Interval(entry.started_at, entry.ended_at), change, now=now, clock_skew=clock_skew
     )
     if trackable is not None:
-        entry.trackable_type, entry.trackable_id = trackable[0], trackable[1].id
+        kind, record = trackable
+        entry.trackable_type, entry.trackable_id = kind, record.id
     if data.name is not None:
         entry.name = data.name
     if "description" in sent:
@@ -132,9 +133,9 @@ def _new_trackable(
         return None
     if kind is None or trackable_uuid is None:
         missing = "trackable_type" if kind is None else "trackable_uuid"
-        present = "trackable uuid" if kind is None else "trackable type"
+        given = "trackable uuid" if kind is None else "trackable type"
         label = missing.replace("_", " ")
-        errors[missing] = [f"The {label} field is required when {present} is present."]
+        errors[missing] = [f"The {label} field is required when {given} is present."]
         return None
     if kind == entry.trackable_type:
         same = repository.any_trackable(
