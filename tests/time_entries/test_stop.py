@@ -140,12 +140,13 @@ class TestStopPermissions:
 
         assert response.status_code == 403
 
-    def test_a_client_account_is_403(
-        self, client: TestClient, client_login: Staff, running: TimeEntry
+    def test_client_and_external_accounts_are_403(
+        self, client: TestClient, client_login: Staff, external_login: Staff, running: TimeEntry
     ) -> None:
-        response = client.post(URL.format(running.uuid), headers=client_login.headers())
-
-        assert response.status_code == 403
+        for who in (client_login, external_login):
+            response = client.post(URL.format(running.uuid), headers=who.headers())
+            assert response.status_code == 403
+            assert response.json() == {"message": "Only the firm's employees may use time entries."}
 
     def test_another_firms_entry_is_404(
         self, client: TestClient, world: FirmWorld, other_world: FirmWorld, entry: MakeEntry
