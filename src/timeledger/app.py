@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
 from timeledger import __version__
+from timeledger.audit.router import router as audit_router
 from timeledger.auth.router import router as auth_router
 from timeledger.clock import Clock, SystemClock
 from timeledger.config import Settings
@@ -55,6 +56,9 @@ def create_app(
     app.state.session_factory = session_factory
     app.state.clock = clock or SystemClock()
     install_error_handlers(app)
+    # Before the time-entry lists: their /{trackable_type}/{trackable_uuid} would match
+    # /{uuid}/history too.
+    app.include_router(audit_router)
     app.include_router(time_entries_router)
     app.include_router(client_time_entries_router)
     app.include_router(auth_router)

@@ -207,7 +207,7 @@ class TestClientLookup:
         response = client.get(URL.format(target), headers=world.owner.headers())
 
         assert response.status_code == 404
-        assert response.json() == {"message": "Client not found."}
+        assert response.json() == {"message": "No client with that UUID."}
 
     def test_an_archived_client_keeps_its_history(
         self, client: TestClient, session: Session, world: FirmWorld, spread: dict[str, TimeEntry]

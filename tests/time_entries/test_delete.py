@@ -47,7 +47,7 @@ class TestDelete:
         response = client.delete(URL.format(mine.uuid), headers=world.owner.headers())
 
         assert response.status_code == 404
-        assert response.json() == {"message": "Time entry not found."}
+        assert response.json() == {"message": "No time entry with that UUID."}
 
     def test_deleting_a_running_entry_frees_the_timer(
         self, client: TestClient, world: FirmWorld, entry: MakeEntry

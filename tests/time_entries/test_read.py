@@ -96,7 +96,7 @@ class TestShowTimeEntry:
         response = client.get(f"/api/v1/time-entry/{theirs.uuid}", headers=world.owner.headers())
 
         assert response.status_code == 404
-        assert response.json() == {"message": "Time entry not found."}
+        assert response.json() == {"message": "No time entry with that UUID."}
 
     def test_a_deleted_entry_is_404(
         self, client: TestClient, world: FirmWorld, entry: MakeEntry
@@ -111,7 +111,7 @@ class TestShowTimeEntry:
         response = client.get(f"/api/v1/time-entry/{gone.uuid}", headers=world.owner.headers())
 
         assert response.status_code == 404
-        assert response.json() == {"message": "Time entry not found."}
+        assert response.json() == {"message": "No time entry with that UUID."}
 
     def test_an_unknown_uuid_is_404(self, client: TestClient, world: FirmWorld) -> None:
         response = client.get(
@@ -119,7 +119,7 @@ class TestShowTimeEntry:
         )
 
         assert response.status_code == 404
-        assert response.json() == {"message": "Time entry not found."}
+        assert response.json() == {"message": "No time entry with that UUID."}
 
     def test_a_malformed_uuid_is_404_not_422(self, client: TestClient, world: FirmWorld) -> None:
         response = client.get("/api/v1/time-entry/not-a-uuid", headers=world.owner.headers())

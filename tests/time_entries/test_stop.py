@@ -140,12 +140,13 @@ class TestStopPermissions:
 
         assert response.status_code == 403
 
-    def test_a_client_account_is_403(
-        self, client: TestClient, client_login: Staff, running: TimeEntry
+    def test_client_and_external_accounts_are_403(
+        self, client: TestClient, client_login: Staff, external_login: Staff, running: TimeEntry
     ) -> None:
-        response = client.post(URL.format(running.uuid), headers=client_login.headers())
-
-        assert response.status_code == 403
+        for who in (client_login, external_login):
+            response = client.post(URL.format(running.uuid), headers=who.headers())
+            assert response.status_code == 403
+            assert response.json() == {"message": "Only the firm's employees may use time entries."}
 
     def test_another_firms_entry_is_404(
         self, client: TestClient, world: FirmWorld, other_world: FirmWorld, entry: MakeEntry
@@ -175,3 +176,41 @@ class TestStopPermissions:
         response = client.post(URL.format(gone.uuid), headers=world.owner.headers())
 
         assert response.status_code == 404
+
+
+class TestStopBody:
+    def test_an_empty_json_body_means_now(
+        self, client: TestClient, world: FirmWorld, running: TimeEntry
+    ) -> None:
+        response = client.post(
+            URL.format(running.uuid),
+            content=b"",
+            headers={**world.owner.headers(), "Content-Type": "application/json"},
+        )
+
+        assert response.status_code == 200
+        assert response.json()["end_date"] == "2025-08-07T13:41:42+01:00"
+
+    def test_end_date_null_means_now(
+        self, client: TestClient, world: FirmWorld, running: TimeEntry
+    ) -> None:
+        response = client.post(
+            URL.format(running.uuid), json={"end_date": None}, headers=world.owner.headers()
+        )
+
+        assert response.status_code == 200
+        assert response.json()["end_date"] == "2025-08-07T13:41:42+01:00"
+
+    def test_a_malformed_end_date_is_422_and_the_timer_keeps_running(
+        self, client: TestClient, world: FirmWorld, running: TimeEntry
+    ) -> None:
+        response = client.post(
+            URL.format(running.uuid), json={"end_date": "soon"}, headers=world.owner.headers()
+        )
+
+        assert response.status_code == 422
+        assert response.json()["errors"] == {
+            "end_date": ["The end date field must be a valid date."]
+        }
+        again = client.get(f"/api/v1/time-entry/{running.uuid}", headers=world.owner.headers())
+        assert again.json()["is_active"] is True

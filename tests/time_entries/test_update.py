@@ -444,7 +444,7 @@ class TestPermissions:
         response = put(client, world, theirs, world.owner, name="x")
 
         assert response.status_code == 404
-        assert response.json() == {"message": "Time entry not found."}
+        assert response.json() == {"message": "No time entry with that UUID."}
 
     def test_a_deleted_entry_is_404(
         self, client: TestClient, world: FirmWorld, entry: MakeEntry
@@ -466,4 +466,4 @@ class TestPermissions:
         )
 
         assert response.status_code == 404
-        assert response.json() == {"message": "Time entry not found."}
+        assert response.json() == {"message": "No time entry with that UUID."}

@@ -17,7 +17,7 @@ from timeledger.models import AccountRole, AccountType, TimeEntry
 from timeledger.time_entries import repository
 
 _MANAGERS = frozenset({AccountRole.OWNER, AccountRole.ADMIN})
-NOT_FOUND = "Time entry not found."
+NOT_FOUND = "No time entry with that UUID."
 
 
 def require_employee(actor: Actor) -> None:

@@ -7,9 +7,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from timeledger.audit import service as audit
 from timeledger.auth.service import Actor
 from timeledger.errors import ValidationFailed
-from timeledger.models import TimeEntry, TrackableType
+from timeledger.models import TimeEntry, TimeEntryAction, TrackableType
 from timeledger.time_entries import access, repository
 from timeledger.time_entries.intervals import Interval, IntervalChange, merge_interval
 from timeledger.time_entries.presenting import present_one
@@ -39,6 +40,7 @@ def change_time_entry(
     apply to the merged entry."""
     entry = access.find_entry(session, actor=actor, entry_uuid=entry_uuid)
     access.require_writer(actor, entry)
+    before = audit.snapshot(entry)
     time_zone = actor.firm.time_zone
     sent = data.model_fields_set
     errors: dict[str, list[str]] = {}
@@ -55,12 +57,16 @@ def change_time_entry(
         Interval(entry.started_at, entry.ended_at), change, now=now, clock_skew=clock_skew
     )
     if trackable is not None:
-        entry.trackable_type, entry.trackable_id = trackable[0], trackable[1].id
+        kind, record = trackable
+        entry.trackable_type, entry.trackable_id = kind, record.id
     if data.name is not None:
         entry.name = data.name
     if "description" in sent:
         entry.description = data.description
-    _move(session, entry, interval, now=now, time_zone=time_zone)
+    _move(session, actor, entry, interval, now=now)
+    audit.record(
+        session, entry=entry, action=TimeEntryAction.UPDATED, actor=actor, before=before, now=now
+    )
     return present_one(session, entry, firm=actor.firm, now=now)
 
 
@@ -82,10 +88,14 @@ def stop_time_entry(
     end = instant(data.end_date if data else None, "end_date", time_zone, errors)
     if errors:
         raise ValidationFailed(errors)
+    before = audit.snapshot(entry)
     current = Interval(entry.started_at, None)
     change = IntervalChange(end=end or now, end_sent=True)
     interval = merge_interval(current, change, now=now, clock_skew=timedelta(0))
-    _move(session, entry, interval, now=now, time_zone=time_zone)
+    _move(session, actor, entry, interval, now=now)
+    audit.record(
+        session, entry=entry, action=TimeEntryAction.STOPPED, actor=actor, before=before, now=now
+    )
     return present_one(session, entry, firm=actor.firm, now=now)
 
 
@@ -95,9 +105,13 @@ def delete_time_entry(
     """Soft delete: the row stays, with ``deleted_at``; every read leaves it out."""
     entry = access.find_entry(session, actor=actor, entry_uuid=entry_uuid)
     access.require_deleter(actor, entry)
+    before = audit.snapshot(entry)
     entry.deleted_at = now
     entry.updated_at = now
     repository.flush(session)
+    audit.record(
+        session, entry=entry, action=TimeEntryAction.DELETED, actor=actor, before=before, now=now
+    )
     return present_one(session, entry, firm=actor.firm, now=now)
 
 
@@ -119,9 +133,9 @@ def _new_trackable(
         return None
     if kind is None or trackable_uuid is None:
         missing = "trackable_type" if kind is None else "trackable_uuid"
-        present = "trackable uuid" if kind is None else "trackable type"
+        given = "trackable uuid" if kind is None else "trackable type"
         label = missing.replace("_", " ")
-        errors[missing] = [f"The {label} field is required when {present} is present."]
+        errors[missing] = [f"The {label} field is required when {given} is present."]
         return None
     if kind == entry.trackable_type:
         same = repository.any_trackable(
@@ -137,18 +151,13 @@ def _new_trackable(
 
 
 def _move(
-    session: Session, entry: TimeEntry, interval: Interval, *, now: datetime, time_zone: str
+    session: Session, actor: Actor, entry: TimeEntry, interval: Interval, *, now: datetime
 ) -> None:
     """Give ``entry`` its new interval; one that runs again stops the account's other
     running entry, as a new timer would."""
     if interval.is_running and entry.ended_at is not None:
         stop_running_entry(
-            session,
-            entry.account_id,
-            at=interval.start,
-            now=now,
-            time_zone=time_zone,
-            reopening=entry,
+            session, actor, entry.account_id, at=interval.start, now=now, reopening=entry
         )
     entry.started_at, entry.ended_at = interval.start, interval.end
     entry.updated_at = now

@@ -82,7 +82,7 @@ def list_client_time_entries(
     if parsed is not None:
         client = repository.client_account(session, firm_id=actor.firm.id, account_uuid=parsed)
     if client is None:
-        raise NotFound("Client not found.")
+        raise NotFound("No client with that UUID.")
     statement = repository.client_entries(session, actor.firm.id, client.id).where(
         *_client_filters(actor, params.filters)
     )

@@ -8,10 +8,11 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from timeledger.audit import service as audit
 from timeledger.auth.service import Actor, require_employee_writer
 from timeledger.dates import format_api_datetime, to_utc
 from timeledger.errors import Conflict, ValidationFailed
-from timeledger.models import Account, TimeEntry
+from timeledger.models import Account, TimeEntry, TimeEntryAction
 from timeledger.time_entries import repository
 from timeledger.time_entries.intervals import Interval, resolve_interval
 from timeledger.time_entries.schemas import TimeEntryCreate, TimeEntryRead
@@ -51,9 +52,7 @@ def create_time_entry(
         clock_skew=clock_skew,
     )
     if interval.is_running:
-        stop_running_entry(
-            session, actor.account.id, at=interval.start, now=now, time_zone=time_zone
-        )
+        stop_running_entry(session, actor, actor.account.id, at=interval.start, now=now)
     entry = TimeEntry(
         firm_id=actor.firm.id,
         account_id=actor.account.id,
@@ -67,6 +66,9 @@ def create_time_entry(
         updated_at=now,
     )
     insert(session, entry, interval)
+    audit.record(
+        session, entry=entry, action=TimeEntryAction.CREATED, actor=actor, before=None, now=now
+    )
     return present(entry, trackable=trackable, account=actor.account, time_zone=time_zone, now=now)
 
 
@@ -93,11 +95,11 @@ def instant(
 
 def stop_running_entry(
     session: Session,
+    actor: Actor,
     account_id: int,
     *,
     at: datetime,
     now: datetime,
-    time_zone: str,
     reopening: TimeEntry | None = None,
 ) -> None:
     """A new timer, or a reopened one, stops the account's running one where it starts."""
@@ -108,7 +110,7 @@ def stop_running_entry(
     if running is None:
         return
     if at <= running.started_at:
-        since = format_api_datetime(running.started_at, time_zone)
+        since = format_api_datetime(running.started_at, actor.firm.time_zone)
         if reopening is not None:
             raise ValidationFailed.field(
                 "end_date",
@@ -120,9 +122,13 @@ def stop_running_entry(
             f"The start date must be after the start of your running time entry ({since}), "
             "which it would stop.",
         )
+    before = audit.snapshot(running)
     running.ended_at = at
     running.updated_at = now
     session.flush()
+    audit.record(
+        session, entry=running, action=TimeEntryAction.STOPPED, actor=actor, before=before, now=now
+    )
 
 
 def insert(session: Session, entry: TimeEntry, interval: Interval) -> None:

@@ -1,7 +1,7 @@
 """Index for time-entry lists sorted by end date (the default), per account.
 
 Revision ID: 93066e6a33a6
-Revises: ae167f424029
+Revises: a47729f8b50e
 Create Date: 2026-11-28 12:58:47.247611
 """
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "93066e6a33a6"
-down_revision: str | Sequence[str] | None = "ae167f424029"
+down_revision: str | Sequence[str] | None = "a47729f8b50e"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
