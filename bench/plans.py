@@ -2,7 +2,7 @@
 
 Sends the first request of each list scenario through the real app (in process), captures
 every SQL statement it runs on ``time_entries``, and prints the database's plan for it:
-``EXPLAIN QUERY PLAN`` on SQLite, ``EXPLAIN (ANALYZE, BUFFERS)`` on PostgreSQL.
+``EXPLAIN QUERY PLAN`` on SQLite, ``EXPLAIN (ANALYZE, COSTS OFF)`` on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def _explain(engine: Engine, sql: str, params: Any) -> list[str]:
         if is_sqlite(str(engine.url)):
             cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
             return [f"{row[3]}" for row in cursor.fetchall()]
-        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
+        cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF) {sql}", params)
         return [row[0] for row in cursor.fetchall()]
 
 
