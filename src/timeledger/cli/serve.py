@@ -5,6 +5,7 @@ import uvicorn
 
 from timeledger.cli.context import upgrade_database
 from timeledger.config import Settings
+from timeledger.logs import configure_logging
 
 
 def serve(
@@ -12,5 +13,15 @@ def serve(
     port: int = typer.Option(8000, help="Port to listen on."),
 ) -> None:
     """Apply pending migrations, then serve the API."""
-    upgrade_database(Settings())
-    uvicorn.run("timeledger.app:create_app", factory=True, host=host, port=port)
+    settings = Settings()
+    configure_logging(settings)
+    upgrade_database(settings)
+    # Our handler formats every line (request id, JSON); our middleware logs each request.
+    uvicorn.run(
+        "timeledger.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+    )
