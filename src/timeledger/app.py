@@ -11,13 +11,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from timeledger import __version__
 from timeledger.clock import Clock, SystemClock
 from timeledger.config import Settings
-from timeledger.db import build_engine, build_session_factory
+from timeledger.db import build_engine, build_session_factory, pool_capacity
 from timeledger.errors import install_error_handlers
 from timeledger.health.router import router as health_router
 from timeledger.idempotency.dependencies import replay_response
 from timeledger.idempotency.middleware import IdempotencyMiddleware
 from timeledger.idempotency.schemas import Replay
-from timeledger.middleware import BodyLimitMiddleware
+from timeledger.middleware import BodyLimitMiddleware, ConcurrencyGateMiddleware
 from timeledger.openapi import install_openapi
 from timeledger.ratelimit import RateLimiter, RateLimitHeadersMiddleware
 from timeledger.requestid import RequestIdMiddleware
@@ -65,9 +65,15 @@ def create_app(
     app.add_exception_handler(Replay, replay_response)
     app.include_router(health_router)
     app.include_router(time_entries_router)
-    # Outermost last: request id, body limit, rate-limit headers, idempotency, the routes.
+    # Outermost last: request id, body limit, concurrency gate, rate-limit headers,
+    # idempotency, the routes.
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(RateLimitHeadersMiddleware)
+    app.add_middleware(
+        ConcurrencyGateMiddleware,
+        capacity=pool_capacity(settings.database_url),
+        exempt=frozenset({"/healthz"}),
+    )
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(RequestIdMiddleware)
     install_openapi(app)

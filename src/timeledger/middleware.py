@@ -6,6 +6,7 @@ chunked bodies too, and lets later layers fingerprint the body without consuming
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import MutableMapping
 from typing import Any
 
@@ -94,3 +95,32 @@ class BodyLimitMiddleware:
             await _answer(ValidationFailed(unstorable), scope, receive, send)
             return
         await self.app(scope, replaying(body, receive), send)
+
+
+class ConcurrencyGateMiddleware:
+    """Lets at most ``capacity`` requests (the connection pool's size) run at once.
+
+    A request holds its database connection across several thread-pool hops (auth, the
+    handler, the commit). Were more requests admitted than there are connections, those
+    waiting for a connection could occupy every thread while the holders wait for a
+    thread to finish on: all stall until the pool times out. Waiting here costs no thread.
+    """
+
+    def __init__(self, app: ASGIApp, *, capacity: int, exempt: frozenset[str]) -> None:
+        self.app = app
+        self.capacity = capacity
+        self.exempt = exempt
+        self._gates: dict[int, asyncio.Semaphore] = {}
+
+    def _gate(self) -> asyncio.Semaphore:
+        loop = id(asyncio.get_running_loop())
+        if loop not in self._gates:
+            self._gates[loop] = asyncio.Semaphore(self.capacity)
+        return self._gates[loop]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in self.exempt:
+            await self.app(scope, receive, send)
+            return
+        async with self._gate():
+            await self.app(scope, receive, send)
