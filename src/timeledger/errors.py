@@ -146,9 +146,15 @@ def _app_error(_request: Request, exc: Exception) -> JSONResponse:
     return error_response(exc)
 
 
+# FastAPI's words for a body it could not decode (bad UTF-8, JSON nested too deep).
+_UNPARSEABLE_BODY = "There was an error parsing the body"
+
+
 def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
-    if exc.status_code == 404:
+    if exc.status_code == 400 and exc.detail == _UNPARSEABLE_BODY:
+        message = "The request body is not valid JSON."
+    elif exc.status_code == 404:
         message = f"The route {request.url.path.lstrip('/')} could not be found."
     elif exc.status_code == 405:
         message = f"The {request.method} method is not supported for this route."
