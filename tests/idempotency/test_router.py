@@ -155,3 +155,36 @@ def test_a_replay_still_needs_the_accounts_token(client: TestClient, world: Firm
     _post(client, world, _body(world), "key-auth")
     response = client.post(URL, json=_body(world), headers={"Idempotency-Key": "key-auth"})
     assert response.status_code == 401
+
+
+def _dependency_calls(dependant: Any) -> set[Any]:
+    calls = {dependant.call}
+    for sub in dependant.dependencies:
+        calls |= _dependency_calls(sub)
+    return calls
+
+
+def test_every_write_route_authenticates_through_get_actor() -> None:
+    """get_actor is where keys are claimed (and users counted): a write route without it
+    would silently ignore Idempotency-Key. New routes fail here until they use ActorDep."""
+    from fastapi.routing import APIRoute
+
+    from timeledger.app import create_app
+    from timeledger.dependencies import get_actor
+    from timeledger.idempotency.schemas import WRITE_METHODS
+
+    def api_routes(routes: list[Any]) -> list[APIRoute]:
+        found: list[APIRoute] = []
+        for route in routes:
+            if isinstance(route, APIRoute):
+                found.append(route)
+            elif hasattr(route, "original_router"):  # an included router (FastAPI >= 0.16x)
+                found += api_routes(route.original_router.routes)
+            elif hasattr(route, "routes"):
+                found += api_routes(route.routes)
+        return found
+
+    writes = [route for route in api_routes(create_app().routes) if route.methods & WRITE_METHODS]
+    assert writes
+    for route in writes:
+        assert get_actor in _dependency_calls(route.dependant), route.path
