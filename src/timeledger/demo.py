@@ -57,8 +57,10 @@ def seed_demo(
     firm = firms.find_by_name(session, firm_name) or firms.create_firm(
         session, name=firm_name, now=now
     )
-    owner = _account(session, firm, *OWNER, AccountType.EMPLOYEE, AccountRole.OWNER, None, now)
     owner_email = f"owner@{firm.slug}.example"
+    owner = _account(
+        session, firm, *OWNER, AccountType.EMPLOYEE, AccountRole.OWNER, owner_email, now
+    )
     user = auth_repository.user_by_email(session, owner_email)
     password = None
     if user is None:

@@ -1,9 +1,10 @@
 """Properties of the interval rules, checked over HTTP against a reference model.
 
 For any sequence of creates (finished entries and timers, dates given any way the API
-allows): the answer is what the model predicts; minutes and seconds always agree with the
-dates; no running entry has an end; an account never has more than one running entry.
-Update and stop are not on this branch yet; add them to ``Op`` when they land.
+allows), stops, changes of the end or the total (PATCH), reopenings (``end_date: null``)
+and deletes: the answer is what the model predicts; minutes and seconds always agree with
+the dates; no running entry has an end; an account never has more than one running
+entry; and every stored interval is the model's.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete, func, select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tests.factories import FirmWorld
@@ -50,6 +51,27 @@ ops = st.builds(
     start=offsets,
     end=offsets,
     minutes=st.none() | st.integers(min_value=1, max_value=3000),
+)
+
+
+@dataclass(frozen=True)
+class Change:
+    """An operation on an existing entry, picked by ``pick`` modulo the live entries."""
+
+    kind: str  # stop, end, total, reopen, delete
+    wait: int
+    pick: int
+    offset: int  # stop and end: seconds from now
+    minutes: int
+
+
+changes = st.builds(
+    Change,
+    kind=st.sampled_from(["stop", "end", "total", "reopen", "delete"]),
+    wait=st.integers(min_value=0, max_value=7200),
+    pick=st.integers(min_value=0, max_value=10),
+    offset=st.integers(min_value=-2 * 86400, max_value=0) | st.sampled_from([0, -1, -60]),
+    minutes=st.integers(min_value=1, max_value=3000),
 )
 
 
@@ -111,7 +133,85 @@ def _check_entry(shown: dict[str, Any], now: datetime) -> None:
     assert shown["total_time_in_minutes"] == (max(0, seconds) + 30) // 60
 
 
-@given(sequence=st.lists(ops, min_size=1, max_size=6))
+def _interval_ok(start: datetime, end: datetime) -> bool:
+    return start < end and end - start <= LONGEST
+
+
+@dataclass
+class Ledger:
+    """The model's entries: uuid -> [start, end], in creation order."""
+
+    entries: dict[str, list[Any]]
+    model: Model
+
+    @property
+    def running(self) -> str | None:
+        return next((u for u, (_, end) in self.entries.items() if end is None), None)
+
+    def sync(self) -> None:
+        running = self.running
+        self.model.running_start = None if running is None else self.entries[running][0]
+
+    def apply(self, change: Change, now: datetime) -> tuple[str, str, str, Any] | None:
+        """(expected outcome, method, path suffix, body), or None when not applicable."""
+        if not self.entries:
+            return None
+        uuid = list(self.entries)[change.pick % len(self.entries)]
+        start, end = self.entries[uuid]
+        if change.kind == "delete":
+            del self.entries[uuid]
+            return "ok", "DELETE", uuid, None
+        if change.kind == "stop":
+            stop_at = now + timedelta(seconds=change.offset)
+            body = {"end_date": stop_at.isoformat()}
+            if end is not None or not _interval_ok(start, stop_at):
+                return "422:end_date", "POST", f"{uuid}/stop", body
+            self.entries[uuid][1] = stop_at
+            return "ok", "POST", f"{uuid}/stop", body
+        if change.kind == "end":
+            new_end = now + timedelta(seconds=change.offset)
+            if not _interval_ok(start, new_end):
+                return "422:end_date", "PATCH", uuid, {"end_date": new_end.isoformat()}
+            self.entries[uuid][1] = new_end
+            return "ok", "PATCH", uuid, {"end_date": new_end.isoformat()}
+        if change.kind == "total":
+            self.entries[uuid][1] = start + timedelta(minutes=change.minutes)
+            return "ok", "PATCH", uuid, {"total_time_in_minutes": change.minutes}
+        return self._reopen(uuid, start, end, now)
+
+    def _reopen(
+        self, uuid: str, start: datetime, end: datetime | None, now: datetime
+    ) -> tuple[str, str, str, Any] | None:
+        if end is None or start > now:
+            return None  # already running, or would run from the future
+        other = self.running
+        if other is not None:
+            if self.entries[other][0] >= start:
+                return "422:end_date", "PATCH", uuid, {"end_date": None}
+            self.entries[other][1] = start
+        self.entries[uuid][1] = None
+        return "ok", "PATCH", uuid, {"end_date": None}
+
+
+def _stored(session: Session, account_id: int) -> dict[str, list[Any]]:
+    rows = session.scalars(
+        select(TimeEntry).where(TimeEntry.account_id == account_id, TimeEntry.deleted_at.is_(None))
+    ).all()
+    return {str(row.uuid): [row.started_at, row.ended_at] for row in rows}
+
+
+def _expect(response: Any, outcome: str, now: datetime) -> dict[str, Any] | None:
+    if outcome == "ok":
+        assert response.status_code == 200, response.text
+        shown: dict[str, Any] = response.json()
+        _check_entry(shown, now)
+        return shown
+    assert response.status_code == 422, response.text
+    assert list(response.json()["errors"]) == [outcome.removeprefix("422:")]
+    return None
+
+
+@given(sequence=st.lists(ops | changes, min_size=1, max_size=8))
 @settings(
     max_examples=100,
     deadline=None,
@@ -119,40 +219,41 @@ def _check_entry(shown: dict[str, Any], now: datetime) -> None:
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-def test_creates_follow_the_reference_model(
-    client: TestClient, world: FirmWorld, session: Session, clock: FrozenClock, sequence: list[Op]
+def test_changes_follow_the_reference_model(
+    client: TestClient,
+    world: FirmWorld,
+    session: Session,
+    clock: FrozenClock,
+    sequence: list[Op | Change],
 ) -> None:
     staff = world.owner
-    # Each example starts from an empty ledger (the test's transaction is rolled back after).
-    session.execute(delete(TimeEntry).where(TimeEntry.account_id == staff.account.id))
-    model = Model()
-    for op in sequence:
-        clock.advance(seconds=op.wait)
+    # Each example starts from an empty ledger: earlier entries are marked deleted (the
+    # test's transaction is rolled back afterwards).
+    session.execute(
+        update(TimeEntry)
+        .where(TimeEntry.account_id == staff.account.id)
+        .values(deleted_at=clock.now())
+    )
+    ledger = Ledger(entries={}, model=Model())
+    for step in sequence:
+        clock.advance(seconds=step.wait)
         now = clock.now()
-        outcome, start, end = model.create(op, now)
-        response = client.post(URL, json=_body(world, op, now), headers=staff.headers())
-        if outcome == "ok":
-            assert response.status_code == 200, response.text
-            shown = response.json()
-            assert datetime.fromisoformat(shown["start_date"]) == start
-            assert (shown["end_date"] and datetime.fromisoformat(shown["end_date"])) == end
-            _check_entry(shown, now)
+        if isinstance(step, Op):
+            outcome, start, end = ledger.model.create(step, now)
+            if outcome == "ok" and end is None and ledger.running is not None:
+                ledger.entries[ledger.running][1] = start  # the new timer stops it
+            response = client.post(URL, json=_body(world, step, now), headers=staff.headers())
+            shown = _expect(response, outcome, now)
+            if shown is not None:
+                ledger.entries[shown["uuid"]] = [start, end]
         else:
-            assert response.status_code == 422, response.text
-            assert list(response.json()["errors"]) == [outcome.removeprefix("422:")]
-        running = session.scalars(
-            select(TimeEntry).where(
-                TimeEntry.account_id == staff.account.id, TimeEntry.ended_at.is_(None)
-            )
-        ).all()
-        assert len(running) == (0 if model.running_start is None else 1)
-        if running:
-            assert running[0].started_at == model.running_start
-        total = session.scalar(
-            select(func.count())
-            .select_from(TimeEntry)
-            .where(
-                TimeEntry.account_id == staff.account.id, TimeEntry.ended_at < TimeEntry.started_at
-            )
-        )
-        assert total == 0, "no entry ends before it starts"
+            planned = ledger.apply(step, now)
+            if planned is None:
+                continue
+            outcome, method, suffix, body = planned
+            response = client.request(method, f"{URL}/{suffix}", json=body, headers=staff.headers())
+            _expect(response, outcome, now)
+        ledger.sync()
+        stored = _stored(session, staff.account.id)
+        assert stored == ledger.entries
+        assert sum(1 for _, end in stored.values() if end is None) <= 1

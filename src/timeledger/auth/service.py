@@ -127,6 +127,18 @@ def authenticate(
     session: Session, *, bearer: str | None, account_header: str | None, now: datetime
 ) -> Actor:
     """Resolve a bearer token and the optional account header to an ``Actor``."""
+    token, user = authenticate_token(session, bearer=bearer, now=now)
+    login, account, firm = _resolve_login(session, user, token, account_header)
+    if account.archived_at is not None:
+        raise Forbidden("This account is archived.")
+    return Actor(user=user, account=account, login=login, firm=firm, token=token)
+
+
+def authenticate_token(
+    session: Session, *, bearer: str | None, now: datetime
+) -> tuple[PersonalAccessToken, User]:
+    """The live token and its user, before any account is chosen (``/logins`` needs no
+    account: it is how a client finds one)."""
     if not bearer:
         raise Unauthenticated()
     found = repository.token_with_user(session, hash_token(bearer))
@@ -135,12 +147,9 @@ def authenticate(
     token, user = found
     if token.revoked_at is not None or token.expires_at <= now:
         raise Unauthenticated()
-    login, account, firm = _resolve_login(session, user, token, account_header)
-    if account.archived_at is not None:
-        raise Forbidden("This account is archived.")
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         token.last_used_at = now
-    return Actor(user=user, account=account, login=login, firm=firm, token=token)
+    return token, user
 
 
 def _resolve_login(

@@ -19,6 +19,10 @@ def demo(
     """Create (or reuse) a demo firm with records, and print a fresh token for its owner."""
     settings = Settings()
     upgrade_database(settings)
+    print_demo(settings, firm=firm, public_url=settings.public_url, as_json=as_json)
+
+
+def print_demo(settings: Settings, *, firm: str, public_url: str, as_json: bool = False) -> None:
     with command_session(settings) as session:
         seeded = seed_demo(
             session,
@@ -29,7 +33,7 @@ def demo(
     if as_json:
         typer.echo(json.dumps(_as_json(seeded)))
     else:
-        typer.echo(_as_text(seeded, settings.public_url))
+        typer.echo(_as_text(seeded, public_url))
 
 
 def _as_json(seeded: DemoFirm) -> dict[str, object]:
@@ -59,6 +63,7 @@ def _as_text(seeded: DemoFirm, public_url: str) -> str:
     if seeded.owner_password:
         lines.append(f"Owner password (shown once): {seeded.owner_password}")
     lines += [f"Client: {client.name} ({client.uuid})" for client in seeded.clients]
-    lines += [f"{kind.label}: {value}" for kind, value in seeded.trackables.items()]
-    lines += ["", f"Token (shown once): {seeded.token}", "", "Try it:", curl]
+    lines.append("Trackables (trackable_type: trackable_uuid):")
+    lines += [f"  {kind.value}: {value}" for kind, value in seeded.trackables.items()]
+    lines += ["", f"Token (shown once): {seeded.token}", "", "Try it:", curl, ""]
     return "\n".join(lines)

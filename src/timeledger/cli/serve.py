@@ -4,18 +4,26 @@ import typer
 import uvicorn
 
 from timeledger.cli.context import upgrade_database
+from timeledger.cli.demo import print_demo
 from timeledger.config import Settings
+from timeledger.demo import DEFAULT_FIRM_NAME
 from timeledger.logs import configure_logging
 
 
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
+    demo: bool = typer.Option(
+        False, "--demo", help="First create (or reuse) the demo firm and print a token."
+    ),
 ) -> None:
     """Apply pending migrations, then serve the API."""
     settings = Settings()
     configure_logging(settings)
     upgrade_database(settings)
+    if demo:
+        reachable = "127.0.0.1" if host in {"0.0.0.0", "::"} else host
+        print_demo(settings, firm=DEFAULT_FIRM_NAME, public_url=f"http://{reachable}:{port}")
     # Our handler formats every line (request id, JSON); our middleware logs each request.
     uvicorn.run(
         "timeledger.app:create_app",

@@ -13,6 +13,7 @@ from timeledger.models.login import Login
 from timeledger.models.personal_access_token import PersonalAccessToken
 from timeledger.models.task import Task, TaskPriority
 from timeledger.models.time_entry import TimeEntry, TrackableType
+from timeledger.models.time_entry_event import TimeEntryAction, TimeEntryEvent
 from timeledger.models.user import User
 
 __all__ = [
@@ -33,6 +34,8 @@ __all__ = [
     "Task",
     "TaskPriority",
     "TimeEntry",
+    "TimeEntryAction",
+    "TimeEntryEvent",
     "TrackableType",
     "User",
 ]

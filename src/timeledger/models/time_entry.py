@@ -42,6 +42,8 @@ class TimeEntry(IdMixin, TimestampMixin, Base):
             postgresql_where=RUNNING,
         ),
         Index("ix_time_entries_firm_account_start", "firm_id", "account_id", "started_at"),
+        # Lists default to -end_date (running first) per account, tie-broken by id.
+        Index("ix_time_entries_firm_account_end", "firm_id", "account_id", "ended_at", "id"),
         Index(
             "ix_time_entries_firm_trackable_start",
             "firm_id",

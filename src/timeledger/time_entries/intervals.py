@@ -9,6 +9,10 @@
 | start only                     | running from start (not in the future)   |
 | none of the three              | running from now                         |
 | end only, or end not after start | 422 on end_date                        |
+
+A change to an existing entry (``merge_interval``) fills what it does not send from the
+entry: a new end keeps the start, a new start keeps the end, a total alone keeps the start
+and moves the end, and ``end_date: null`` makes the entry running again from its start.
 """
 
 from __future__ import annotations
@@ -62,6 +66,57 @@ def resolve_interval(
         )
     # A start a little ahead of our clock is the client's clock running fast.
     return Interval(min(start, now), None)
+
+
+@dataclass(frozen=True, slots=True)
+class IntervalChange:
+    """What a change sends about the interval; ``end_sent`` tells an absent end from null."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+    end_sent: bool = False
+    minutes: int | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return self.start is None and not self.end_sent and self.minutes is None
+
+
+def merge_interval(
+    current: Interval, change: IntervalChange, *, now: datetime, clock_skew: timedelta
+) -> Interval:
+    """The interval of an entry after ``change``; the create rules apply to the result."""
+    if change.is_empty:
+        return current
+    if change.end_sent and change.end is None:
+        if change.minutes is not None:
+            raise ValidationFailed.field(
+                "total_time_in_minutes",
+                "A running time entry has no total: leave out total time in minutes, or "
+                "send an end date.",
+            )
+        return resolve_interval(
+            start=change.start or current.start,
+            end=None,
+            minutes=None,
+            now=now,
+            clock_skew=clock_skew,
+        )
+    if change.minutes is not None and change.start is None and change.end is None:
+        # A total alone keeps the start and moves the end.
+        return Interval(current.start, current.start + timedelta(minutes=change.minutes))
+    if change.minutes is not None:
+        return resolve_interval(
+            start=change.start,
+            end=change.end,
+            minutes=change.minutes,
+            now=now,
+            clock_skew=clock_skew,
+        )
+    end = change.end if change.end_sent else current.end
+    return resolve_interval(
+        start=change.start or current.start, end=end, minutes=None, now=now, clock_skew=clock_skew
+    )
 
 
 def _checked(interval: Interval) -> Interval:

@@ -64,7 +64,43 @@ Minutes = Annotated[
 ]
 
 
-class TimeEntryCreate(BaseModel):
+class _EntryFields(BaseModel):
+    """How the fields a client sends are read, for create and for changes alike."""
+
+    @field_validator("trackable_type", mode="before", check_fields=False)
+    @classmethod
+    def _trackable_type(cls, value: object) -> TrackableType:
+        parsed = parse_trackable_type(value) if isinstance(value, str) else None
+        if parsed is None:
+            raise ValueError(
+                "The selected trackable type is invalid: use client, board_task, case, "
+                "circle, firm or task."
+            )
+        return parsed
+
+    @field_validator("start_date", "end_date", mode="before", check_fields=False)
+    @classmethod
+    def _date(cls, value: object, info: ValidationInfo) -> datetime | None:
+        if value is None:
+            return None
+        label = (info.field_name or "date").replace("_", " ")
+        if not isinstance(value, str):
+            raise ValueError(f"The {label} field must be a date string.")
+        try:
+            return parse_api_datetime(value)
+        except ValueError:
+            raise ValueError(f"The {label} field must be a valid date.") from None
+
+    @field_validator("total_time_in_minutes", mode="before", check_fields=False)
+    @classmethod
+    def _minutes(cls, value: object) -> object:
+        # JSON true would otherwise pass as 1 minute.
+        if isinstance(value, bool):
+            raise ValueError("The total time in minutes field must be an integer.")
+        return value
+
+
+class TimeEntryCreate(_EntryFields):
     """The body of ``POST /api/v1/time-entry``. Unknown keys are ignored, as upstream does."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [SEED_REQUEST]})
@@ -84,37 +120,69 @@ class TimeEntryCreate(BaseModel):
     end_date: datetime | None = None
     total_time_in_minutes: Minutes | None = None
 
-    @field_validator("trackable_type", mode="before")
-    @classmethod
-    def _trackable_type(cls, value: object) -> TrackableType:
-        parsed = parse_trackable_type(value) if isinstance(value, str) else None
-        if parsed is None:
-            raise ValueError(
-                "The selected trackable type is invalid: use client, board_task, case, "
-                "circle, firm or task."
-            )
-        return parsed
 
-    @field_validator("start_date", "end_date", mode="before")
+class TimeEntryPatch(_EntryFields):
+    """The body of ``PATCH /api/v1/time-entry/{uuid}``: every field optional; an absent
+    field keeps its value. ``end_date: null`` reopens a finished entry as running."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"name": "Research", "total_time_in_minutes": 30}]}
+    )
+
+    trackable_type: TrackableType | None = Field(
+        default=None, description="Sent together with trackable_uuid, to move the entry."
+    )
+    trackable_uuid: uuid.UUID | None = None
+    name: str | None = Field(default=None, min_length=1, max_length=255)
+    description: str | None = Field(default=None, max_length=10_000)
+    start_date: datetime | None = Field(
+        default=None, description="The new start; null or absent keeps it."
+    )
+    end_date: datetime | None = Field(
+        default=None, description="The new end; null makes the entry running again."
+    )
+    total_time_in_minutes: Minutes | None = Field(
+        default=None, description="Alone, keeps the start and moves the end."
+    )
+
+    @field_validator("name", "trackable_uuid", mode="before")
     @classmethod
-    def _date(cls, value: object, info: ValidationInfo) -> datetime | None:
+    def _not_null(cls, value: object, info: ValidationInfo) -> object:
         if value is None:
-            return None
-        label = (info.field_name or "date").replace("_", " ")
-        if not isinstance(value, str):
-            raise ValueError(f"The {label} field must be a date string.")
-        try:
-            return parse_api_datetime(value)
-        except ValueError:
-            raise ValueError(f"The {label} field must be a valid date.") from None
-
-    @field_validator("total_time_in_minutes", mode="before")
-    @classmethod
-    def _minutes(cls, value: object) -> object:
-        # JSON true would otherwise pass as 1 minute.
-        if isinstance(value, bool):
-            raise ValueError("The total time in minutes field must be an integer.")
+            label = (info.field_name or "field").replace("_", " ")
+            raise ValueError(f"The {label} field may not be null.")
         return value
+
+
+class TimeEntryUpdate(TimeEntryPatch):
+    """The body of ``PUT /api/v1/time-entry/{uuid}``: as upstream, ``trackable_type`` and
+    ``trackable_uuid`` are required (they may move the entry); every other field is
+    optional and keeps its value when absent."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "trackable_type": "client",
+                    "trackable_uuid": "6ff8f7f6-1eb3-3525-be4a-3932c805afed",
+                    "description": "Research for the client",
+                }
+            ]
+        }
+    )
+
+    trackable_type: TrackableType = Field(
+        description="client, board_task, case, circle, firm or task, in any case."
+    )
+    trackable_uuid: uuid.UUID
+
+
+class TimeEntryStop(_EntryFields):
+    """The optional body of ``POST /api/v1/time-entry/{uuid}/stop``."""
+
+    end_date: datetime | None = Field(
+        default=None, description="When the entry ended; absent or null means now."
+    )
 
 
 class TimeEntryRead(BaseModel):

@@ -8,10 +8,11 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from timeledger.audit import service as audit
 from timeledger.auth.service import Actor, require_employee_writer
 from timeledger.dates import format_api_datetime, to_utc
 from timeledger.errors import Conflict, ValidationFailed
-from timeledger.models import Account, TimeEntry
+from timeledger.models import Account, TimeEntry, TimeEntryAction
 from timeledger.time_entries import repository
 from timeledger.time_entries.intervals import Interval, resolve_interval
 from timeledger.time_entries.schemas import TimeEntryCreate, TimeEntryRead
@@ -38,8 +39,8 @@ def create_time_entry(
     )
     if trackable is None:
         errors["trackable_uuid"] = ["The selected trackable uuid is invalid."]
-    start = _instant(data.start_date, "start_date", time_zone, errors)
-    end = _instant(data.end_date, "end_date", time_zone, errors)
+    start = instant(data.start_date, "start_date", time_zone, errors)
+    end = instant(data.end_date, "end_date", time_zone, errors)
     if errors:
         raise ValidationFailed(errors)
     assert trackable is not None
@@ -51,7 +52,7 @@ def create_time_entry(
         clock_skew=clock_skew,
     )
     if interval.is_running:
-        _stop_running_entry(session, actor.account, at=interval.start, now=now, time_zone=time_zone)
+        stop_running_entry(session, actor, actor.account.id, at=interval.start, now=now)
     entry = TimeEntry(
         firm_id=actor.firm.id,
         account_id=actor.account.id,
@@ -64,7 +65,10 @@ def create_time_entry(
         created_at=now,
         updated_at=now,
     )
-    _insert(session, entry, interval)
+    insert(session, entry, interval)
+    audit.record(
+        session, entry=entry, action=TimeEntryAction.CREATED, actor=actor, before=None, now=now
+    )
     return present(entry, trackable=trackable, account=actor.account, time_zone=time_zone, now=now)
 
 
@@ -76,7 +80,7 @@ def present(
     )
 
 
-def _instant(
+def instant(
     value: datetime | None, field: str, time_zone: str, errors: dict[str, list[str]]
 ) -> datetime | None:
     if value is None:
@@ -89,30 +93,56 @@ def _instant(
         return None
 
 
-def _stop_running_entry(
-    session: Session, account: Account, *, at: datetime, now: datetime, time_zone: str
+def stop_running_entry(
+    session: Session,
+    actor: Actor,
+    account_id: int,
+    *,
+    at: datetime,
+    now: datetime,
+    reopening: TimeEntry | None = None,
 ) -> None:
-    """A new timer stops the account's running one where the new one starts."""
-    repository.lock_account(session, account.id)
-    running = repository.running_entry(session, account.id)
+    """A new timer, or a reopened one, stops the account's running one where it starts."""
+    repository.lock_account(session, account_id)
+    running = repository.running_entry(
+        session, account_id, except_id=reopening.id if reopening else None
+    )
     if running is None:
         return
     if at <= running.started_at:
-        since = format_api_datetime(running.started_at, time_zone)
+        since = format_api_datetime(running.started_at, actor.firm.time_zone)
+        if reopening is not None:
+            raise ValidationFailed.field(
+                "end_date",
+                f"The account's running time entry started at {since}, not before this one; "
+                "stop it before making this one run again.",
+            )
         raise ValidationFailed.field(
             "start_date",
             f"The start date must be after the start of your running time entry ({since}), "
             "which it would stop.",
         )
+    before = audit.snapshot(running)
     running.ended_at = at
     running.updated_at = now
     session.flush()
+    audit.record(
+        session, entry=running, action=TimeEntryAction.STOPPED, actor=actor, before=before, now=now
+    )
 
 
-def _insert(session: Session, entry: TimeEntry, interval: Interval) -> None:
+def insert(session: Session, entry: TimeEntry, interval: Interval) -> None:
+    save(session, entry, interval, new=True)
+
+
+def save(session: Session, entry: TimeEntry, interval: Interval, *, new: bool) -> None:
+    """Insert or flush ``entry``; the one-running-entry index turns a race into 409."""
     try:
         with session.begin_nested():
-            repository.add(session, entry)
+            if new:
+                repository.add(session, entry)
+            else:
+                repository.flush(session)
     except IntegrityError as exc:
         # The one-running-entry index: another request started a timer in between.
         if interval.is_running:

@@ -1,7 +1,7 @@
 """idempotency keys
 
 Revision ID: 93d7a65d7e22
-Revises: ae167f424029
+Revises: 93066e6a33a6
 Create Date: 2026-11-28 12:48:47.864885
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "93d7a65d7e22"
-down_revision: str | Sequence[str] | None = "ae167f424029"
+down_revision: str | Sequence[str] | None = "93066e6a33a6"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from timeledger.accounts.schemas import AccountRead
+from timeledger.dates import ApiDateTime, format_api_datetime
+from timeledger.models import Account, PersonalAccessToken, TimeEntryEvent
+
+
+class TokenRef(BaseModel):
+    uuid: uuid.UUID
+    name: str
+
+
+class TimeEntryEventRead(BaseModel):
+    uuid: uuid.UUID
+    action: str = Field(examples=["updated"], description="created, updated, stopped or deleted.")
+    account: AccountRead | None = Field(description="Who made the change; null outside the API.")
+    token: TokenRef | None = Field(description="The personal access token used, if any.")
+    before: dict[str, Any] | None = Field(description="The entry's fields before; null on create.")
+    after: dict[str, Any] | None = Field(description="The entry's fields after.")
+    created_at: ApiDateTime
+
+    @classmethod
+    def build(
+        cls,
+        event: TimeEntryEvent,
+        *,
+        account: Account | None,
+        token: PersonalAccessToken | None,
+        time_zone: str,
+    ) -> TimeEntryEventRead:
+        return cls(
+            uuid=event.uuid,
+            action=event.action.value,
+            account=AccountRead.build(account, time_zone=time_zone) if account else None,
+            token=TokenRef(uuid=token.uuid, name=token.name) if token else None,
+            before=event.before,
+            after=event.after,
+            created_at=format_api_datetime(event.created_at, time_zone),
+        )
+
+
+class TimeEntryHistory(BaseModel):
+    data: list[TimeEntryEventRead]

@@ -1,0 +1,225 @@
+"""The time-entry lists: ``/time-entry[/{type}[/{uuid}]]`` and a client's roll-up."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, Select
+from sqlalchemy.orm import Session
+
+from timeledger.auth.service import Actor
+from timeledger.dates import parse_api_datetime, to_utc
+from timeledger.errors import NotFound, ValidationFailed
+from timeledger.models import TimeEntry, TrackableType
+from timeledger.pagination import ListParams, Page, build_page
+from timeledger.time_entries import access, repository
+from timeledger.time_entries.presenting import present_many
+from timeledger.time_entries.schemas import TimeEntryRead
+from timeledger.trackables.service import parse_trackable_type
+
+SORTS = ("created_at", "start_date", "end_date")
+DEFAULT_SORT = "-end_date"
+ENTRY_FILTERS = ("uuid", "accounts", "circle_uuids", "between")
+CLIENT_FILTERS = (
+    "trackable_type",
+    "account_uuids",
+    "start_date_after",
+    "start_date_before",
+    "end_date_after",
+    "end_date_before",
+)
+ENTRY_FILTER_DESCRIPTIONS = {
+    "uuid": "Comma-separated time-entry UUIDs.",
+    "accounts": "Comma-separated UUIDs of the accounts whose entries to list. "
+    "Absent: only your own entries.",
+    "circle_uuids": "Comma-separated circle UUIDs: entries on those circles or on the "
+    "client accounts in them.",
+    "between": "Two dates, Y-m-d,Y-m-d: entries that started on those days or between "
+    "them (inclusive, in the firm's time zone).",
+}
+CLIENT_FILTER_DESCRIPTIONS = {
+    "trackable_type": "Comma-separated trackable types: client, case, task, board_task.",
+    "account_uuids": "Comma-separated UUIDs of the accounts whose entries to list. "
+    "Absent: only your own entries.",
+    **{
+        f"{field}_{side}": f"A date (Y-m-d, the whole day counts) or a date-time: entries "
+        f"whose {field.replace('_', ' ')} is on or {side} it."
+        for field in ("start_date", "end_date")
+        for side in ("after", "before")
+    },
+}
+_TYPE_NOT_FOUND = (
+    "Not Found: `{}` is neither a time entry UUID nor a trackable type "
+    "(client, board_task, case, circle, firm or task)."
+)
+
+
+def list_time_entries(
+    session: Session,
+    *,
+    actor: Actor,
+    params: ListParams,
+    now: datetime,
+    trackable_type: str | None = None,
+    trackable_uuid: str | None = None,
+) -> Page[TimeEntryRead]:
+    access.require_employee(actor)
+    conditions = _trackable_scope(session, actor, trackable_type, trackable_uuid)
+    conditions += _entry_filters(actor, params.filters)
+    statement = repository.firm_entries(actor.firm.id).where(*conditions)
+    return _page(session, actor=actor, statement=statement, params=params, now=now)
+
+
+def list_client_time_entries(
+    session: Session, *, actor: Actor, client_uuid: str, params: ListParams, now: datetime
+) -> Page[TimeEntryRead]:
+    """Entries on the client, on its cases, and on the tasks and board tasks of either."""
+    access.require_employee(actor)
+    parsed = access.parse_uuid(client_uuid)
+    client = None
+    if parsed is not None:
+        client = repository.client_account(session, firm_id=actor.firm.id, account_uuid=parsed)
+    if client is None:
+        raise NotFound("No client with that UUID.")
+    conditions = [repository.around_client(client.id), *_client_filters(actor, params.filters)]
+    statement = repository.firm_entries(actor.firm.id).where(*conditions)
+    return _page(session, actor=actor, statement=statement, params=params, now=now)
+
+
+def _page(
+    session: Session,
+    *,
+    actor: Actor,
+    statement: Select[TimeEntry],
+    params: ListParams,
+    now: datetime,
+) -> Page[TimeEntryRead]:
+    entries, total = repository.page_of(
+        session, statement, sort=params.sort, offset=params.offset, limit=params.per_page
+    )
+    items = present_many(session, entries, firms={actor.firm.id: actor.firm}, now=now)
+    return build_page(items, total=total, params=params)
+
+
+def _trackable_scope(
+    session: Session, actor: Actor, raw_type: str | None, raw_uuid: str | None
+) -> list[ColumnElement[bool]]:
+    if raw_type is None:
+        return []
+    kind = parse_trackable_type(raw_type)
+    if kind is None:
+        raise NotFound(_TYPE_NOT_FOUND.format(raw_type))
+    if raw_uuid is None:
+        return [repository.trackable_type_in([kind])]
+    parsed = access.parse_uuid(raw_uuid)
+    trackable = None
+    if parsed is not None:
+        trackable = repository.any_trackable(
+            session, firm=actor.firm, kind=kind, trackable_uuid=parsed
+        )
+    if trackable is None:
+        raise NotFound(f"No {kind.value.replace('_', ' ')} with that UUID in this firm.")
+    return [repository.on_trackables(kind, [trackable.id])]
+
+
+def _entry_filters(actor: Actor, filters: dict[str, list[str]]) -> list[ColumnElement[bool]]:
+    conditions = [_accounts(actor, filters.get("accounts"))]
+    if filters.get("uuid"):
+        conditions.append(repository.uuid_in(_uuids(filters["uuid"])))
+    if filters.get("circle_uuids"):
+        circles = _uuids(filters["circle_uuids"])
+        conditions.append(repository.on_circles(actor.firm.id, circles))
+    if filters.get("between"):
+        first, last = _between(filters["between"], actor.firm.time_zone)
+        conditions += [
+            repository.started_at_least(first),
+            repository.started_before(last, inclusive=False),
+        ]
+    return conditions
+
+
+def _client_filters(actor: Actor, filters: dict[str, list[str]]) -> list[ColumnElement[bool]]:
+    conditions = [_accounts(actor, filters.get("account_uuids"))]
+    if filters.get("trackable_type"):
+        conditions.append(repository.trackable_type_in(_kinds(filters["trackable_type"])))
+    time_zone = actor.firm.time_zone
+    for name, at_least, before in (
+        ("start_date", repository.started_at_least, repository.started_before),
+        ("end_date", repository.ended_at_least, repository.ended_before),
+    ):
+        if filters.get(f"{name}_after"):
+            bound, _ = _bound(filters[f"{name}_after"], f"{name}_after", time_zone, end=False)
+            conditions.append(at_least(bound))
+        if filters.get(f"{name}_before"):
+            bound, is_day = _bound(filters[f"{name}_before"], f"{name}_before", time_zone, end=True)
+            conditions.append(before(bound, inclusive=not is_day))
+    return conditions
+
+
+def _accounts(actor: Actor, values: list[str] | None) -> ColumnElement[bool]:
+    """Whose entries: the accounts named, or else only the caller's own."""
+    if not values:
+        return repository.account_is(actor.account.id)
+    return repository.account_uuid_in(actor.firm.id, _uuids(values))
+
+
+def _uuids(values: Sequence[str]) -> list[uuid.UUID]:
+    """The well-formed UUIDs among ``values``; a malformed one matches nothing."""
+    return [parsed for value in values if (parsed := access.parse_uuid(value)) is not None]
+
+
+def _kinds(values: Sequence[str]) -> list[TrackableType]:
+    kinds = [parse_trackable_type(value) for value in values]
+    if None in kinds:
+        raise ValidationFailed.field(
+            "filter[trackable_type]",
+            "The selected filter[trackable_type] is invalid: use client, board_task, case, "
+            "circle, firm or task.",
+        )
+    return [kind for kind in kinds if kind is not None]
+
+
+def _between(values: list[str], time_zone: str) -> tuple[datetime, datetime]:
+    """``Y-m-d,Y-m-d`` as [first day's midnight, the day after the last day's midnight)."""
+    message = "The filter[between] must be two dates, Y-m-d,Y-m-d, the first not after the second."
+    days = [_local_day(value) for value in values]
+    if len(days) != 2 or None in days:
+        raise ValidationFailed.field("filter[between]", message)
+    first, last = days
+    assert first is not None
+    assert last is not None
+    try:
+        if first > last:
+            raise ValueError(values)
+        return to_utc(first, time_zone), to_utc(last + timedelta(days=1), time_zone)
+    except ValueError:
+        raise ValidationFailed.field("filter[between]", message) from None
+
+
+def _local_day(value: str) -> datetime | None:
+    if len(value) != 10:
+        return None
+    try:
+        return parse_api_datetime(value)
+    except ValueError:
+        return None
+
+
+def _bound(values: list[str], name: str, time_zone: str, *, end: bool) -> tuple[datetime, bool]:
+    """A date-time bound, and whether it was a bare date (the whole day counts: an upper
+    bound then becomes the next day's midnight, exclusive)."""
+    label = f"filter[{name}]"
+    try:
+        if len(values) != 1:
+            raise ValueError(values)
+        parsed = parse_api_datetime(values[0])
+        is_day = len(values[0]) == 10
+        if is_day and end:
+            parsed += timedelta(days=1)
+        return to_utc(parsed, time_zone), is_day
+    except ValueError:
+        raise ValidationFailed.field(
+            label, f"The {label} must be a date (Y-m-d) or a date-time (ISO 8601)."
+        ) from None
