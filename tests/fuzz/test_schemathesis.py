@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
 from tests.factories import FirmWorld
+from tests.factories.time_entries import make_entry
 from tests.support import FrozenClock
 from timeledger.app import create_app
 from timeledger.auth.service import ACCOUNT_HEADER
@@ -50,16 +52,39 @@ def _operations() -> list[str]:
 
 
 @pytest.fixture
-def demo_world(world: FirmWorld, session: Session) -> FirmWorld:
+def demo_world(world: FirmWorld, session: Session, clock: FrozenClock) -> FirmWorld:
     world.client.uuid = EXAMPLE_CLIENT
     session.flush()
     return world
 
 
-def _with_real_records(world: FirmWorld) -> Callable[[Any], Any]:
+@pytest.fixture
+def entries(demo_world: FirmWorld, session: Session, clock: FrozenClock) -> list[str]:
+    """Entries of the owner, for operations on ``/time-entry/{uuid}`` to find."""
+    made = [
+        make_entry(
+            session,
+            account=demo_world.owner.account,
+            on=demo_world.client,
+            start=clock.now() - timedelta(days=day),
+        )
+        for day in range(1, 6)
+    ]
+    session.flush()
+    return [str(entry.uuid) for entry in made]
+
+
+def _with_real_records(world: FirmWorld, entries: list[str]) -> Callable[[Any], Any]:
     """Point generated references at the firm's records, so writes can succeed too."""
 
     def fix(case: Any) -> Any:
+        if case.path_parameters and "uuid" in case.path_parameters:
+            case.path_parameters["uuid"] = entries[len(str(case.body)) % len(entries)]
+        if case.path_parameters and "trackable_uuid" in case.path_parameters:
+            case.path_parameters["trackable_type"] = "client"
+            case.path_parameters["trackable_uuid"] = str(world.client.uuid)
+        if case.path_parameters and "client_uuid" in case.path_parameters:
+            case.path_parameters["client_uuid"] = str(world.client.uuid)
         if isinstance(case.body, dict) and "trackable_uuid" in case.body:
             case.body["trackable_type"] = "client"
             case.body["trackable_uuid"] = str(world.client.uuid)
@@ -70,21 +95,25 @@ def _with_real_records(world: FirmWorld) -> Callable[[Any], Any]:
     return fix
 
 
-def _strategy(app: FastAPI, label: str, world: FirmWorld) -> st.SearchStrategy[Any]:
+def _strategy(
+    app: FastAPI, label: str, world: FirmWorld, entries: list[str]
+) -> st.SearchStrategy[Any]:
     operation = next(op for op in _all_operations(app) if op.label == label)
     positive = operation.as_strategy(generation_mode=schemathesis.GenerationMode.POSITIVE)
     negative = operation.as_strategy(generation_mode=schemathesis.GenerationMode.NEGATIVE)
     examples = operation.get_strategies_from_examples()
-    return st.one_of(positive, positive.map(_with_real_records(world)), negative, *examples)
+    return st.one_of(
+        positive, positive.map(_with_real_records(world, entries)), negative, *examples
+    )
 
 
 @pytest.mark.parametrize("label", _operations())
 def test_every_operation_conforms_and_never_fails(
-    app: FastAPI, demo_world: FirmWorld, clock: FrozenClock, label: str
+    app: FastAPI, demo_world: FirmWorld, entries: list[str], clock: FrozenClock, label: str
 ) -> None:
     headers = demo_world.owner.headers()
 
-    @given(case=_strategy(app, label, demo_world))
+    @given(case=_strategy(app, label, demo_world, entries))
     @settings(
         max_examples=EXAMPLES_PER_OPERATION,
         deadline=None,
