@@ -15,14 +15,18 @@ from timeledger.models import IdempotencyKey, TimeEntry
 URL = "/api/v1/time-entry"
 
 
+_MISSING = object()
+
+
 def _body(world: FirmWorld, **overrides: Any) -> dict[str, Any]:
-    return {
+    body = {
         "trackable_type": "client",
         "trackable_uuid": str(world.client.uuid),
         "name": "Research",
         "total_time_in_minutes": 45,
         **overrides,
     }
+    return {key: value for key, value in body.items() if value is not _MISSING}
 
 
 def _entries(session: Session) -> int:
@@ -188,3 +192,41 @@ def test_every_write_route_authenticates_through_get_actor() -> None:
     assert writes
     for route in writes:
         assert get_actor in _dependency_calls(route.dependant), route.path
+
+
+def test_a_retried_delete_replays_its_200_instead_of_404(
+    client: TestClient, world: FirmWorld, session: Session
+) -> None:
+    created = _post(client, world, _body(world), None).json()
+    headers = {**world.owner.headers(), "Idempotency-Key": "delete-1"}
+    first = client.delete(f"{URL}/{created['uuid']}", headers=headers)
+    retry = client.delete(f"{URL}/{created['uuid']}", headers=headers)
+    plain = client.delete(f"{URL}/{created['uuid']}", headers=world.owner.headers())
+    assert first.status_code == retry.status_code == 200
+    assert retry.content == first.content
+    assert plain.status_code == 404
+
+
+def test_a_retried_stop_replays_instead_of_not_running(
+    client: TestClient, world: FirmWorld, clock: FrozenClock
+) -> None:
+    timer = _post(client, world, _body(world, total_time_in_minutes=_MISSING), None).json()
+    clock.advance(minutes=10)
+    headers = {**world.owner.headers(), "Idempotency-Key": "stop-1"}
+    first = client.post(f"{URL}/{timer['uuid']}/stop", headers=headers)
+    clock.advance(minutes=1)
+    retry = client.post(f"{URL}/{timer['uuid']}/stop", headers=headers)
+    assert first.status_code == 200
+    assert first.json()["total_time_in_minutes"] == 10
+    assert retry.content == first.content
+
+
+def test_a_retried_patch_does_not_undo_a_later_change(client: TestClient, world: FirmWorld) -> None:
+    created = _post(client, world, _body(world), None).json()
+    url = f"{URL}/{created['uuid']}"
+    keyed = {**world.owner.headers(), "Idempotency-Key": "patch-1"}
+    first = client.patch(url, json={"name": "First"}, headers=keyed)
+    client.patch(url, json={"name": "Second"}, headers=world.owner.headers())
+    retry = client.patch(url, json={"name": "First"}, headers=keyed)
+    assert retry.json() == first.json()
+    assert client.get(url, headers=world.owner.headers()).json()["name"] == "Second"
