@@ -230,3 +230,19 @@ def test_a_retried_patch_does_not_undo_a_later_change(client: TestClient, world:
     retry = client.patch(url, json={"name": "First"}, headers=keyed)
     assert retry.json() == first.json()
     assert client.get(url, headers=world.owner.headers()).json()["name"] == "Second"
+
+
+def test_if_the_response_cannot_be_stored_with_its_key_the_write_is_undone(
+    client: TestClient, world: FirmWorld, session: Session, monkeypatch: Any
+) -> None:
+    """The key and the write commit together or not at all."""
+
+    def broken(*_args: Any, **_kwargs: Any) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("timeledger.idempotency.middleware.service.remember", broken)
+    response = _post(client, world, _body(world), "key-atomic")
+    assert response.status_code == 500
+    assert response.json() == {"message": "Server Error."}
+    assert _entries(session) == 0
+    assert session.scalar(select(func.count()).select_from(IdempotencyKey)) == 0
