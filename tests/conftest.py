@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, text
@@ -34,6 +35,18 @@ def _reset_postgres(url: str, settings: Settings) -> None:
         connection.execute(text("DROP SCHEMA public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
     engine.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> Iterator[None]:
+    """argon2 at its production cost is most of the suite's time; the tests of passwords
+    check behaviour, not cost, so they use the same algorithm at its lowest settings."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            "timeledger.auth.service._hasher",
+            PasswordHasher(time_cost=1, memory_cost=8, parallelism=1),
+        )
+        yield
 
 
 @pytest.fixture(scope="session")

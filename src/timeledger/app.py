@@ -13,8 +13,16 @@ from timeledger.audit.router import router as audit_router
 from timeledger.auth.router import router as auth_router
 from timeledger.clock import Clock, SystemClock
 from timeledger.config import Settings
-from timeledger.db import build_engine, build_session_factory
+from timeledger.db import build_engine, build_session_factory, pool_capacity
 from timeledger.errors import install_error_handlers
+from timeledger.health.router import router as health_router
+from timeledger.idempotency.dependencies import replay_response
+from timeledger.idempotency.middleware import IdempotencyMiddleware
+from timeledger.idempotency.schemas import Replay
+from timeledger.middleware import BodyLimitMiddleware, ConcurrencyGateMiddleware
+from timeledger.openapi import install_openapi
+from timeledger.ratelimit import RateLimiter, RateLimitHeadersMiddleware
+from timeledger.requestid import RequestIdMiddleware
 from timeledger.time_entries.router import client_router as client_time_entries_router
 from timeledger.time_entries.router import router as time_entries_router
 
@@ -55,11 +63,30 @@ def create_app(
     app.state.settings = settings
     app.state.session_factory = session_factory
     app.state.clock = clock or SystemClock()
+    app.state.rate_limiter = RateLimiter(settings)
     install_error_handlers(app)
+    app.add_exception_handler(Replay, replay_response)
+    app.include_router(health_router)
     # Before the time-entry lists: their /{trackable_type}/{trackable_uuid} would match
     # /{uuid}/history too.
     app.include_router(audit_router)
     app.include_router(time_entries_router)
     app.include_router(client_time_entries_router)
     app.include_router(auth_router)
+    _install_middleware(app, settings)
+    install_openapi(app)
     return app
+
+
+def _install_middleware(app: FastAPI, settings: Settings) -> None:
+    """Outermost last: request id, body limit, concurrency gate, rate-limit headers,
+    idempotency, then the routes."""
+    app.add_middleware(IdempotencyMiddleware)
+    app.add_middleware(RateLimitHeadersMiddleware)
+    app.add_middleware(
+        ConcurrencyGateMiddleware,
+        capacity=pool_capacity(settings.database_url),
+        exempt=frozenset({"/healthz"}),
+    )
+    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestIdMiddleware)

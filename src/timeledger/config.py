@@ -15,6 +15,11 @@ class Environment(StrEnum):
     PRODUCTION = "production"
 
 
+class LogFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TIMELEDGER_", extra="ignore")
 
@@ -34,6 +39,23 @@ class Settings(BaseSettings):
 
     # Where clients reach the API; used in the curl examples the CLI prints.
     public_url: str = "http://127.0.0.1:8000"
+
+    # Requests per minute per user (upstream: 500); counted in Redis when redis_url is set,
+    # else in this process's memory.
+    rate_limit_per_minute: int = Field(default=500, ge=1, le=1_000_000)
+    redis_url: str | None = None
+    # Prefix of every Redis key timeledger writes.
+    redis_key_prefix: str = "timeledger"
+    # Hours an Idempotency-Key is remembered; at least a day, as promised.
+    idempotency_key_hours: int = Field(default=24, ge=24, le=24 * 30)
+    # Largest request body accepted, in bytes.
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024, le=64 * 1024 * 1024)
+    log_format: LogFormat = LogFormat.TEXT
+    log_level: str = "INFO"
+
+    @property
+    def idempotency_retention(self) -> timedelta:
+        return timedelta(hours=self.idempotency_key_hours)
 
     @property
     def token_lifetime(self) -> timedelta:

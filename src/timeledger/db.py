@@ -20,12 +20,29 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
+# PostgreSQL connections per process; fewer than the thread pool's 40 threads, so requests
+# that wait for a connection never hold every thread (see ConcurrencyGateMiddleware).
+PG_POOL_SIZE = 5
+PG_MAX_OVERFLOW = 10
+
+
+def pool_capacity(url: str) -> int:
+    """How many requests can hold a database connection at once in one process."""
+    return 1 if is_sqlite(url) else PG_POOL_SIZE + PG_MAX_OVERFLOW
+
+
 def build_engine(
     settings: Settings, url: str | None = None, *, foreign_keys: bool = True
 ) -> Engine:
     url = url or settings.database_url
     if not is_sqlite(url):
-        return create_engine(url, echo=settings.database_echo, pool_pre_ping=True)
+        return create_engine(
+            url,
+            echo=settings.database_echo,
+            pool_pre_ping=True,
+            pool_size=PG_POOL_SIZE,
+            max_overflow=PG_MAX_OVERFLOW,
+        )
     engine = create_engine(
         url,
         echo=settings.database_echo,

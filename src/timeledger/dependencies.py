@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import ExitStack
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
@@ -12,16 +13,26 @@ from sqlalchemy.orm import Session
 from timeledger.auth.service import ACCOUNT_HEADER, Actor, authenticate
 from timeledger.clock import Clock
 from timeledger.config import Settings
+from timeledger.errors import TooManyAttempts
+from timeledger.idempotency.dependencies import claim_pending, hand_over
+from timeledger.middleware import scope_state
+from timeledger.ratelimit import STATE_KEY as RATE_LIMIT_STATE
+from timeledger.ratelimit import RateLimiter
 
 
 def get_session(request: Request) -> Iterator[Session]:
     """The request's unit of work: commit if the handler returned, roll back if it raised.
 
     Declared with ``scope="function"`` so the commit happens before the response is sent:
-    a client that saw 200 can rely on the write being durable.
+    a client that saw 200 can rely on the write being durable. A write that claimed an
+    ``Idempotency-Key`` is handed, still open, to the idempotency middleware, which stores
+    the response with the key and then commits both, also before the response is sent.
     """
-    with request.app.state.session_factory() as session, session.begin():
+    with ExitStack() as transaction:
+        session = transaction.enter_context(request.app.state.session_factory())
+        transaction.enter_context(session.begin())
         yield session
+        hand_over(request, transaction)
 
 
 # The two below are async only because they do no I/O: FastAPI runs a sync dependency in
@@ -45,6 +56,7 @@ BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
 def get_actor(
+    request: Request,
     session: SessionDep,
     clock: ClockDep,
     credentials: BearerDep,
@@ -57,12 +69,28 @@ def get_actor(
         ),
     ] = None,
 ) -> Actor:
-    return authenticate(
+    now = clock.now()
+    actor = authenticate(
         session,
         bearer=credentials.credentials if credentials else None,
         account_header=account_uuid,
-        now=clock.now(),
+        now=now,
     )
+    _count_request(request, actor)
+    settings: Settings = request.app.state.settings
+    claim_pending(request, session, actor, now=now, retention=settings.idempotency_retention)
+    return actor
+
+
+def _count_request(request: Request, actor: Actor) -> None:
+    """The per-user rate limit; the middleware turns the decision into headers."""
+    limiter: RateLimiter = request.app.state.rate_limiter
+    decision = limiter.hit(str(actor.user.id))
+    if decision is None:
+        return
+    scope_state(request.scope)[RATE_LIMIT_STATE] = decision
+    if not decision.allowed:
+        raise TooManyAttempts(decision.reset_after)
 
 
 ActorDep = Annotated[Actor, Depends(get_actor)]

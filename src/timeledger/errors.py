@@ -31,6 +31,9 @@ class AppError(Exception):
     def body(self) -> dict[str, Any]:
         return {"message": self.message}
 
+    def headers(self) -> dict[str, str]:
+        return {}
+
 
 class BadRequest(AppError):
     status_code = 400
@@ -55,6 +58,30 @@ class NotFound(AppError):
 class Conflict(AppError):
     status_code = 409
     message = "The request conflicts with the current state of the resource."
+
+
+class PayloadTooLarge(AppError):
+    status_code = 413
+    message = "The request body is too large."
+
+
+class TooManyAttempts(AppError):
+    """429 as Laravel's throttle answers it, with the seconds to wait."""
+
+    status_code = 429
+    message = "Too Many Attempts."
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__()
+        self.retry_after = max(1, retry_after)
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
+
+
+class ServiceUnavailable(AppError):
+    status_code = 503
+    message = "Service Unavailable."
 
 
 class ValidationFailed(AppError):
@@ -98,7 +125,10 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         403: (MessageBody, "The account may not do this."),
         404: (MessageBody, "No such record in the caller's firm."),
         409: (MessageBody, "The request conflicts with a concurrent change."),
+        413: (MessageBody, "The request body is over the size limit."),
         422: (ValidationBody, "The data was invalid."),
+        429: (MessageBody, "Too many requests this minute; wait Retry-After seconds."),
+        503: (MessageBody, "A service the API needs is unreachable."),
     }
     return {
         status: {"model": described[status][0], "description": described[status][1]}
@@ -106,14 +136,25 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
+def error_response(exc: AppError) -> JSONResponse:
+    """The response for a domain error; also used by the ASGI middleware."""
+    return JSONResponse(exc.body(), status_code=exc.status_code, headers=exc.headers())
+
+
 def _app_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, AppError)
-    return JSONResponse(exc.body(), status_code=exc.status_code)
+    return error_response(exc)
+
+
+# FastAPI's words for a body it could not decode (bad UTF-8, JSON nested too deep).
+_UNPARSEABLE_BODY = "There was an error parsing the body"
 
 
 def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
-    if exc.status_code == 404:
+    if exc.status_code == 400 and exc.detail == _UNPARSEABLE_BODY:
+        message = "The request body is not valid JSON."
+    elif exc.status_code == 404:
         message = f"The route {request.url.path.lstrip('/')} could not be found."
     elif exc.status_code == 405:
         message = f"The {request.method} method is not supported for this route."

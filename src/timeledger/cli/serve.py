@@ -7,6 +7,7 @@ from timeledger.cli.context import upgrade_database
 from timeledger.cli.demo import print_demo
 from timeledger.config import Settings
 from timeledger.demo import DEFAULT_FIRM_NAME
+from timeledger.logs import configure_logging
 
 
 def serve(
@@ -18,8 +19,17 @@ def serve(
 ) -> None:
     """Apply pending migrations, then serve the API."""
     settings = Settings()
+    configure_logging(settings)
     upgrade_database(settings)
     if demo:
         reachable = "127.0.0.1" if host in {"0.0.0.0", "::"} else host
         print_demo(settings, firm=DEFAULT_FIRM_NAME, public_url=f"http://{reachable}:{port}")
-    uvicorn.run("timeledger.app:create_app", factory=True, host=host, port=port)
+    # Our handler formats every line (request id, JSON); our middleware logs each request.
+    uvicorn.run(
+        "timeledger.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+    )

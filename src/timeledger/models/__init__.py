@@ -8,6 +8,7 @@ from timeledger.models.case_participant import CaseParticipant
 from timeledger.models.circle import Circle
 from timeledger.models.circle_member import CircleMember
 from timeledger.models.firm import Firm
+from timeledger.models.idempotency_key import IdempotencyKey
 from timeledger.models.login import Login
 from timeledger.models.personal_access_token import PersonalAccessToken
 from timeledger.models.task import Task, TaskPriority
@@ -27,6 +28,7 @@ __all__ = [
     "Circle",
     "CircleMember",
     "Firm",
+    "IdempotencyKey",
     "Login",
     "PersonalAccessToken",
     "Task",

@@ -1,0 +1,7 @@
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class HealthRead(BaseModel):
+    status: str = Field(examples=["ok"])

@@ -1,0 +1,126 @@
+"""Pure ASGI middleware for every request: the body size limit and unstorable text.
+
+Reading the whole body here (it is at most ``max_body_bytes``) lets the limit hold for
+chunked bodies too, and lets later layers fingerprint the body without consuming it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import MutableMapping
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from timeledger.errors import AppError, PayloadTooLarge, ValidationFailed, error_response
+from timeledger.storable import unstorable_fields
+
+_WITH_BODY = frozenset({"POST", "PUT", "PATCH"})
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+def header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key.lower() == name:
+            return bytes(value).decode("latin-1")
+    return None
+
+
+async def read_body(receive: Receive, limit: int) -> bytes:
+    """The whole request body; stops reading as soon as it passes ``limit`` bytes."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return b"".join(chunks)  # the client went away
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def replaying(body: bytes, receive: Receive) -> Receive:
+    """A ``receive`` that hands the app the body already read, then the real events."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
+def scope_state(scope: Scope) -> MutableMapping[str, Any]:
+    state: MutableMapping[str, Any] = scope.setdefault("state", {})
+    return state
+
+
+async def _answer(error: AppError, scope: Scope, receive: Receive, send: Send) -> None:
+    await error_response(error)(scope, receive, send)
+
+
+class BodyLimitMiddleware:
+    """413 for bodies over the limit (read no further); 422 for text no database holds."""
+
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
+        self.app = app
+        self.limit = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        too_large = PayloadTooLarge(f"The request body may not be larger than {self.limit} bytes.")
+        length = header(scope, b"content-length")
+        if length is not None and length.strip().isdigit() and int(length) > self.limit:
+            await _answer(too_large, scope, receive, send)
+            return
+        try:
+            body = await read_body(receive, self.limit)
+        except BodyTooLarge:
+            await _answer(too_large, scope, receive, send)
+            return
+        unstorable = unstorable_fields(body) if scope["method"] in _WITH_BODY else {}
+        if unstorable:
+            await _answer(ValidationFailed(unstorable), scope, receive, send)
+            return
+        await self.app(scope, replaying(body, receive), send)
+
+
+class ConcurrencyGateMiddleware:
+    """Lets at most ``capacity`` requests (the connection pool's size) run at once.
+
+    A request holds its database connection across several thread-pool hops (auth, the
+    handler, the commit). Were more requests admitted than there are connections, those
+    waiting for a connection could occupy every thread while the holders wait for a
+    thread to finish on: all stall until the pool times out. Waiting here costs no thread.
+    """
+
+    def __init__(self, app: ASGIApp, *, capacity: int, exempt: frozenset[str]) -> None:
+        self.app = app
+        self.capacity = capacity
+        self.exempt = exempt
+        self._gates: dict[int, asyncio.Semaphore] = {}
+
+    def _gate(self) -> asyncio.Semaphore:
+        loop = id(asyncio.get_running_loop())
+        if loop not in self._gates:
+            self._gates[loop] = asyncio.Semaphore(self.capacity)
+        return self._gates[loop]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in self.exempt:
+            await self.app(scope, receive, send)
+            return
+        async with self._gate():
+            await self.app(scope, receive, send)

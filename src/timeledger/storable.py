@@ -1,0 +1,55 @@
+"""Text the database cannot hold exactly as sent, found before it reaches the database.
+
+PostgreSQL refuses the NUL character in text, and no database stores a lone UTF-16
+surrogate (``"\\ud800"``), which is not valid Unicode text. Both are refused with 422 on
+every database alike, naming the field, instead of failing at the INSERT.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+# Only bodies holding one of these can contain such text; most skip the JSON parse.
+_SUSPECT = re.compile(rb"\\u0000|\\u[dD][89a-fA-F]")
+_MAX_DEPTH = 64
+
+
+def _bad(text: str) -> bool:
+    return "\x00" in text or any("\ud800" <= char <= "\udfff" for char in text)
+
+
+def _walk(value: Any, path: list[str], found: dict[str, list[str]], depth: int) -> None:
+    if depth > _MAX_DEPTH:
+        return
+    if isinstance(value, str):
+        if _bad(value):
+            name = ".".join(path) or "body"
+            label = " ".join(path).replace("_", " ") or "body"
+            found[name] = [
+                f"The {label} field must be valid text without the NUL character (\\u0000) "
+                "or unpaired surrogates."
+            ]
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if _bad(key):
+                found["body"] = ["The request body has an invalid key."]
+            else:
+                _walk(item, [*path, key], found, depth + 1)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _walk(item, [*path, str(index)], found, depth + 1)
+
+
+def unstorable_fields(body: bytes) -> dict[str, list[str]]:
+    """Laravel-style errors for each JSON string the database could not store as sent."""
+    if not _SUSPECT.search(body):
+        return {}
+    try:
+        document = json.loads(body)
+    except (ValueError, RecursionError):
+        return {}  # not JSON: the route answers that itself
+    found: dict[str, list[str]] = {}
+    _walk(document, [], found, 0)
+    return found
