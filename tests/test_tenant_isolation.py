@@ -1,0 +1,316 @@
+"""Tenant isolation, route by route: a token of firm B never reaches firm A's rows.
+
+``ROUTES`` holds at least one check per route of the API; ``test_every_route_is_covered``
+reads the routes from the OpenAPI schema, so a new route without a check fails the suite.
+To add a route, add its ``(METHOD, path)`` with one or more checks:
+
+- ``Path(params)``: firm A's UUIDs in the path answer 404 ``Not Found.`` (``body`` is a
+  request valid for firm B, so the UUID is the only thing wrong);
+- ``Body(body, field)``: firm A's UUIDs in the body answer 422 on ``field``;
+- ``Listing()``: the list answers 200, shows firm B's rows and none of firm A's.
+
+Each callable gets a ``Ctx``: the two firms (``a``, ``b``, ``FirmWorld``s) and the session,
+to build more of firm A's data (a time entry, say) when a check needs it.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.factories import FirmWorld
+from timeledger.auth.service import hash_token
+from timeledger.models import Account, BoardTask, Case, Circle, PersonalAccessToken, Task
+
+
+@dataclass
+class Ctx:
+    a: FirmWorld
+    b: FirmWorld
+    session: Session
+
+    def token_uuid(self, world: FirmWorld) -> str:
+        token = self.session.scalars(
+            select(PersonalAccessToken).where(
+                PersonalAccessToken.token_hash == hash_token(world.owner.token)
+            )
+        ).one()
+        return str(token.uuid)
+
+
+Params = Callable[[Ctx], dict[str, object]]
+JsonBody = Callable[[Ctx], dict[str, Any]]
+
+
+def _nothing(_ctx: Ctx) -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class Path:
+    params: Params
+    body: JsonBody = dataclasses.field(default=_nothing)
+
+
+@dataclass(frozen=True)
+class Body:
+    body: JsonBody
+    field: str
+    params: Params = dataclasses.field(default=_nothing)
+
+
+@dataclass(frozen=True)
+class Listing:
+    params: Params = dataclasses.field(default=_nothing)
+
+
+Check = Path | Body | Listing
+
+
+def _uuid(value: object) -> str:
+    return str(getattr(value, "uuid", value))
+
+
+def client_a(ctx: Ctx) -> dict[str, object]:
+    return {"uuid": ctx.a.client.uuid}
+
+
+ROUTES: dict[tuple[str, str], list[Check]] = {
+    ("POST", "/api/v1/time-entry"): [
+        Body(
+            lambda c: {
+                "trackable_type": "client",
+                "trackable_uuid": _uuid(c.a.client),
+                "name": "Poaching",
+                "total_time_in_minutes": 5,
+            },
+            "trackable_uuid",
+        )
+    ],
+    ("GET", "/api/v1/account"): [Listing()],
+    ("POST", "/api/v1/account"): [],  # references nothing; see test_creating_stays_in_own_firm
+    ("GET", "/api/v1/account/{uuid}"): [
+        Path(client_a),
+        Path(lambda c: {"uuid": c.a.owner.account.uuid}),
+    ],
+    ("PUT", "/api/v1/account/{uuid}"): [Path(client_a, lambda c: {"first_name": "Hijacked"})],
+    ("DELETE", "/api/v1/account/{uuid}"): [Path(client_a)],
+    ("GET", "/api/v1/client"): [Listing()],
+    ("GET", "/api/v1/client/{uuid}"): [Path(client_a)],
+    ("GET", "/api/v1/client/{client_uuid}/cases"): [
+        Path(lambda c: {"client_uuid": c.a.client.uuid})
+    ],
+    ("GET", "/api/v1/cases"): [
+        Listing(),
+        Listing(lambda c: {"filter[account_uuids]": _uuid(c.a.client)}),
+    ],
+    ("POST", "/api/v1/cases"): [
+        Body(lambda c: {"name": "Hijacked", "participants": [_uuid(c.a.client)]}, "participants.0")
+    ],
+    ("GET", "/api/v1/cases/{uuid}"): [Path(lambda c: {"uuid": c.a.case.uuid})],
+    ("PUT", "/api/v1/cases/{uuid}"): [
+        Path(lambda c: {"uuid": c.a.case.uuid}, lambda c: {"name": "Hijacked"}),
+        Body(
+            lambda c: {"participants": [_uuid(c.b.client), _uuid(c.a.client)]},
+            "participants.1",
+            lambda c: {"uuid": c.b.case.uuid},
+        ),
+    ],
+    ("DELETE", "/api/v1/cases/{uuid}"): [Path(lambda c: {"uuid": c.a.case.uuid})],
+    ("GET", "/api/v1/circles"): [Listing()],
+    ("POST", "/api/v1/circles"): [
+        Body(
+            lambda c: {
+                "name": "Hijacked",
+                "account_uuids": [_uuid(c.b.client), _uuid(c.a.client)],
+            },
+            "account_uuids.1",
+        )
+    ],
+    ("GET", "/api/v1/circles/{uuid}"): [Path(lambda c: {"uuid": c.a.circle.uuid})],
+    ("PUT", "/api/v1/circles/{uuid}"): [
+        Path(lambda c: {"uuid": c.a.circle.uuid}, lambda c: {"name": "Hijacked"}),
+        Body(
+            lambda c: {"account_uuids": [_uuid(c.a.client), _uuid(c.b.client)]},
+            "account_uuids.0",
+            lambda c: {"uuid": c.b.circle.uuid},
+        ),
+    ],
+    ("DELETE", "/api/v1/circles/{uuid}"): [Path(lambda c: {"uuid": c.a.circle.uuid})],
+    ("GET", "/api/v1/task"): [Listing()],
+    ("POST", "/api/v1/task"): [
+        Body(
+            lambda c: {
+                "name": "Hijacked",
+                "taskable_type": "client",
+                "taskable_uuid": _uuid(c.a.client),
+            },
+            "taskable_uuid",
+        ),
+        Body(
+            lambda c: {
+                "name": "Hijacked",
+                "taskable_type": "case",
+                "taskable_uuid": _uuid(c.a.case),
+            },
+            "taskable_uuid",
+        ),
+    ],
+    ("GET", "/api/v1/task/{uuid}"): [Path(lambda c: {"uuid": c.a.task.uuid})],
+    ("PUT", "/api/v1/task/{uuid}"): [
+        Path(lambda c: {"uuid": c.a.case_task.uuid}, lambda c: {"name": "Hijacked"}),
+        Body(
+            lambda c: {"taskable_type": "case", "taskable_uuid": _uuid(c.a.case)},
+            "taskable_uuid",
+            lambda c: {"uuid": c.b.task.uuid},
+        ),
+    ],
+    ("DELETE", "/api/v1/task/{uuid}"): [Path(lambda c: {"uuid": c.a.task.uuid})],
+    ("GET", "/api/v1/board-task"): [
+        Listing(),
+        Listing(lambda c: {"filter[case_uuid]": _uuid(c.a.case)}),
+    ],
+    ("POST", "/api/v1/board-task"): [
+        Body(lambda c: {"name": "Hijacked", "case_uuid": _uuid(c.a.case)}, "case_uuid")
+    ],
+    ("GET", "/api/v1/board-task/{uuid}"): [Path(lambda c: {"uuid": c.a.board_task.uuid})],
+    ("PUT", "/api/v1/board-task/{uuid}"): [
+        Path(lambda c: {"uuid": c.a.board_task.uuid}, lambda c: {"name": "Hijacked"}),
+        Body(
+            lambda c: {"case_uuid": _uuid(c.a.case)},
+            "case_uuid",
+            lambda c: {"uuid": c.b.board_task.uuid},
+        ),
+    ],
+    ("DELETE", "/api/v1/board-task/{uuid}"): [Path(lambda c: {"uuid": c.a.board_task.uuid})],
+    ("GET", "/api/v1/firm/{uuid}"): [Path(lambda c: {"uuid": c.a.firm.uuid})],
+    ("PUT", "/api/v1/firm/{uuid}"): [
+        Path(lambda c: {"uuid": c.a.firm.uuid}, lambda c: {"name": "Hijacked"})
+    ],
+    ("GET", "/api/v1/personal-access-tokens"): [Listing()],
+    ("POST", "/api/v1/personal-access-tokens"): [
+        Body(
+            lambda c: {
+                "name": "Hijacked",
+                "password": "secret-pass",
+                "account_uuid": _uuid(c.a.owner.account),
+            },
+            "account_uuid",
+        )
+    ],
+    ("DELETE", "/api/v1/personal-access-tokens/{uuid}"): [
+        Path(lambda c: {"uuid": c.token_uuid(c.a)})
+    ],
+}
+
+CHECKS = [
+    pytest.param(method, path, check, id=f"{method} {path} #{n}")
+    for (method, path), checks in ROUTES.items()
+    for n, check in enumerate(checks, start=1)
+]
+
+
+def api_routes(app: FastAPI) -> set[tuple[str, str]]:
+    paths = app.openapi()["paths"]
+    return {
+        (method.upper(), path)
+        for path, operations in paths.items()
+        if path.startswith("/api/")
+        for method in operations
+    }
+
+
+def test_every_route_is_covered(app: FastAPI) -> None:
+    routes = api_routes(app)
+    assert routes, "no routes found: the OpenAPI schema changed shape"
+    missing = sorted(routes - ROUTES.keys())
+    stale = sorted(ROUTES.keys() - routes)
+    assert not missing, f"routes without a tenant-isolation check: {missing}"
+    assert not stale, f"checks for routes that no longer exist: {stale}"
+    uncovered = [route for route, checks in ROUTES.items() if not checks]
+    assert uncovered == [("POST", "/api/v1/account")]
+
+
+def _firm_a_uuids(ctx: Ctx) -> set[str]:
+    a = ctx.a
+    records = [a.firm, a.owner.account, a.client, a.other_client, a.case, a.circle, a.task]
+    return {_uuid(record) for record in [*records, a.case_task, a.board_task]} | {ctx.token_uuid(a)}
+
+
+def _untouched(ctx: Ctx) -> None:
+    """Nothing of firm A was renamed, archived or moved by firm B's requests."""
+    session = ctx.session
+    session.expire_all()
+    models: tuple[Any, ...] = (Account, Case, Circle, Task, BoardTask)
+    for model in models:
+        rows = session.scalars(select(model).where(model.firm_id == ctx.a.firm.id)).all()
+        assert all(row.archived_at is None for row in rows), model.__name__
+        names = [getattr(row, "name", "") for row in rows] + [
+            getattr(row, "first_name", "") for row in rows
+        ]
+        assert "Hijacked" not in names, model.__name__
+    assert ctx.a.firm.name != "Hijacked"
+
+
+@pytest.mark.parametrize(("method", "path", "check"), CHECKS)
+def test_firm_b_cannot_reach_firm_a(
+    client: TestClient,
+    session: Session,
+    world: FirmWorld,
+    other_world: FirmWorld,
+    method: str,
+    path: str,
+    check: Check,
+) -> None:
+    session.flush()
+    ctx = Ctx(a=world, b=other_world, session=session)
+    headers = other_world.owner.headers()
+    if isinstance(check, Listing):
+        response = client.request(method, path, params=check.params(ctx), headers=headers)
+        assert response.status_code == 200, response.text
+        data = json.dumps(response.json()["data"])
+        assert not [shown for shown in _firm_a_uuids(ctx) if shown in data]
+        assert response.json()["meta"]["total"] == len(response.json()["data"])
+        if not check.params(ctx):
+            # The list does list: firm B's own rows are there.
+            assert response.json()["data"], response.text
+        return
+    url = path.format(**{key: _uuid(value) for key, value in check.params(ctx).items()})
+    body = check.body(ctx)
+    response = client.request(
+        method, url, json=body if method in {"POST", "PUT"} else None, headers=headers
+    )
+    if isinstance(check, Path):
+        assert response.status_code == 404, response.text
+        assert response.json() == {"message": "Not Found."}
+    else:
+        assert response.status_code == 422, response.text
+        assert check.field in response.json()["errors"], response.text
+    _untouched(ctx)
+
+
+def test_creating_stays_in_own_firm(
+    client: TestClient, session: Session, world: FirmWorld, other_world: FirmWorld
+) -> None:
+    response = client.post(
+        "/api/v1/account",
+        json={"type": "client", "role": "individual", "first_name": "Newcomer"},
+        headers=other_world.owner.headers(),
+    )
+    assert response.status_code == 200, response.text
+    created = session.scalars(
+        select(Account).where(Account.uuid == uuid.UUID(response.json()["uuid"]))
+    ).one()
+    assert created.firm_id == other_world.firm.id
+    listed = client.get("/api/v1/account", headers=world.owner.headers()).json()
+    assert "Newcomer" not in [row["first_name"] for row in listed["data"]]
