@@ -15,10 +15,10 @@ to build more of firm A's data (a time entry, say) when a check needs it.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import uuid
 from collections.abc import Callable
-import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
