@@ -61,13 +61,10 @@ def _copy(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> Non
     """
     names = list(rows[0])
     columns = ", ".join(f'"{name}"' for name in names)
-    dbapi = session.connection().connection.driver_connection
-    assert dbapi is not None
+    dbapi: Any = session.connection().connection.driver_connection
     with (
         dbapi.cursor() as cursor,
-        cursor.copy(  # type: ignore[attr-defined]
-            f'COPY "{table.name}" ({columns}) FROM STDIN'
-        ) as copy,
+        cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy,
     ):
         for row in rows:
             copy.write_row([_plain(row[name]) for name in names])
