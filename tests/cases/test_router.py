@@ -72,7 +72,12 @@ class TestCreateCase:
         }
         empty = client.post("/api/v1/cases", json={"name": "", "participants": []}, headers=headers)
         assert empty.status_code == 422
-        assert set(empty.json()["errors"]) == {"name", "participants"}
+        assert empty.json()["errors"] == {"name": ["The name field is required."]}
+        no_one = client.post(
+            "/api/v1/cases", json={"name": "X", "participants": []}, headers=headers
+        )
+        assert no_one.status_code == 422
+        assert no_one.json()["errors"] == {"participants": ["The participants field is required."]}
 
     def test_clients_cannot_create_cases(
         self, client: TestClient, session: Session, world: FirmWorld

@@ -14,8 +14,6 @@ Name = Annotated[str, Field(min_length=1, max_length=255)]
 Participants = Annotated[
     list[uuid.UUID],
     Field(
-        min_length=1,
-        max_length=500,
         description="Account UUIDs of the caller's firm; at least one must be a client.",
     ),
 ]

@@ -20,8 +20,17 @@ from timeledger.permissions import is_staff, require_archiver, require_writer
 from timeledger.queries import text_filter, uuid_filter, uuid_or_not_found
 from timeledger.trackables import service as trackables
 
+MAX_PARTICIPANTS = 500
+
 
 def participants_for(session: Session, *, firm: Firm, uuids: list[uuid.UUID]) -> list[Account]:
+    if not uuids:
+        raise ValidationFailed.field("participants", "The participants field is required.")
+    if len(uuids) > MAX_PARTICIPANTS:
+        raise ValidationFailed.field(
+            "participants",
+            f"The participants field must not have more than {MAX_PARTICIPANTS} items.",
+        )
     accounts = referenced_accounts(session, firm=firm, uuids=uuids, field="participants")
     if not any(account.type == AccountType.CLIENT for account in accounts):
         raise ValidationFailed.field("participants", "The participants must include a client.")

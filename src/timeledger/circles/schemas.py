@@ -13,7 +13,7 @@ from timeledger.trackables.schemas import CircleRead
 Name = Annotated[str, Field(min_length=1, max_length=255)]
 Members = Annotated[
     list[uuid.UUID],
-    Field(min_length=2, max_length=50, description="2 to 50 account UUIDs of the caller's firm."),
+    Field(description="2 to 50 distinct account UUIDs of the caller's firm."),
 ]
 
 

@@ -19,6 +19,9 @@ from timeledger.permissions import require_archiver, require_staff, require_writ
 from timeledger.queries import text_filter, uuid_filter, uuid_or_not_found
 from timeledger.trackables import service as trackables
 
+MIN_MEMBERS = 2
+MAX_MEMBERS = 50
+
 
 def list_circles(session: Session, *, actor: Actor, params: ListParams) -> Page[CircleResource]:
     require_staff(actor)
@@ -83,8 +86,13 @@ def archive_circle(
 
 
 def _members(session: Session, firm: Firm, uuids: list[uuid.UUID]) -> list[Account]:
+    if not MIN_MEMBERS <= len(uuids) <= MAX_MEMBERS:
+        raise ValidationFailed.field(
+            "account_uuids",
+            f"The account uuids field must have between {MIN_MEMBERS} and {MAX_MEMBERS} items.",
+        )
     accounts = referenced_accounts(session, firm=firm, uuids=uuids, field="account_uuids")
-    if len(accounts) < 2:
+    if len(accounts) < MIN_MEMBERS:
         raise ValidationFailed.field(
             "account_uuids", "The account uuids field must name at least 2 different accounts."
         )
