@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.sql.elements import ColumnElement
 
 from timeledger.errors import NotFound, ValidationFailed
@@ -86,3 +88,13 @@ def text_filter(params: ListParams, name: str) -> str | None:
     """A free-text filter: its values joined back together (a comma is part of the text)."""
     values = params.filters.get(name)
     return ",".join(values) if values else None
+
+
+def touch(record: Any, now: datetime) -> None:
+    """Set ``updated_at`` to the caller's clock, even when it equals the old value.
+
+    Otherwise SQLAlchemy sees no change and the column's ``onupdate`` writes the system
+    clock instead of ``now``.
+    """
+    record.updated_at = now
+    flag_modified(record, "updated_at")

@@ -12,8 +12,15 @@ NOT_FOUND = {"message": "Not Found."}
 FORBIDDEN = {"message": "This action is unauthorized."}
 
 
-def staff(session: Session, world: FirmWorld, role: AccountRole, **kwargs: bool) -> Staff:
-    return make_staff(session, world.firm, now=FROZEN_NOW, role=role, **kwargs)
+def staff(
+    session: Session,
+    world: FirmWorld,
+    role: AccountRole,
+    *,
+    write: bool = True,
+    delete: bool = True,
+) -> Staff:
+    return make_staff(session, world.firm, now=FROZEN_NOW, role=role, write=write, delete=delete)
 
 
 def client_login(session: Session, world: FirmWorld) -> Staff:

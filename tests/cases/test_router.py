@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -21,14 +23,17 @@ def client_login(session: Session, world: FirmWorld) -> Staff:
     )
 
 
-def new_case(client: TestClient, world: FirmWorld, name: str, *participants: object) -> dict:
+def new_case(
+    client: TestClient, world: FirmWorld, name: str, *participants: object
+) -> dict[str, Any]:
     response = client.post(
         "/api/v1/cases",
         json={"name": name, "participants": [str(p) for p in participants]},
         headers=world.owner.headers(),
     )
     assert response.status_code == 200, response.text
-    return response.json()
+    body: dict[str, Any] = response.json()
+    return body
 
 
 class TestCreateCase:

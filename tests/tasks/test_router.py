@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -8,10 +10,11 @@ from tests.factories import FirmWorld, make_staff
 from timeledger.models import AccountRole, AccountType
 
 
-def post_task(client: TestClient, world: FirmWorld, **body: object) -> dict:
+def post_task(client: TestClient, world: FirmWorld, **body: object) -> dict[str, Any]:
     response = client.post("/api/v1/task", json=body, headers=world.owner.headers())
     assert response.status_code == 201, response.text
-    return response.json()
+    created: dict[str, Any] = response.json()
+    return created
 
 
 class TestCreateTask:

@@ -20,7 +20,7 @@ from timeledger.permissions import (
     require_owner,
     require_writer,
 )
-from timeledger.queries import enum_filter, text_filter, uuid_or_not_found
+from timeledger.queries import enum_filter, text_filter, touch, uuid_or_not_found
 
 CLIENT_ROLES = sorted(ROLES_BY_TYPE[AccountType.CLIENT])
 
@@ -143,7 +143,7 @@ def update_account(
         account.last_name = (data.last_name or "").strip()
     if "email" in changes:
         account.email = data.email
-    account.updated_at = now
+    touch(account, now)
     session.flush()
     return AccountResource.build(account, time_zone=actor.firm.time_zone)
 
@@ -159,7 +159,7 @@ def archive_account(
         raise ValidationFailed.field("uuid", "You cannot archive your own account.")
     if account.archived_at is None:
         account.archived_at = now
-        account.updated_at = now
+        touch(account, now)
         session.flush()
     return AccountResource.build(account, time_zone=actor.firm.time_zone)
 

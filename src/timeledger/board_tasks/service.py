@@ -16,7 +16,7 @@ from timeledger.errors import NotFound, ValidationFailed
 from timeledger.models import BoardTask, Case, Firm
 from timeledger.pagination import ListParams, Page, build_page
 from timeledger.permissions import require_archiver, require_staff, require_writer
-from timeledger.queries import text_filter, uuid_filter, uuid_or_not_found
+from timeledger.queries import text_filter, touch, uuid_filter, uuid_or_not_found
 from timeledger.trackables import service as trackables
 
 
@@ -71,7 +71,7 @@ def update_board_task(
         board_task.name = data.name.strip()
     if "description" in changes:
         board_task.description = data.description
-    board_task.updated_at = now
+    touch(board_task, now)
     session.flush()
     return _present(session, [board_task], actor.firm)[0]
 
@@ -84,7 +84,7 @@ def archive_board_task(
     board_task = _board_task(session, actor, raw_uuid)
     if board_task.archived_at is None:
         board_task.archived_at = now
-        board_task.updated_at = now
+        touch(board_task, now)
         session.flush()
     return _present(session, [board_task], actor.firm)[0]
 

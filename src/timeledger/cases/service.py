@@ -17,7 +17,7 @@ from timeledger.errors import NotFound, ValidationFailed
 from timeledger.models import Account, AccountType, Case, Firm
 from timeledger.pagination import ListParams, Page, build_page
 from timeledger.permissions import is_staff, require_archiver, require_writer
-from timeledger.queries import text_filter, uuid_filter, uuid_or_not_found
+from timeledger.queries import text_filter, touch, uuid_filter, uuid_or_not_found
 from timeledger.trackables import service as trackables
 
 MAX_PARTICIPANTS = 500
@@ -85,7 +85,7 @@ def update_case(
     if data.name is not None:
         case.name = data.name.strip()
         case.slug = trackables.case_slug(case.name)
-    case.updated_at = now
+    touch(case, now)
     session.flush()
     return _present(session, [case], actor.firm)[0]
 
@@ -96,7 +96,7 @@ def archive_case(session: Session, *, actor: Actor, raw_uuid: str, now: datetime
     case = _visible_case(session, actor, raw_uuid)
     if case.archived_at is None:
         case.archived_at = now
-        case.updated_at = now
+        touch(case, now)
         session.flush()
     return _present(session, [case], actor.firm)[0]
 

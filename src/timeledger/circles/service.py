@@ -16,7 +16,7 @@ from timeledger.errors import NotFound, ValidationFailed
 from timeledger.models import Account, Circle, Firm
 from timeledger.pagination import ListParams, Page, build_page
 from timeledger.permissions import require_archiver, require_staff, require_writer
-from timeledger.queries import text_filter, uuid_filter, uuid_or_not_found
+from timeledger.queries import text_filter, touch, uuid_filter, uuid_or_not_found
 from timeledger.trackables import service as trackables
 
 MIN_MEMBERS = 2
@@ -67,7 +67,7 @@ def update_circle(
         )
     if data.name is not None:
         circle.name = data.name.strip()
-    circle.updated_at = now
+    touch(circle, now)
     session.flush()
     return _present(session, [circle], actor.firm)[0]
 
@@ -80,7 +80,7 @@ def archive_circle(
     circle = _circle(session, actor, raw_uuid)
     if circle.archived_at is None:
         circle.archived_at = now
-        circle.updated_at = now
+        touch(circle, now)
         session.flush()
     return _present(session, [circle], actor.firm)[0]
 

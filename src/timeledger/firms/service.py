@@ -16,7 +16,7 @@ from timeledger.firms.schemas import FirmRead, FirmUpdate
 from timeledger.models import Firm
 from timeledger.models.firm import DEFAULT_TIME_ZONE
 from timeledger.permissions import require_owner
-from timeledger.queries import uuid_or_not_found
+from timeledger.queries import touch, uuid_or_not_found
 
 
 def firm_slug(name: str) -> str:
@@ -85,6 +85,6 @@ def update_firm(
         if not data.name.strip():
             raise ValidationFailed.field("name", "The name field is required.")
         firm.name = data.name.strip()
-    firm.updated_at = now
+    touch(firm, now)
     session.flush()
     return FirmRead.build(firm, time_zone=firm.time_zone)

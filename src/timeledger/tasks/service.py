@@ -16,7 +16,7 @@ from timeledger.errors import NotFound, ValidationFailed
 from timeledger.models import Account, AccountType, Case, Firm, Task, TaskPriority
 from timeledger.pagination import ListParams, Page, build_page
 from timeledger.permissions import require_archiver, require_staff, require_writer
-from timeledger.queries import enum_filter, text_filter, uuid_filter, uuid_or_not_found
+from timeledger.queries import enum_filter, text_filter, touch, uuid_filter, uuid_or_not_found
 from timeledger.tasks import repository
 from timeledger.tasks.schemas import TaskableType, TaskCreate, TaskResource, TaskUpdate
 from timeledger.trackables import service as trackables
@@ -89,7 +89,7 @@ def update_task(
             setattr(task, name, getattr(data, name))
     if "due_at" in changes:
         task.due_at = _due_at(data.due_at, actor.firm)
-    task.updated_at = now
+    touch(task, now)
     session.flush()
     return _present(session, [task], actor.firm)[0]
 
@@ -100,7 +100,7 @@ def archive_task(session: Session, *, actor: Actor, raw_uuid: str, now: datetime
     task = _task(session, actor, raw_uuid)
     if task.archived_at is None:
         task.archived_at = now
-        task.updated_at = now
+        touch(task, now)
         session.flush()
     return _present(session, [task], actor.firm)[0]
 

@@ -18,7 +18,7 @@ from timeledger.auth.service import Actor
 from timeledger.errors import NotFound, ValidationFailed
 from timeledger.models import PersonalAccessToken, User
 from timeledger.pagination import ListParams, Page, build_page
-from timeledger.queries import uuid_or_not_found
+from timeledger.queries import touch, uuid_or_not_found
 from timeledger.tokens import repository
 from timeledger.tokens.schemas import TokenCreate, TokenCreated, TokenRead
 
@@ -101,7 +101,7 @@ def revoke_any(session: Session, *, token_uuid: uuid.UUID, now: datetime) -> Per
 def _revoke(session: Session, token: PersonalAccessToken, now: datetime) -> None:
     if token.revoked_at is None:
         token.revoked_at = now
-        token.updated_at = now
+        touch(token, now)
         session.flush()
 
 
