@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import csv
+import uuid
 from pathlib import Path
 
 import typer
@@ -27,6 +29,12 @@ PROGRESS_FROM_BYTES = 256 * 1024
 def records(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True, help="CSV file."),
     firm: str = typer.Option(..., help="The firm's UUID or slug."),
+    refs: Path | None = typer.Option(
+        None,
+        "--refs",
+        dir_okay=False,
+        help="Write ref,kind,uuid of every line that had a ref to this CSV file.",
+    ),
     progress: bool | None = typer.Option(
         None, "--progress/--no-progress", help="Show a progress bar (default: for large files)."
     ),
@@ -63,7 +71,16 @@ def records(
             now=SystemClock().now(),
             on_progress=on_progress,
         )
+    if refs is not None:
+        _write_refs(refs, summary.refs)
     typer.echo(
         f"Imported {summary.total} records: {summary.clients} clients, {summary.cases} cases, "
         f"{summary.tasks} tasks."
     )
+
+
+def _write_refs(path: Path, rows: list[tuple[str, str, uuid.UUID]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["ref", "kind", "uuid"])
+        writer.writerows((ref, kind, str(new_uuid)) for ref, kind, new_uuid in rows)

@@ -16,6 +16,7 @@ order (unknown ones are refused, empty cells are as good as absent):
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -85,6 +86,8 @@ class ImportSummary:
     clients: int
     cases: int
     tasks: int
+    # (ref, kind, UUID) of each imported line that had a ref.
+    refs: list[tuple[str, str, uuid.UUID]] = field(default_factory=list)
 
     @property
     def total(self) -> int:

@@ -41,6 +41,7 @@ class ImportRejected(AppError):
 class _Plan:
     client_uuids: list[uuid.UUID]
     case_uuids: list[uuid.UUID]
+    task_uuids: list[uuid.UUID]
     participants: list[list[Key]] = field(default_factory=list)
     task_targets: list[tuple[str, Key]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -65,14 +66,28 @@ def import_records(
         raise ImportRejected(plan.errors[:20])
     _write(session, firm, parsed, plan, now, progress)
     return ImportSummary(
-        clients=len(parsed.clients), cases=len(parsed.cases), tasks=len(parsed.tasks)
+        clients=len(parsed.clients),
+        cases=len(parsed.cases),
+        tasks=len(parsed.tasks),
+        refs=_refs(parsed, plan),
     )
+
+
+def _refs(parsed: ParsedFile, plan: _Plan) -> list[tuple[str, str, uuid.UUID]]:
+    """``(ref, kind, new UUID)`` of every line that had a ref, in kind order."""
+    rows = [
+        *(("client", r.ref, u) for r, u in zip(parsed.clients, plan.client_uuids, strict=True)),
+        *(("case", r.ref, u) for r, u in zip(parsed.cases, plan.case_uuids, strict=True)),
+        *(("task", r.ref, u) for r, u in zip(parsed.tasks, plan.task_uuids, strict=True)),
+    ]
+    return [(ref, kind, new_uuid) for kind, ref, new_uuid in rows if ref is not None]
 
 
 def _resolve(session: Session, firm: Firm, parsed: ParsedFile) -> _Plan:
     plan = _Plan(
         client_uuids=[uuid.uuid4() for _ in parsed.clients],
         case_uuids=[uuid.uuid4() for _ in parsed.cases],
+        task_uuids=[uuid.uuid4() for _ in parsed.tasks],
     )
     refs: dict[str, tuple[str, uuid.UUID | None, int]] = {}
     rows: list[tuple[str, str | None, int, uuid.UUID | None]] = [
@@ -214,11 +229,12 @@ def _task_rows(
     case_ids: dict[uuid.UUID, int],
 ) -> list[dict[str, Any]]:
     rows = []
-    for row, (kind, key) in zip(parsed.tasks, plan.task_targets, strict=True):
+    targets = zip(parsed.tasks, plan.task_targets, plan.task_uuids, strict=True)
+    for row, (kind, key), new_uuid in targets:
         rows.append(
             {
                 **stamps,
-                "uuid": uuid.uuid4(),
+                "uuid": new_uuid,
                 "name": row.name,
                 "description": row.description,
                 "priority": row.priority,
