@@ -63,25 +63,9 @@ def test_from_an_empty_firm_to_a_time_entry(cli: CliRunner, tmp_path: Path) -> N
     )
 
     client_uuid = created["c1"]
-    entry = json.loads(
-        run(
-            cli,
-            "time",
-            "log",
-            "--token",
-            token,
-            "--on",
-            "client",
-            "--uuid",
-            client_uuid,
-            "--name",
-            "First meeting",
-            "--start",
-            "2025-08-07 10:00:00",
-            "--end",
-            "2025-08-07 11:30:00",
-        )  # fmt: skip
-    )
+    log = ["time", "log", "--token", token, "--on", "client", "--uuid", client_uuid]
+    times = ["--start", "2025-08-07 10:00:00", "--end", "2025-08-07 11:30:00"]
+    entry = json.loads(run(cli, *log, "--name", "First meeting", *times))
     assert entry["trackable"]["first_name"] == "Aoife"
     assert entry["start_date"] == "2025-08-07T10:00:00+01:00"
     assert entry["total_time_in_minutes"] == 90
