@@ -144,7 +144,7 @@ class TestCreateAccount:
             json={
                 "type": "client",
                 "role": "trust",
-                "first_name": " Oak Trust ",
+                "first_name": "Oak Trust",
                 "email": "trustees@example.com",
             },
             headers=world.owner.headers(),

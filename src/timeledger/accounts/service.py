@@ -115,8 +115,8 @@ def add_account(
         firm=actor.firm,
         account_type=data.type,
         role=data.role,
-        first_name=data.first_name.strip(),
-        last_name=data.last_name.strip(),
+        first_name=data.first_name,
+        last_name=data.last_name,
         email=data.email,
         now=now,
     )
@@ -138,9 +138,9 @@ def update_account(
         _require_may_edit(actor, account.type, data.role)
         account.role = data.role
     if data.first_name is not None:
-        account.first_name = data.first_name.strip()
+        account.first_name = data.first_name
     if "last_name" in changes:
-        account.last_name = (data.last_name or "").strip()
+        account.last_name = data.last_name or ""
     if "email" in changes:
         account.email = data.email
     touch(account, now)

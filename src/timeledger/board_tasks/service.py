@@ -49,7 +49,7 @@ def add_board_task(
         session,
         firm=actor.firm,
         case=case,
-        name=data.name.strip(),
+        name=data.name,
         description=data.description,
         now=now,
     )
@@ -68,7 +68,7 @@ def update_board_task(
     if data.case_uuid is not None:
         board_task.case_id = _case(session, actor.firm, data.case_uuid).id
     if data.name is not None:
-        board_task.name = data.name.strip()
+        board_task.name = data.name
     if "description" in changes:
         board_task.description = data.description
     touch(board_task, now)

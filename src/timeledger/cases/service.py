@@ -65,7 +65,7 @@ def add_case(session: Session, *, actor: Actor, data: CaseCreate, now: datetime)
     require_writer(actor)
     participants = participants_for(session, firm=actor.firm, uuids=data.participants)
     case = trackables.create_case(
-        session, firm=actor.firm, name=data.name.strip(), participants=participants, now=now
+        session, firm=actor.firm, name=data.name, participants=participants, now=now
     )
     return _present(session, [case], actor.firm)[0]
 
@@ -83,7 +83,7 @@ def update_case(
         participants = participants_for(session, firm=actor.firm, uuids=data.participants)
         repository.replace_participants(session, case, participants)
     if data.name is not None:
-        case.name = data.name.strip()
+        case.name = data.name
         case.slug = trackables.case_slug(case.name)
     touch(case, now)
     session.flush()

@@ -47,7 +47,7 @@ def add_circle(
     require_writer(actor)
     members = _members(session, actor.firm, data.account_uuids)
     circle = trackables.create_circle(
-        session, firm=actor.firm, name=data.name.strip(), members=members, now=now
+        session, firm=actor.firm, name=data.name, members=members, now=now
     )
     return _present(session, [circle], actor.firm)[0]
 
@@ -66,7 +66,7 @@ def update_circle(
             session, circle, _members(session, actor.firm, data.account_uuids)
         )
     if data.name is not None:
-        circle.name = data.name.strip()
+        circle.name = data.name
     touch(circle, now)
     session.flush()
     return _present(session, [circle], actor.firm)[0]

@@ -84,7 +84,7 @@ def update_firm(
     if data.name is not None:
         if not data.name.strip():
             raise ValidationFailed.field("name", "The name field is required.")
-        firm.name = data.name.strip()
+        firm.name = data.name
     touch(firm, now)
     session.flush()
     return FirmRead.build(firm, time_zone=firm.time_zone)

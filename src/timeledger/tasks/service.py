@@ -51,7 +51,7 @@ def add_task(session: Session, *, actor: Actor, data: TaskCreate, now: datetime)
     task = trackables.create_task(
         session,
         firm=actor.firm,
-        name=data.name.strip(),
+        name=data.name,
         on=taskable,
         description=data.description,
         priority=data.priority,

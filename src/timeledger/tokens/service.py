@@ -32,7 +32,7 @@ def create_token(
     issued = issue_for_user(
         session,
         user=actor.user,
-        name=data.name.strip() or "token",
+        name=data.name,
         account_uuid=data.account_uuid,
         now=now,
         lifetime=lifetime,
