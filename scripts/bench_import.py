@@ -45,7 +45,7 @@ def main(url: str) -> None:
         elapsed = time.perf_counter() - started
         session.rollback()
     engine.dispose()
-    print(f"{summary.total} records ({len(data) / 1e6:.1f} MB) in {elapsed:.1f} s")  # noqa: T201
+    print(f"{summary.total} records ({len(data) / 1e6:.1f} MB) in {elapsed:.1f} s")
 
 
 if __name__ == "__main__":
