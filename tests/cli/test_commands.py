@@ -84,6 +84,9 @@ class TestUserCreate:
         second = add_user(cli, "second-firm", "both@example.com", "--password", "ignored!")
         assert second.exit_code == 0
         assert "existing user, password unchanged" in second.output
+        again = add_user(cli, firm, "both@example.com", "--password", "first password")
+        assert again.exit_code == 1
+        assert "already has a login on this firm" in again.output
 
     def test_refuses_a_role_that_is_not_staff(self, cli: CliRunner, firm: str) -> None:
         result = add_user(cli, firm, "c@example.com", "--role", "individual", "--password", "x" * 8)

@@ -52,6 +52,12 @@ def add_staff_user(
         if "@" not in email:
             raise ValidationFailed.field("email", "The email must be a valid email address.")
         user = auth.create_user(session, email=email, password=password, now=now)
+    elif any(
+        login.firm_id == firm.id for login, _, _ in auth_repository.logins_of_user(session, user.id)
+    ):
+        raise ValidationFailed.field(
+            "email", f"The user {user.email} already has a login on this firm."
+        )
     account = create_account(
         session,
         firm=firm,
