@@ -11,8 +11,12 @@ To add a route, add its ``(METHOD, path)`` with one or more checks:
 - ``Own(body, read)``: a create that references nothing lands in firm B: firm A's token
   reading it back at ``read`` (a path with ``{uuid}``) gets 404.
 
-Each callable gets a ``Ctx``: the two firms (``a``, ``b``, ``FirmWorld``s) and the session,
-to build more of firm A's data (a time entry, say) when a check needs it.
+Each callable gets a ``Ctx``: the two firms (``a``, ``b``, ``FirmWorld``s), a finished time
+entry of each (``a_entry``, ``b_entry``) and the session, to build more of firm A's data
+when a check needs it. For example, for a time-entry route:
+
+    ("GET", "/api/v1/time-entry/{uuid}"): [Path(lambda c: {"uuid": c.a_entry.uuid})],
+    ("GET", "/api/v1/time-entry"): [Listing()],
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import dataclasses
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -29,9 +34,19 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tests.conftest import FROZEN_NOW
 from tests.factories import FirmWorld
 from timeledger.auth.service import hash_token
-from timeledger.models import Account, BoardTask, Case, Circle, PersonalAccessToken, Task
+from timeledger.models import (
+    Account,
+    BoardTask,
+    Case,
+    Circle,
+    PersonalAccessToken,
+    Task,
+    TimeEntry,
+    TrackableType,
+)
 
 
 @dataclass
@@ -39,6 +54,9 @@ class Ctx:
     a: FirmWorld
     b: FirmWorld
     session: Session
+    # A finished time entry of each firm, logged by its owner against its client.
+    a_entry: TimeEntry
+    b_entry: TimeEntry
 
     def token_uuid(self, world: FirmWorld) -> str:
         token = self.session.scalars(
@@ -47,6 +65,23 @@ class Ctx:
             )
         ).one()
         return str(token.uuid)
+
+
+def log_time(session: Session, world: FirmWorld) -> TimeEntry:
+    entry = TimeEntry(
+        firm_id=world.firm.id,
+        account_id=world.owner.account.id,
+        trackable_type=TrackableType.CLIENT,
+        trackable_id=world.client.id,
+        name="Review",
+        started_at=FROZEN_NOW - timedelta(hours=1),
+        ended_at=FROZEN_NOW,
+        created_at=FROZEN_NOW,
+        updated_at=FROZEN_NOW,
+    )
+    session.add(entry)
+    session.flush()
+    return entry
 
 
 Params = Callable[[Ctx], dict[str, object]]
@@ -304,7 +339,13 @@ def test_firm_b_cannot_reach_firm_a(
     check: Check,
 ) -> None:
     session.flush()
-    ctx = Ctx(a=world, b=other_world, session=session)
+    ctx = Ctx(
+        a=world,
+        b=other_world,
+        session=session,
+        a_entry=log_time(session, world),
+        b_entry=log_time(session, other_world),
+    )
     headers = other_world.owner.headers()
     if isinstance(check, Listing):
         response = client.request(method, path, params=check.params(ctx), headers=headers)
