@@ -4,8 +4,9 @@
 reads the routes from the OpenAPI schema, so a new route without a check fails the suite.
 To add a route, add its ``(METHOD, path)`` with one or more checks:
 
-- ``Path(params)``: firm A's UUIDs in the path answer 404 ``Not Found.`` (``body`` is a
-  request valid for firm B, so the UUID is the only thing wrong);
+- ``Path(params, body)``: firm A's UUIDs in the path answer 404, with exactly the body a
+  UUID that exists nowhere gets (``body`` is a request valid for firm B, so the UUID is
+  the only thing wrong);
 - ``Body(body, field)``: firm A's UUIDs in the body answer 422 on ``field``;
 - ``Listing(query, path, paged)``: the list answers 200, shows firm B's rows and none of
   firm A's (``paged=False`` for an answer without the page envelope, such as ``/me``);
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -120,6 +122,14 @@ class Own:
 
 
 Check = Path | Body | Listing | Own
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _uuid(value: object) -> str:
@@ -386,14 +396,18 @@ def test_firm_b_cannot_reach_firm_a(
         assert from_a.status_code == 404, from_a.text
         assert from_a.json() == {"message": "Not Found."}
         return
-    url = path.format(**{key: _uuid(value) for key, value in check.params(ctx).items()})
-    body = check.body(ctx)
-    response = client.request(
-        method, url, json=body if method in {"POST", "PUT"} else None, headers=headers
-    )
+    params = {key: _uuid(value) for key, value in check.params(ctx).items()}
+    body = check.body(ctx) if method in {"POST", "PUT", "PATCH"} else None
+    response = client.request(method, path.format(**params), json=body, headers=headers)
     if isinstance(check, Path):
         assert response.status_code == 404, response.text
-        assert response.json() == {"message": "Not Found."}
+        assert list(response.json()) == ["message"]
+        # Firm A's record answers exactly as a record that exists nowhere.
+        ghost = {
+            key: str(uuid.uuid4()) if _is_uuid(value) else value for key, value in params.items()
+        }
+        nowhere = client.request(method, path.format(**ghost), json=body, headers=headers)
+        assert (nowhere.status_code, nowhere.json()) == (404, response.json())
     else:
         assert response.status_code == 422, response.text
         assert check.field in response.json()["errors"], response.text
