@@ -152,6 +152,47 @@ ROUTES: dict[tuple[str, str], list[Check]] = {
             "trackable_uuid",
         )
     ],
+    # Built in parallel on other branches (see AWAITED); checked against main at 9034d92.
+    ("GET", "/api/v1/time-entry"): [Listing()],
+    ("GET", "/api/v1/time-entry/{trackable_type}"): [
+        Listing(path=lambda c: {"trackable_type": "client"})
+    ],
+    ("GET", "/api/v1/time-entry/{trackable_type}/{trackable_uuid}"): [
+        Path(lambda c: {"trackable_type": "client", "trackable_uuid": c.a.client.uuid}),
+        Path(lambda c: {"trackable_type": "case", "trackable_uuid": c.a.case.uuid}),
+    ],
+    ("GET", "/api/v1/time-entry/{uuid}"): [Path(lambda c: {"uuid": c.a_entry.uuid})],
+    ("GET", "/api/v1/time-entry/{uuid}/history"): [Path(lambda c: {"uuid": c.a_entry.uuid})],
+    ("PUT", "/api/v1/time-entry/{uuid}"): [
+        Path(
+            lambda c: {"uuid": c.a_entry.uuid},
+            lambda c: {
+                "trackable_type": "client",
+                "trackable_uuid": _uuid(c.b.client),
+                "name": "Hijacked",
+            },
+        ),
+        Body(
+            lambda c: {"trackable_type": "client", "trackable_uuid": _uuid(c.a.client)},
+            "trackable_uuid",
+            lambda c: {"uuid": c.b_entry.uuid},
+        ),
+    ],
+    ("PATCH", "/api/v1/time-entry/{uuid}"): [
+        Path(lambda c: {"uuid": c.a_entry.uuid}, lambda c: {"name": "Hijacked"}),
+        Body(
+            lambda c: {"trackable_type": "case", "trackable_uuid": _uuid(c.a.case)},
+            "trackable_uuid",
+            lambda c: {"uuid": c.b_entry.uuid},
+        ),
+    ],
+    ("POST", "/api/v1/time-entry/{uuid}/stop"): [Path(lambda c: {"uuid": c.a_entry.uuid})],
+    ("DELETE", "/api/v1/time-entry/{uuid}"): [Path(lambda c: {"uuid": c.a_entry.uuid})],
+    ("GET", "/api/v1/client/{client_uuid}/all-time-entries"): [
+        Path(lambda c: {"client_uuid": c.a.client.uuid})
+    ],
+    ("GET", "/api/v1/me"): [Listing(paged=False)],
+    ("GET", "/api/v1/logins"): [Listing(paged=False)],
     ("GET", "/api/v1/account"): [Listing()],
     ("POST", "/api/v1/account"): [
         Own(
@@ -292,6 +333,23 @@ ROUTES: dict[tuple[str, str], list[Check]] = {
     ],
 }
 
+# Routes other branches add, whose checks are above already: until they are merged they
+# are skipped, not reported stale. Empty this set once they are on the branch.
+AWAITED = {
+    ("GET", "/api/v1/time-entry"),
+    ("GET", "/api/v1/time-entry/{trackable_type}"),
+    ("GET", "/api/v1/time-entry/{trackable_type}/{trackable_uuid}"),
+    ("GET", "/api/v1/time-entry/{uuid}"),
+    ("GET", "/api/v1/time-entry/{uuid}/history"),
+    ("PUT", "/api/v1/time-entry/{uuid}"),
+    ("PATCH", "/api/v1/time-entry/{uuid}"),
+    ("POST", "/api/v1/time-entry/{uuid}/stop"),
+    ("DELETE", "/api/v1/time-entry/{uuid}"),
+    ("GET", "/api/v1/client/{client_uuid}/all-time-entries"),
+    ("GET", "/api/v1/me"),
+    ("GET", "/api/v1/logins"),
+}
+
 CHECKS = [
     pytest.param(method, path, check, id=f"{method} {path} #{n}")
     for (method, path), checks in ROUTES.items()
@@ -313,7 +371,7 @@ def test_every_route_is_covered(app: FastAPI) -> None:
     routes = api_routes(app)
     assert routes, "no routes found: the OpenAPI schema changed shape"
     missing = sorted(routes - ROUTES.keys())
-    stale = sorted(ROUTES.keys() - routes)
+    stale = sorted(ROUTES.keys() - routes - AWAITED)
     assert not missing, f"routes without a tenant-isolation check: {missing}"
     assert not stale, f"checks for routes that no longer exist: {stale}"
     uncovered = [route for route, checks in ROUTES.items() if not checks]
@@ -367,6 +425,7 @@ def _untouched(ctx: Ctx) -> None:
 
 @pytest.mark.parametrize(("method", "path", "check"), CHECKS)
 def test_firm_b_cannot_reach_firm_a(
+    app: FastAPI,
     client: TestClient,
     session: Session,
     world: FirmWorld,
@@ -375,6 +434,8 @@ def test_firm_b_cannot_reach_firm_a(
     path: str,
     check: Check,
 ) -> None:
+    if (method, path) in AWAITED and (method, path) not in api_routes(app):
+        pytest.skip("route not merged yet")
     session.flush()
     ctx = Ctx(
         a=world,
