@@ -45,16 +45,8 @@ def add_staff_user(
     user = auth_repository.user_by_email(session, email)
     new_user = user is None
     if user is None:
-        if password is None or len(password) < MIN_PASSWORD_LENGTH:
-            raise ValidationFailed.field(
-                "password", f"The password must be at least {MIN_PASSWORD_LENGTH} characters."
-            )
-        if "@" not in email:
-            raise ValidationFailed.field("email", "The email must be a valid email address.")
-        user = auth.create_user(session, email=email, password=password, now=now)
-    elif any(
-        login.firm_id == firm.id for login, _, _ in auth_repository.logins_of_user(session, user.id)
-    ):
+        user = _new_user(session, email=email, password=password, now=now)
+    elif any(row[0].firm_id == firm.id for row in auth_repository.logins_of_user(session, user.id)):
         raise ValidationFailed.field(
             "email", f"The user {user.email} already has a login on this firm."
         )
@@ -77,3 +69,13 @@ def add_staff_user(
         has_delete_permission=role in {AccountRole.OWNER, AccountRole.ADMIN},
     )
     return StaffUser(user=user, account=account, new_user=new_user)
+
+
+def _new_user(session: Session, *, email: str, password: str | None, now: datetime) -> User:
+    if password is None or len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed.field(
+            "password", f"The password must be at least {MIN_PASSWORD_LENGTH} characters."
+        )
+    if "@" not in email:
+        raise ValidationFailed.field("email", "The email must be a valid email address.")
+    return auth.create_user(session, email=email, password=password, now=now)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import typer
@@ -46,30 +47,13 @@ def records(
     """
     data = file.read_bytes()
     show = progress if progress is not None else len(data) >= PROGRESS_FROM_BYTES
-    with (
-        Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            disable=not show,
-            transient=False,
-        ) as bar,
-        command_session(Settings()) as session,
-    ):
-        tasks: dict[str, TaskID] = {}
-
-        def on_progress(phase: str, done: int, total: int) -> None:
-            if phase not in tasks:
-                tasks[phase] = bar.add_task(phase, total=total)
-            bar.advance(tasks[phase], done)
-
+    with _progress_bar(show) as bar, command_session(Settings()) as session:
         summary = import_records(
             session,
             firm=firm_named(session, firm),
             data=data,
             now=SystemClock().now(),
-            on_progress=on_progress,
+            on_progress=_advance(bar),
         )
     if refs is not None:
         _write_refs(refs, summary.refs)
@@ -84,3 +68,25 @@ def _write_refs(path: Path, rows: list[tuple[str, str, uuid.UUID]]) -> None:
         writer = csv.writer(out)
         writer.writerow(["ref", "kind", "uuid"])
         writer.writerows((ref, kind, str(new_uuid)) for ref, kind, new_uuid in rows)
+
+
+def _progress_bar(show: bool) -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        disable=not show,
+    )
+
+
+def _advance(bar: Progress) -> Callable[[str, int, int], None]:
+    """A progress callback drawing one bar per phase (checking, then importing)."""
+    tasks: dict[str, TaskID] = {}
+
+    def on_progress(phase: str, done: int, total: int) -> None:
+        if phase not in tasks:
+            tasks[phase] = bar.add_task(phase, total=total)
+        bar.advance(tasks[phase], done)
+
+    return on_progress
