@@ -57,7 +57,7 @@ LISTS = [
 
 
 def _url(template: str, world: FirmWorld) -> str:
-    records = {
+    records: dict[str, Any] = {
         "client": world.client,
         "case": world.case,
         "circle": world.circle,
