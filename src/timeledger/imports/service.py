@@ -1,7 +1,8 @@
 """``timeledger import records``: all of a CSV file's clients, cases and tasks, or none.
 
 The whole file is read and checked first (every bad line is reported with its number);
-only a file without errors is written, with multi-row inserts, in the caller's transaction.
+only a file without errors is written, in bulk (``COPY`` on PostgreSQL, ``executemany``
+elsewhere), in the caller's transaction.
 """
 
 from __future__ import annotations
@@ -56,9 +57,16 @@ def import_records(
     except LineError as exc:
         raise ImportRejected([str(exc)]) from None
     lines = max(text.count("\n"), 1)
-    parsed, errors = parse_file(
-        text, time_zone=firm.time_zone, on_line=lambda: progress("Checking", 1, lines)
-    )
+    checked = 0
+
+    def on_line() -> None:
+        nonlocal checked
+        checked += 1
+        progress("Checking", 1, lines)
+
+    parsed, errors = parse_file(text, time_zone=firm.time_zone, on_line=on_line)
+    # Fill the bar: the header, blank lines and quoted newlines are not records.
+    progress("Checking", max(lines - checked, 0), lines)
     if errors:
         raise ImportRejected(errors)
     plan = _resolve(session, firm, parsed)
