@@ -1,4 +1,5 @@
-"""Creating firms."""
+"""Creating firms, showing the caller's own, and letting its owners rename it or change its
+time zone."""
 
 from __future__ import annotations
 
@@ -18,6 +19,13 @@ from timeledger.models.firm import DEFAULT_TIME_ZONE
 from timeledger.permissions import require_owner
 from timeledger.queries import touch, uuid_or_not_found
 
+# Files some systems keep beside the zones: they name the server's zone, not an IANA one.
+_NOT_ZONES = frozenset({"localtime", "posixrules"})
+
+
+def is_iana_zone(name: str) -> bool:
+    return name not in _NOT_ZONES and is_time_zone(name)
+
 
 def firm_slug(name: str) -> str:
     return slugify(name, max_length=200) or "firm"
@@ -32,7 +40,7 @@ def create_firm(
 ) -> Firm:
     if not name.strip():
         raise ValidationFailed.field("name", "The name field is required.")
-    if not is_time_zone(time_zone):
+    if not is_iana_zone(time_zone):
         raise ValidationFailed.field(
             "time_zone", "The time zone must be an IANA zone name, such as Europe/London."
         )
@@ -76,7 +84,7 @@ def update_firm(
         if name in changes and changes[name] is None:
             raise ValidationFailed.field(name, f"The {name.replace('_', ' ')} field is required.")
     if data.time_zone is not None:
-        if not is_time_zone(data.time_zone):
+        if not is_iana_zone(data.time_zone):
             raise ValidationFailed.field(
                 "time_zone", "The time zone must be an IANA zone name, such as Europe/London."
             )
