@@ -19,6 +19,8 @@ BODIES: list[Any] = [
     {"first_name": ["x"], "type": 3, "role": {}, "email": 5, "due_at": 12},
     {"due_at": "99999-01-01", "time_zone": "\u0000", "case_uuid": "nope", "password": 1},
     {"name": "x" * 300, "participants": ["00000000-0000-0000-0000-000000000000"] * 600},
+    {"type": "client", "role": "individual", "first_name": "A", "email": None},
+    {"email": "a@b.co" + "x" * 400, "last_name": None, "description": None},
 ]
 WRITES = [
     ("POST", "/api/v1/account"),
@@ -44,6 +46,7 @@ QUERIES = [
     "filter[account_uuids]=x",
     "filter[type]=",
     "filter[taskable_uuid]=%00",
+    "filter[name]=a%00b",
 ]
 LISTS = [
     "/api/v1/account",

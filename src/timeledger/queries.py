@@ -85,9 +85,19 @@ def enum_filter(
 
 
 def text_filter(params: ListParams, name: str) -> str | None:
-    """A free-text filter: its values joined back together (a comma is part of the text)."""
+    """A free-text filter: its values joined back together (a comma is part of the text).
+
+    No stored text holds a NUL character, and PostgreSQL refuses one in a query: 422.
+    """
     values = params.filters.get(name)
-    return ",".join(values) if values else None
+    if not values:
+        return None
+    text = ",".join(values)
+    if "\x00" in text:
+        raise ValidationFailed.field(
+            f"filter.{name}", f"The filter {name} must not contain the NUL character."
+        )
+    return text
 
 
 def touch(record: Any, now: datetime) -> None:

@@ -343,3 +343,30 @@ class TestClientViews:
         employee = client.get(f"/api/v1/client/{world.owner.account.uuid}", headers=headers)
         assert employee.status_code == 404
         assert employee.json() == NOT_FOUND
+
+
+class TestEmail:
+    def test_is_optional_and_nullable(self, client: TestClient, world: FirmWorld) -> None:
+        created = client.post(
+            "/api/v1/account",
+            json={"type": "client", "role": "individual", "first_name": "No", "email": None},
+            headers=world.owner.headers(),
+        )
+        assert created.status_code == 200, created.text
+        assert created.json()["email"] is None
+        cleared = client.put(
+            f"/api/v1/account/{world.client.uuid}",
+            json={"email": None},
+            headers=world.owner.headers(),
+        )
+        assert cleared.status_code == 200
+        assert cleared.json()["email"] is None
+
+    def test_is_at_most_320_characters(self, client: TestClient, world: FirmWorld) -> None:
+        response = client.put(
+            f"/api/v1/account/{world.client.uuid}",
+            json={"email": "a@example.com" + "m" * 320},
+            headers=world.owner.headers(),
+        )
+        assert response.status_code == 422
+        assert list(response.json()["errors"]) == ["email"]

@@ -74,7 +74,7 @@ class AccountResource(AccountRead):
 
 Name = Annotated[str, Field(min_length=1, max_length=255)]
 LastName = Annotated[str, Field(max_length=255)]
-Email = Annotated[str | None, AfterValidator(_email), Field(max_length=320)]
+Email = Annotated[Annotated[str, Field(max_length=320)] | None, AfterValidator(_email)]
 
 
 class AccountCreate(BaseModel):
