@@ -63,13 +63,17 @@ def present(trackable: Trackable, *, time_zone: str) -> TrackableRead:
     return BoardTaskRead.build(trackable, time_zone=time_zone)
 
 
+def case_slug(name: str) -> str:
+    return slugify(name, max_length=200) or "case"
+
+
 def create_case(
     session: Session, *, firm: Firm, name: str, participants: Sequence[Account], now: datetime
 ) -> Case:
     case = Case(
         firm_id=firm.id,
         name=name,
-        slug=slugify(name, max_length=200) or "case",
+        slug=case_slug(name),
         created_at=now,
         updated_at=now,
     )
