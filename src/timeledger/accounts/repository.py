@@ -4,10 +4,10 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from timeledger.models import Account, AccountRole, AccountType
+from timeledger.models import Account, AccountRole, AccountType, CaseParticipant, CircleMember
 from timeledger.pagination import ListParams
 from timeledger.queries import like_pattern, page_of
 
@@ -88,3 +88,44 @@ def page_of_accounts(
     return page_of(
         session, statement, params=params, sort_columns=SORTS, tie_breaker=Account.id.asc()
     )
+
+
+# Cases and circles hold their accounts in link tables of one shape:
+# (firm_id, <owner>_id, account_id).
+Link = CaseParticipant | CircleMember
+
+
+def accounts_linked(
+    session: Session, link: type[Link], owner_column: str, owner_ids: Sequence[int]
+) -> dict[int, list[Account]]:
+    """Each owner's linked accounts, in one query, ordered by name."""
+    found: dict[int, list[Account]] = {owner_id: [] for owner_id in owner_ids}
+    if not owner_ids:
+        return found
+    owner = getattr(link, owner_column)
+    rows = session.execute(
+        select(owner, Account)
+        .join(Account, Account.id == link.account_id)
+        .where(owner.in_(owner_ids))
+        .order_by(Account.first_name, Account.last_name, Account.id)
+    )
+    for owner_id, account in rows:
+        found[owner_id].append(account)
+    return found
+
+
+def replace_links(
+    session: Session,
+    link: type[Link],
+    owner_column: str,
+    *,
+    firm_id: int,
+    owner_id: int,
+    accounts: Sequence[Account],
+) -> None:
+    session.execute(delete(link).where(getattr(link, owner_column) == owner_id))
+    session.add_all(
+        link(firm_id=firm_id, account_id=account.id, **{owner_column: owner_id})
+        for account in accounts
+    )
+    session.flush()

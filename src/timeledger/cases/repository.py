@@ -4,10 +4,11 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from timeledger.accounts.repository import accounts_linked, replace_links
 from timeledger.models import Account, Case, CaseParticipant
 from timeledger.pagination import ListParams
 from timeledger.queries import like_pattern, page_of
@@ -68,24 +69,15 @@ def page_of_cases(
 
 def participants_of(session: Session, case_ids: Sequence[int]) -> dict[int, list[Account]]:
     """Each case's participants, in one query, ordered by name."""
-    found: dict[int, list[Account]] = {case_id: [] for case_id in case_ids}
-    if not case_ids:
-        return found
-    rows = session.execute(
-        select(CaseParticipant.case_id, Account)
-        .join(Account, Account.id == CaseParticipant.account_id)
-        .where(CaseParticipant.case_id.in_(case_ids))
-        .order_by(Account.first_name, Account.last_name, Account.id)
-    )
-    for case_id, account in rows:
-        found[case_id].append(account)
-    return found
+    return accounts_linked(session, CaseParticipant, "case_id", case_ids)
 
 
 def replace_participants(session: Session, case: Case, accounts: Sequence[Account]) -> None:
-    session.execute(delete(CaseParticipant).where(CaseParticipant.case_id == case.id))
-    session.add_all(
-        CaseParticipant(firm_id=case.firm_id, case_id=case.id, account_id=account.id)
-        for account in accounts
+    replace_links(
+        session,
+        CaseParticipant,
+        "case_id",
+        firm_id=case.firm_id,
+        owner_id=case.id,
+        accounts=accounts,
     )
-    session.flush()

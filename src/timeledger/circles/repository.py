@@ -4,9 +4,10 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from timeledger.accounts.repository import accounts_linked, replace_links
 from timeledger.models import Account, Circle, CircleMember
 from timeledger.pagination import ListParams
 from timeledger.queries import like_pattern, page_of
@@ -51,24 +52,15 @@ def page_of_circles(
 
 def members_of(session: Session, circle_ids: Sequence[int]) -> dict[int, list[Account]]:
     """Each circle's accounts, in one query, ordered by name."""
-    found: dict[int, list[Account]] = {circle_id: [] for circle_id in circle_ids}
-    if not circle_ids:
-        return found
-    rows = session.execute(
-        select(CircleMember.circle_id, Account)
-        .join(Account, Account.id == CircleMember.account_id)
-        .where(CircleMember.circle_id.in_(circle_ids))
-        .order_by(Account.first_name, Account.last_name, Account.id)
-    )
-    for circle_id, account in rows:
-        found[circle_id].append(account)
-    return found
+    return accounts_linked(session, CircleMember, "circle_id", circle_ids)
 
 
 def replace_members(session: Session, circle: Circle, accounts: Sequence[Account]) -> None:
-    session.execute(delete(CircleMember).where(CircleMember.circle_id == circle.id))
-    session.add_all(
-        CircleMember(firm_id=circle.firm_id, circle_id=circle.id, account_id=account.id)
-        for account in accounts
+    replace_links(
+        session,
+        CircleMember,
+        "circle_id",
+        firm_id=circle.firm_id,
+        owner_id=circle.id,
+        accounts=accounts,
     )
-    session.flush()

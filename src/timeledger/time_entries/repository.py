@@ -15,7 +15,6 @@ from timeledger.models import (
     Account,
     AccountType,
     BoardTask,
-    Case,
     CaseParticipant,
     Circle,
     CircleMember,
@@ -25,15 +24,7 @@ from timeledger.models import (
     TrackableType,
 )
 from timeledger.pagination import Sort
-from timeledger.trackables.repository import Trackable
-
-# The table behind each trackable type that has one of its own (firm and client do not).
-_TRACKABLE_MODELS: dict[TrackableType, type[BoardTask | Case | Circle | Task]] = {
-    TrackableType.BOARD_TASK: BoardTask,
-    TrackableType.CASE: Case,
-    TrackableType.CIRCLE: Circle,
-    TrackableType.TASK: Task,
-}
+from timeledger.trackables.repository import MODELS, Trackable
 
 _SORT_COLUMNS = {
     "created_at": TimeEntry.created_at,
@@ -209,21 +200,6 @@ def client_account(session: Session, *, firm_id: int, account_uuid: uuid.UUID) -
     ).first()
 
 
-def any_trackable(
-    session: Session, *, firm: Firm, kind: TrackableType, trackable_uuid: uuid.UUID
-) -> Trackable | None:
-    """The trackable with this UUID in this firm, archived or not."""
-    if kind is TrackableType.FIRM:
-        return firm if firm.uuid == trackable_uuid else None
-    if kind is TrackableType.CLIENT:
-        return client_account(session, firm_id=firm.id, account_uuid=trackable_uuid)
-    model = _TRACKABLE_MODELS[kind]
-    found = session.scalars(
-        select(model).where(model.uuid == trackable_uuid, model.firm_id == firm.id)
-    ).first()
-    return cast(Trackable | None, found)
-
-
 def accounts_by_id(session: Session, ids: Iterable[int]) -> dict[int, Account]:
     wanted = set(ids)
     if not wanted:
@@ -248,7 +224,7 @@ def trackables_by_key(
         if kind is TrackableType.CLIENT:
             rows = accounts_by_id(session, ids).values()
         else:
-            model = _TRACKABLE_MODELS[kind]
+            model = MODELS[kind]
             rows = cast(
                 Iterable[Trackable], session.scalars(select(model).where(model.id.in_(ids)))
             )
