@@ -9,12 +9,19 @@ from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
 from timeledger import __version__
+from timeledger.accounts.router import clients_router
+from timeledger.accounts.router import router as accounts_router
 from timeledger.audit.router import router as audit_router
 from timeledger.auth.router import router as auth_router
+from timeledger.board_tasks.router import router as board_tasks_router
+from timeledger.cases.router import client_cases_router
+from timeledger.cases.router import router as cases_router
+from timeledger.circles.router import router as circles_router
 from timeledger.clock import Clock, SystemClock
 from timeledger.config import Settings
 from timeledger.db import build_engine, build_session_factory, pool_capacity
 from timeledger.errors import install_error_handlers
+from timeledger.firms.router import router as firms_router
 from timeledger.health.router import router as health_router
 from timeledger.idempotency.dependencies import replay_response
 from timeledger.idempotency.middleware import IdempotencyMiddleware
@@ -23,8 +30,10 @@ from timeledger.middleware import BodyLimitMiddleware, ConcurrencyGateMiddleware
 from timeledger.openapi import install_openapi
 from timeledger.ratelimit import RateLimiter, RateLimitHeadersMiddleware
 from timeledger.requestid import RequestIdMiddleware
+from timeledger.tasks.router import router as tasks_router
 from timeledger.time_entries.router import client_router as client_time_entries_router
 from timeledger.time_entries.router import router as time_entries_router
+from timeledger.tokens.router import router as tokens_router
 
 DESCRIPTION = """\
 Time tracking for advice firms, compatible with the Plannr CRM time-entry API.
@@ -73,6 +82,15 @@ def create_app(
     app.include_router(time_entries_router)
     app.include_router(client_time_entries_router)
     app.include_router(auth_router)
+    app.include_router(accounts_router)
+    app.include_router(clients_router)
+    app.include_router(client_cases_router)
+    app.include_router(cases_router)
+    app.include_router(circles_router)
+    app.include_router(tasks_router)
+    app.include_router(board_tasks_router)
+    app.include_router(firms_router)
+    app.include_router(tokens_router)
     _install_middleware(app, settings)
     install_openapi(app)
     return app

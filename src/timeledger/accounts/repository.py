@@ -1,9 +1,21 @@
 from __future__ import annotations
 
-from sqlalchemy import select
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from timeledger.models import Account
+from timeledger.models import Account, AccountRole, AccountType, CaseParticipant, CircleMember
+from timeledger.pagination import ListParams
+from timeledger.queries import like_pattern, page_of
+
+SORTS = {
+    "first_name": Account.first_name,
+    "last_name": Account.last_name,
+    "created_at": Account.created_at,
+}
 
 
 def account_by_name(
@@ -19,3 +31,101 @@ def account_by_name(
         .order_by(Account.id)
         .limit(1)
     ).first()
+
+
+def account_by_uuid(
+    session: Session, *, firm_id: int, account_uuid: uuid.UUID, account_type: AccountType | None
+) -> Account | None:
+    statement = select(Account).where(Account.firm_id == firm_id, Account.uuid == account_uuid)
+    if account_type is not None:
+        statement = statement.where(Account.type == account_type)
+    return session.scalars(statement).first()
+
+
+def accounts_by_uuids(
+    session: Session, *, firm_id: int, uuids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Account]:
+    """The firm's live accounts among ``uuids``, by UUID (one query)."""
+    if not uuids:
+        return {}
+    rows = session.scalars(
+        select(Account).where(
+            Account.firm_id == firm_id,
+            Account.uuid.in_(set(uuids)),
+            Account.archived_at.is_(None),
+        )
+    )
+    return {account.uuid: account for account in rows}
+
+
+def page_of_accounts(
+    session: Session,
+    *,
+    firm_id: int,
+    params: ListParams,
+    types: Sequence[AccountType],
+    roles: Sequence[AccountRole],
+    name: str | None,
+    only_id: int | None,
+) -> tuple[list[Account], int]:
+    statement: Select[Any] = select(Account).where(
+        Account.firm_id == firm_id, Account.archived_at.is_(None)
+    )
+    if types:
+        statement = statement.where(Account.type.in_(types))
+    if roles:
+        statement = statement.where(Account.role.in_(roles))
+    if name:
+        pattern = like_pattern(name)
+        statement = statement.where(
+            or_(
+                func.lower(Account.first_name).like(pattern, escape="\\"),
+                func.lower(Account.last_name).like(pattern, escape="\\"),
+            )
+        )
+    if only_id is not None:
+        statement = statement.where(Account.id == only_id)
+    return page_of(
+        session, statement, params=params, sort_columns=SORTS, tie_breaker=Account.id.asc()
+    )
+
+
+# Cases and circles hold their accounts in link tables of one shape:
+# (firm_id, <owner>_id, account_id).
+Link = CaseParticipant | CircleMember
+
+
+def accounts_linked(
+    session: Session, link: type[Link], owner_column: str, owner_ids: Sequence[int]
+) -> dict[int, list[Account]]:
+    """Each owner's linked accounts, in one query, ordered by name."""
+    found: dict[int, list[Account]] = {owner_id: [] for owner_id in owner_ids}
+    if not owner_ids:
+        return found
+    owner = getattr(link, owner_column)
+    rows = session.execute(
+        select(owner, Account)
+        .join(Account, Account.id == link.account_id)
+        .where(owner.in_(owner_ids))
+        .order_by(Account.first_name, Account.last_name, Account.id)
+    )
+    for owner_id, account in rows:
+        found[owner_id].append(account)
+    return found
+
+
+def replace_links(
+    session: Session,
+    link: type[Link],
+    owner_column: str,
+    *,
+    firm_id: int,
+    owner_id: int,
+    accounts: Sequence[Account],
+) -> None:
+    session.execute(delete(link).where(getattr(link, owner_column) == owner_id))
+    session.add_all(
+        link(firm_id=firm_id, account_id=account.id, **{owner_column: owner_id})
+        for account in accounts
+    )
+    session.flush()

@@ -1,12 +1,25 @@
 from __future__ import annotations
 
+import re
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from timeledger.dates import ApiDateTime, format_api_datetime
-from timeledger.models import Account
+from timeledger.dates import ApiDateTime, format_api_datetime, format_optional
+from timeledger.models import Account, AccountRole, AccountType
+
+# Deliberately loose: one @, something on each side, a dot in the domain.
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _email(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    if not _EMAIL.match(value):
+        raise ValueError("The email field must be a valid email address.")
+    return value
 
 
 class AccountRead(BaseModel):
@@ -42,3 +55,60 @@ class AccountRead(BaseModel):
             created_at=format_api_datetime(account.created_at, time_zone),
             updated_at=format_api_datetime(account.updated_at, time_zone),
         )
+
+
+class AccountResource(AccountRead):
+    """An account as ``/api/v1/account`` shows it: the short shape, plus when it was
+    archived (archived accounts keep their time entries but cannot log in)."""
+
+    archived_at: ApiDateTime | None = None
+
+    @classmethod
+    def build(cls, account: Account, *, time_zone: str) -> AccountResource:
+        short = AccountRead.build(account, time_zone=time_zone)
+        return cls(
+            **short.model_dump(),
+            archived_at=format_optional(account.archived_at, time_zone),
+        )
+
+
+Name = Annotated[str, Field(min_length=1, max_length=255)]
+LastName = Annotated[str, Field(max_length=255)]
+Email = Annotated[Annotated[str, Field(max_length=320)] | None, AfterValidator(_email)]
+
+
+class AccountCreate(BaseModel):
+    """The body of ``POST /api/v1/account``. Unknown keys are ignored, as upstream does."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "type": "client",
+                    "role": "individual",
+                    "first_name": "Gareth",
+                    "last_name": "Thompson",
+                    "email": "gareth@example.com",
+                }
+            ]
+        }
+    )
+
+    type: AccountType = Field(description="client, employee or external.")
+    role: AccountRole = Field(
+        description="client: individual, joint, trust or business; employee: owner, admin or "
+        "member; external: introducer."
+    )
+    first_name: Name
+    last_name: LastName = ""
+    email: Email = None
+
+
+class AccountUpdate(BaseModel):
+    """The body of ``PUT /api/v1/account/{uuid}``: only the fields sent change. An
+    account's type cannot change; its role can, within the type."""
+
+    role: AccountRole | None = None
+    first_name: Name | None = None
+    last_name: LastName | None = None
+    email: Email = None

@@ -1,14 +1,28 @@
-"""Creating and finding accounts."""
+"""Creating, finding, listing, editing and archiving accounts."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from timeledger.accounts import repository
-from timeledger.errors import ValidationFailed
+from timeledger.accounts.schemas import AccountCreate, AccountResource, AccountUpdate
+from timeledger.auth.service import Actor
+from timeledger.errors import NotFound, ValidationFailed
 from timeledger.models import ROLES_BY_TYPE, Account, AccountRole, AccountType, Firm
+from timeledger.pagination import ListParams, Page, build_page
+from timeledger.permissions import (
+    is_staff,
+    require_archiver,
+    require_manager,
+    require_owner,
+    require_writer,
+)
+from timeledger.queries import enum_filter, text_filter, touch, uuid_or_not_found
+
+CLIENT_ROLES = sorted(ROLES_BY_TYPE[AccountType.CLIENT])
 
 
 def create_account(
@@ -22,10 +36,7 @@ def create_account(
     email: str | None = None,
     now: datetime,
 ) -> Account:
-    if role not in ROLES_BY_TYPE[account_type]:
-        raise ValidationFailed.field(
-            "role", f"The role {role.value} is not valid for a {account_type.value} account."
-        )
+    _check_role(account_type, role)
     account = Account(
         firm_id=firm.id,
         type=account_type,
@@ -47,3 +58,141 @@ def find_by_name(
     return repository.account_by_name(
         session, firm_id=firm.id, first_name=first_name, last_name=last_name
     )
+
+
+def list_accounts(
+    session: Session, *, actor: Actor, params: ListParams, clients_only: bool = False
+) -> Page[AccountResource]:
+    """The firm's live accounts; a client or external sees only its own."""
+    if clients_only:
+        types = [AccountType.CLIENT]
+        roles = enum_filter(params, "type", AccountRole, CLIENT_ROLES)
+    else:
+        types = enum_filter(params, "type", AccountType)
+        roles = enum_filter(params, "role", AccountRole)
+    rows, total = repository.page_of_accounts(
+        session,
+        firm_id=actor.firm.id,
+        params=params,
+        types=types,
+        roles=roles,
+        name=text_filter(params, "name"),
+        only_id=None if is_staff(actor) else actor.account.id,
+    )
+    time_zone = actor.firm.time_zone
+    items = [AccountResource.build(account, time_zone=time_zone) for account in rows]
+    return build_page(items, total=total, params=params)
+
+
+def visible_account(
+    session: Session, *, actor: Actor, raw_uuid: str, clients_only: bool = False
+) -> Account:
+    """An account of the caller's firm the caller may read, or 404."""
+    account = repository.account_by_uuid(
+        session,
+        firm_id=actor.firm.id,
+        account_uuid=uuid_or_not_found(raw_uuid),
+        account_type=AccountType.CLIENT if clients_only else None,
+    )
+    if account is None or (not is_staff(actor) and account.id != actor.account.id):
+        raise NotFound()
+    return account
+
+
+def show_account(
+    session: Session, *, actor: Actor, raw_uuid: str, clients_only: bool = False
+) -> AccountResource:
+    account = visible_account(session, actor=actor, raw_uuid=raw_uuid, clients_only=clients_only)
+    return AccountResource.build(account, time_zone=actor.firm.time_zone)
+
+
+def add_account(
+    session: Session, *, actor: Actor, data: AccountCreate, now: datetime
+) -> AccountResource:
+    _require_may_edit(actor, data.type, data.role)
+    account = create_account(
+        session,
+        firm=actor.firm,
+        account_type=data.type,
+        role=data.role,
+        first_name=data.first_name,
+        last_name=data.last_name,
+        email=data.email,
+        now=now,
+    )
+    return AccountResource.build(account, time_zone=actor.firm.time_zone)
+
+
+def update_account(
+    session: Session, *, actor: Actor, raw_uuid: str, data: AccountUpdate, now: datetime
+) -> AccountResource:
+    require_writer(actor)
+    account = visible_account(session, actor=actor, raw_uuid=raw_uuid)
+    _require_may_edit(actor, account.type, account.role)
+    changes = data.model_dump(exclude_unset=True)
+    for name in ("first_name", "role"):
+        if name in changes and changes[name] is None:
+            raise ValidationFailed.field(name, f"The {name.replace('_', ' ')} field is required.")
+    if data.role is not None:
+        _check_role(account.type, data.role)
+        _require_may_edit(actor, account.type, data.role)
+        account.role = data.role
+    if data.first_name is not None:
+        account.first_name = data.first_name
+    if "last_name" in changes:
+        account.last_name = data.last_name or ""
+    if "email" in changes:
+        account.email = data.email
+    touch(account, now)
+    session.flush()
+    return AccountResource.build(account, time_zone=actor.firm.time_zone)
+
+
+def archive_account(
+    session: Session, *, actor: Actor, raw_uuid: str, now: datetime
+) -> AccountResource:
+    """Archive, never delete: the account's time entries and those logged against it stay."""
+    require_archiver(actor)
+    account = visible_account(session, actor=actor, raw_uuid=raw_uuid)
+    _require_may_edit(actor, account.type, account.role)
+    if account.id == actor.account.id:
+        raise ValidationFailed.field("uuid", "You cannot archive your own account.")
+    if account.archived_at is None:
+        account.archived_at = now
+        touch(account, now)
+        session.flush()
+    return AccountResource.build(account, time_zone=actor.firm.time_zone)
+
+
+def _check_role(account_type: AccountType, role: AccountRole) -> None:
+    if role not in ROLES_BY_TYPE[account_type]:
+        raise ValidationFailed.field(
+            "role", f"The role {role.value} is not valid for a {account_type.value} account."
+        )
+
+
+def _require_may_edit(actor: Actor, account_type: AccountType, role: AccountRole) -> None:
+    """Members edit clients and externals; staff only owners and admins; owners only
+    owners."""
+    require_writer(actor)
+    if account_type == AccountType.EMPLOYEE:
+        require_manager(actor)
+    if role == AccountRole.OWNER:
+        require_owner(actor)
+
+
+def referenced_accounts(
+    session: Session, *, firm: Firm, uuids: list[uuid.UUID], field: str
+) -> list[Account]:
+    """The live accounts of ``firm`` a request body names, in order; 422 naming each UUID
+    that is not one (an account of another firm is, to this firm, no account at all)."""
+    found = repository.accounts_by_uuids(session, firm_id=firm.id, uuids=uuids)
+    errors = {
+        f"{field}.{index}": [f"The selected {field}.{index} is invalid."]
+        for index, account_uuid in enumerate(uuids)
+        if account_uuid not in found
+    }
+    if errors:
+        raise ValidationFailed(errors)
+    unique = list(dict.fromkeys(uuids))
+    return [found[account_uuid] for account_uuid in unique]

@@ -6,7 +6,7 @@ from timeledger.audit import service
 from timeledger.audit.schemas import TimeEntryHistory
 from timeledger.dependencies import ActorDep, SessionDep
 from timeledger.errors import error_responses
-from timeledger.paths import uuid_or_404
+from timeledger.queries import uuid_or_not_found
 
 router = APIRouter(tags=["Time entries"])
 
@@ -21,4 +21,4 @@ router = APIRouter(tags=["Time entries"])
     responses=error_responses(400, 401, 403, 404),
 )
 def time_entry_history(uuid: str, actor: ActorDep, session: SessionDep) -> TimeEntryHistory:
-    return service.history(session, actor=actor, entry_uuid=uuid_or_404(uuid, what="time entry"))
+    return service.history(session, actor=actor, entry_uuid=uuid_or_not_found(uuid))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from timeledger.cli import db, demo, serve, token
+from timeledger.cli import db, demo, firm, import_, serve, time, token, user
 
 app = typer.Typer(
     name="timeledger",
@@ -15,7 +15,11 @@ app = typer.Typer(
 app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)
 app.add_typer(db.app, name="db")
+app.add_typer(firm.app, name="firm")
+app.add_typer(user.app, name="user")
 app.add_typer(token.app, name="token")
+app.add_typer(import_.app, name="import")
+app.add_typer(time.app, name="time")
 
 
 def main() -> None:

@@ -4,12 +4,10 @@ import uuid
 
 import typer
 
-from timeledger.auth import repository as auth_repository
-from timeledger.auth import service as auth
 from timeledger.cli.context import command_session
 from timeledger.clock import SystemClock
 from timeledger.config import Settings
-from timeledger.errors import NotFound
+from timeledger.tokens import service as tokens
 
 app = typer.Typer(help="Personal access tokens.", no_args_is_help=True)
 
@@ -23,16 +21,41 @@ def create(
     """Issue a token and print it. It is shown only this once."""
     settings = Settings()
     with command_session(settings) as session:
-        user = auth_repository.user_by_email(session, email)
-        if user is None:
-            raise NotFound(f"No user with the email {email}.")
-        bound = auth.bound_account(session, user=user, account_uuid=account) if account else None
-        issued = auth.issue_token(
+        issued = tokens.issue_for_user(
             session,
-            user=user,
+            user=tokens.user_by_email(session, email),
             name=name,
+            account_uuid=account,
             now=SystemClock().now(),
             lifetime=settings.token_lifetime,
-            account=bound,
         )
     typer.echo(issued.plain_text)
+
+
+@app.command("list")
+def list_tokens(email: str = typer.Option(..., help="Whose tokens.")) -> None:
+    """List a user's tokens (never the tokens themselves): UUID, name, state, last use."""
+    now = SystemClock().now()
+    with command_session(Settings()) as session:
+        found = tokens.tokens_of(session, user=tokens.user_by_email(session, email))
+        lines = []
+        for token in found:
+            if token.revoked_at is not None:
+                state = f"revoked {token.revoked_at.isoformat(timespec='seconds')}"
+            elif token.expires_at <= now:
+                state = "expired"
+            else:
+                state = f"active until {token.expires_at.date().isoformat()}"
+            used = (
+                token.last_used_at.isoformat(timespec="seconds") if token.last_used_at else "never"
+            )
+            lines.append(f"{token.uuid}  {token.name}  {state}  last used {used}")
+    typer.echo("\n".join(lines) if lines else "No tokens.")
+
+
+@app.command()
+def revoke(token_uuid: uuid.UUID = typer.Argument(..., help="The token's UUID.")) -> None:
+    """Revoke a token at once (any user's)."""
+    with command_session(Settings()) as session:
+        token = tokens.revoke_any(session, token_uuid=token_uuid, now=SystemClock().now())
+    typer.echo(f"Revoked token {token.uuid} ({token.name}).")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from timeledger.dates import ApiDateTime, format_api_datetime
 from timeledger.models import Firm
@@ -26,3 +26,14 @@ class FirmRead(BaseModel):
             created_at=format_api_datetime(firm.created_at, time_zone),
             updated_at=format_api_datetime(firm.updated_at, time_zone),
         )
+
+
+class FirmUpdate(BaseModel):
+    """The body of ``PUT /api/v1/firm/{uuid}``: only the fields sent change."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=255)
+    time_zone: str | None = Field(
+        default=None,
+        max_length=64,
+        description="An IANA zone name, e.g. Europe/London. Dates are shown in it.",
+    )

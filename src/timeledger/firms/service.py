@@ -1,17 +1,30 @@
-"""Creating firms."""
+"""Creating firms, showing the caller's own, and letting its owners rename it or change its
+time zone."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from slugify import slugify
 from sqlalchemy.orm import Session
 
+from timeledger.auth.service import Actor
 from timeledger.dates import is_time_zone
-from timeledger.errors import ValidationFailed
+from timeledger.errors import NotFound, ValidationFailed
 from timeledger.firms import repository
+from timeledger.firms.schemas import FirmRead, FirmUpdate
 from timeledger.models import Firm
 from timeledger.models.firm import DEFAULT_TIME_ZONE
+from timeledger.permissions import require_owner
+from timeledger.queries import touch, uuid_or_not_found
+
+# Files some systems keep beside the zones: they name the server's zone, not an IANA one.
+_NOT_ZONES = frozenset({"localtime", "posixrules"})
+
+
+def is_iana_zone(name: str) -> bool:
+    return name not in _NOT_ZONES and is_time_zone(name)
 
 
 def firm_slug(name: str) -> str:
@@ -27,8 +40,10 @@ def create_firm(
 ) -> Firm:
     if not name.strip():
         raise ValidationFailed.field("name", "The name field is required.")
-    if not is_time_zone(time_zone):
-        raise ValidationFailed.field("time_zone", "The time zone must be an IANA zone name.")
+    if not is_iana_zone(time_zone):
+        raise ValidationFailed.field(
+            "time_zone", "The time zone must be an IANA zone name, such as Europe/London."
+        )
     base = firm_slug(name)
     taken = repository.slugs_like(session, base)
     slug, n = base, 1
@@ -39,3 +54,45 @@ def create_firm(
     session.add(firm)
     session.flush()
     return firm
+
+
+def find_firm(session: Session, reference: str) -> Firm | None:
+    """A firm by UUID or slug (for the CLI)."""
+    try:
+        return repository.firm_by_uuid(session, uuid.UUID(reference))
+    except ValueError:
+        return repository.firm_by_slug(session, reference)
+
+
+def show_firm(*, actor: Actor, raw_uuid: str) -> FirmRead:
+    """The caller's own firm; any other UUID is 404, whether or not that firm exists."""
+    if uuid_or_not_found(raw_uuid) != actor.firm.uuid:
+        raise NotFound()
+    return FirmRead.build(actor.firm, time_zone=actor.firm.time_zone)
+
+
+def update_firm(
+    session: Session, *, actor: Actor, raw_uuid: str, data: FirmUpdate, now: datetime
+) -> FirmRead:
+    """Owners set the firm's name and time zone. The slug stays, so links keep working."""
+    if uuid_or_not_found(raw_uuid) != actor.firm.uuid:
+        raise NotFound()
+    require_owner(actor)
+    firm = actor.firm
+    changes = data.model_dump(exclude_unset=True)
+    for name in ("name", "time_zone"):
+        if name in changes and changes[name] is None:
+            raise ValidationFailed.field(name, f"The {name.replace('_', ' ')} field is required.")
+    if data.time_zone is not None:
+        if not is_iana_zone(data.time_zone):
+            raise ValidationFailed.field(
+                "time_zone", "The time zone must be an IANA zone name, such as Europe/London."
+            )
+        firm.time_zone = data.time_zone
+    if data.name is not None:
+        if not data.name.strip():
+            raise ValidationFailed.field("name", "The name field is required.")
+        firm.name = data.name
+    touch(firm, now)
+    session.flush()
+    return FirmRead.build(firm, time_zone=firm.time_zone)

@@ -16,7 +16,7 @@ from timeledger.time_entries.intervals import Interval, IntervalChange, merge_in
 from timeledger.time_entries.presenting import present_one
 from timeledger.time_entries.schemas import TimeEntryPatch, TimeEntryRead, TimeEntryStop
 from timeledger.time_entries.service import instant, save, stop_running_entry
-from timeledger.trackables.repository import Trackable
+from timeledger.trackables.repository import Trackable, find_trackable
 from timeledger.trackables.service import find_live
 
 
@@ -138,8 +138,12 @@ def _new_trackable(
         errors[missing] = [f"The {label} field is required when {given} is present."]
         return None
     if kind == entry.trackable_type:
-        same = repository.any_trackable(
-            session, firm=actor.firm, kind=kind, trackable_uuid=trackable_uuid
+        same = find_trackable(
+            session,
+            firm=actor.firm,
+            trackable_type=kind,
+            trackable_uuid=trackable_uuid,
+            include_archived=True,
         )
         if same is not None and same.id == entry.trackable_id:
             return None

@@ -17,6 +17,7 @@ from timeledger.pagination import ListParams, Page, build_page
 from timeledger.time_entries import access, repository
 from timeledger.time_entries.presenting import present_many
 from timeledger.time_entries.schemas import TimeEntryRead
+from timeledger.trackables.repository import find_trackable
 from timeledger.trackables.service import parse_trackable_type
 
 SORTS = ("created_at", "start_date", "end_date")
@@ -117,8 +118,12 @@ def _trackable_scope(
     parsed = access.parse_uuid(raw_uuid)
     trackable = None
     if parsed is not None:
-        trackable = repository.any_trackable(
-            session, firm=actor.firm, kind=kind, trackable_uuid=parsed
+        trackable = find_trackable(
+            session,
+            firm=actor.firm,
+            trackable_type=kind,
+            trackable_uuid=parsed,
+            include_archived=True,
         )
     if trackable is None:
         raise NotFound(f"No {kind.value.replace('_', ' ')} with that UUID in this firm.")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, any_, func, or_, select, union_all
 from sqlalchemy.orm import Session
@@ -26,15 +26,7 @@ from timeledger.models import (
     TrackableType,
 )
 from timeledger.pagination import Sort
-from timeledger.trackables.repository import Trackable
-
-# The table behind each trackable type that has one of its own (firm and client do not).
-_TRACKABLE_MODELS: dict[TrackableType, type[BoardTask | Case | Circle | Task]] = {
-    TrackableType.BOARD_TASK: BoardTask,
-    TrackableType.CASE: Case,
-    TrackableType.CIRCLE: Circle,
-    TrackableType.TASK: Task,
-}
+from timeledger.trackables.repository import MODELS, Trackable
 
 _SORT_COLUMNS = {
     "created_at": TimeEntry.created_at,
@@ -234,21 +226,6 @@ def client_account(session: Session, *, firm_id: int, account_uuid: uuid.UUID) -
     ).first()
 
 
-def any_trackable(
-    session: Session, *, firm: Firm, kind: TrackableType, trackable_uuid: uuid.UUID
-) -> Trackable | None:
-    """The trackable with this UUID in this firm, archived or not."""
-    if kind is TrackableType.FIRM:
-        return firm if firm.uuid == trackable_uuid else None
-    if kind is TrackableType.CLIENT:
-        return client_account(session, firm_id=firm.id, account_uuid=trackable_uuid)
-    model = _TRACKABLE_MODELS[kind]
-    found = session.scalars(
-        select(model).where(model.uuid == trackable_uuid, model.firm_id == firm.id)
-    ).first()
-    return cast(Trackable | None, found)
-
-
 _Row = Account | BoardTask | Case | Circle | Task
 
 
@@ -286,7 +263,7 @@ def trackables_by_key(
         if kind is TrackableType.FIRM:
             found.update({(kind, i): firms[i] for i in ids if i in firms})
             continue
-        model = Account if kind is TrackableType.CLIENT else _TRACKABLE_MODELS[kind]
+        model = Account if kind is TrackableType.CLIENT else MODELS[kind]
         rows: dict[int, Trackable] = _by_id(session, model, ids)
         found.update({(kind, row_id): row for row_id, row in rows.items()})
     return found

@@ -25,7 +25,7 @@ from timeledger.models import (
     TaskPriority,
     TrackableType,
 )
-from timeledger.trackables.repository import Trackable, live_trackable
+from timeledger.trackables.repository import Trackable, find_trackable
 from timeledger.trackables.schemas import BoardTaskRead, CaseRead, CircleRead, TaskRead
 
 TrackableRead = AccountRead | BoardTaskRead | CaseRead | CircleRead | FirmRead | TaskRead
@@ -44,7 +44,7 @@ def parse_trackable_type(value: str) -> TrackableType | None:
 def find_live(
     session: Session, *, firm: Firm, trackable_type: TrackableType, trackable_uuid: uuid.UUID
 ) -> Trackable | None:
-    return live_trackable(
+    return find_trackable(
         session, firm=firm, trackable_type=trackable_type, trackable_uuid=trackable_uuid
     )
 
@@ -63,13 +63,17 @@ def present(trackable: Trackable, *, time_zone: str) -> TrackableRead:
     return BoardTaskRead.build(trackable, time_zone=time_zone)
 
 
+def case_slug(name: str) -> str:
+    return slugify(name, max_length=200) or "case"
+
+
 def create_case(
     session: Session, *, firm: Firm, name: str, participants: Sequence[Account], now: datetime
 ) -> Case:
     case = Case(
         firm_id=firm.id,
         name=name,
-        slug=slugify(name, max_length=200) or "case",
+        slug=case_slug(name),
         created_at=now,
         updated_at=now,
     )

@@ -1,0 +1,81 @@
+"""Adding staff who can log in: a user, an employee account on a firm and the login
+joining them (the CLI's ``user create``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from timeledger.accounts.service import create_account
+from timeledger.auth import repository as auth_repository
+from timeledger.auth import service as auth
+from timeledger.errors import ValidationFailed
+from timeledger.models import Account, AccountRole, AccountType, Firm, User
+
+MIN_PASSWORD_LENGTH = 8
+
+
+@dataclass(frozen=True)
+class StaffUser:
+    user: User
+    account: Account
+    new_user: bool
+
+
+def add_staff_user(
+    session: Session,
+    *,
+    firm: Firm,
+    email: str,
+    password: str | None,
+    first_name: str,
+    last_name: str,
+    role: AccountRole,
+    now: datetime,
+) -> StaffUser:
+    """A new employee account on ``firm`` with a login for the user ``email``.
+
+    A user who already exists (on this or another firm) keeps their password and gains a
+    login; a new user needs a password of at least 8 characters.
+    """
+    if not first_name.strip():
+        raise ValidationFailed.field("first_name", "The first name field is required.")
+    user = auth_repository.user_by_email(session, email)
+    new_user = user is None
+    if user is None:
+        user = _new_user(session, email=email, password=password, now=now)
+    elif any(row[0].firm_id == firm.id for row in auth_repository.logins_of_user(session, user.id)):
+        raise ValidationFailed.field(
+            "email", f"The user {user.email} already has a login on this firm."
+        )
+    account = create_account(
+        session,
+        firm=firm,
+        account_type=AccountType.EMPLOYEE,
+        role=role,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        email=user.email,
+        now=now,
+    )
+    auth.create_login(
+        session,
+        user=user,
+        account=account,
+        now=now,
+        has_write_permission=True,
+        has_delete_permission=role in {AccountRole.OWNER, AccountRole.ADMIN},
+    )
+    return StaffUser(user=user, account=account, new_user=new_user)
+
+
+def _new_user(session: Session, *, email: str, password: str | None, now: datetime) -> User:
+    if password is None or len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed.field(
+            "password", f"The password must be at least {MIN_PASSWORD_LENGTH} characters."
+        )
+    if "@" not in email:
+        raise ValidationFailed.field("email", "The email must be a valid email address.")
+    return auth.create_user(session, email=email, password=password, now=now)

@@ -1,0 +1,1 @@
+"""Cases: pieces of advice work for one or more clients."""

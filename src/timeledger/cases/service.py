@@ -1,0 +1,125 @@
+"""The rules of cases: participants are accounts of the firm and include a client; clients
+and externals see only the cases they take part in."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from timeledger.accounts.service import referenced_accounts, visible_account
+from timeledger.auth.service import Actor
+from timeledger.cases import repository
+from timeledger.cases.schemas import CaseCreate, CaseResource, CaseUpdate
+from timeledger.errors import NotFound, ValidationFailed
+from timeledger.models import Account, AccountType, Case, Firm
+from timeledger.pagination import ListParams, Page, build_page
+from timeledger.permissions import is_staff, require_archiver, require_writer
+from timeledger.queries import text_filter, touch, uuid_filter, uuid_or_not_found
+from timeledger.trackables import service as trackables
+
+MAX_PARTICIPANTS = 500
+
+
+def participants_for(session: Session, *, firm: Firm, uuids: list[uuid.UUID]) -> list[Account]:
+    if not uuids:
+        raise ValidationFailed.field("participants", "The participants field is required.")
+    if len(uuids) > MAX_PARTICIPANTS:
+        raise ValidationFailed.field(
+            "participants",
+            f"The participants field must not have more than {MAX_PARTICIPANTS} items.",
+        )
+    accounts = referenced_accounts(session, firm=firm, uuids=uuids, field="participants")
+    if not any(account.type == AccountType.CLIENT for account in accounts):
+        raise ValidationFailed.field("participants", "The participants must include a client.")
+    return accounts
+
+
+def list_cases(
+    session: Session, *, actor: Actor, params: ListParams, client_uuid: str | None = None
+) -> Page[CaseResource]:
+    account_uuids = uuid_filter(params, "account_uuids")
+    if client_uuid is not None:
+        client = visible_account(session, actor=actor, raw_uuid=client_uuid, clients_only=True)
+        account_uuids = [client.uuid]
+    rows, total = repository.page_of_cases(
+        session,
+        firm_id=actor.firm.id,
+        params=params,
+        uuids=uuid_filter(params, "uuid"),
+        account_uuids=account_uuids,
+        name=text_filter(params, "name"),
+        participant_id=None if is_staff(actor) else actor.account.id,
+    )
+    return build_page(_present(session, rows, actor.firm), total=total, params=params)
+
+
+def show_case(session: Session, *, actor: Actor, raw_uuid: str) -> CaseResource:
+    case = _visible_case(session, actor, raw_uuid)
+    return _present(session, [case], actor.firm)[0]
+
+
+def add_case(session: Session, *, actor: Actor, data: CaseCreate, now: datetime) -> CaseResource:
+    require_writer(actor)
+    participants = participants_for(session, firm=actor.firm, uuids=data.participants)
+    case = trackables.create_case(
+        session, firm=actor.firm, name=data.name, participants=participants, now=now
+    )
+    return _present(session, [case], actor.firm)[0]
+
+
+def update_case(
+    session: Session, *, actor: Actor, raw_uuid: str, data: CaseUpdate, now: datetime
+) -> CaseResource:
+    require_writer(actor)
+    case = _visible_case(session, actor, raw_uuid)
+    changes = data.model_dump(exclude_unset=True)
+    for name in ("name", "participants"):
+        if name in changes and changes[name] is None:
+            raise ValidationFailed.field(name, f"The {name} field is required.")
+    if data.participants is not None:
+        participants = participants_for(session, firm=actor.firm, uuids=data.participants)
+        repository.replace_participants(session, case, participants)
+    if data.name is not None:
+        case.name = data.name
+        case.slug = trackables.case_slug(case.name)
+    touch(case, now)
+    session.flush()
+    return _present(session, [case], actor.firm)[0]
+
+
+def archive_case(session: Session, *, actor: Actor, raw_uuid: str, now: datetime) -> CaseResource:
+    """Archive, never delete: time logged against the case stays readable."""
+    require_archiver(actor)
+    case = _visible_case(session, actor, raw_uuid)
+    if case.archived_at is None:
+        case.archived_at = now
+        touch(case, now)
+        session.flush()
+    return _present(session, [case], actor.firm)[0]
+
+
+def live_case(session: Session, *, firm: Firm, case_uuid: uuid.UUID) -> Case | None:
+    return repository.live_case_by_uuid(session, firm_id=firm.id, case_uuid=case_uuid)
+
+
+def _visible_case(session: Session, actor: Actor, raw_uuid: str) -> Case:
+    case = repository.case_by_uuid(
+        session,
+        firm_id=actor.firm.id,
+        case_uuid=uuid_or_not_found(raw_uuid),
+        participant_id=None if is_staff(actor) else actor.account.id,
+    )
+    if case is None:
+        raise NotFound()
+    return case
+
+
+def _present(session: Session, cases: Sequence[Case], firm: Firm) -> list[CaseResource]:
+    participants = repository.participants_of(session, [case.id for case in cases])
+    return [
+        CaseResource.build_with(case, participants=participants[case.id], time_zone=firm.time_zone)
+        for case in cases
+    ]

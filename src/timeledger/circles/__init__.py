@@ -1,0 +1,1 @@
+"""Circles: groups of accounts, such as a family."""

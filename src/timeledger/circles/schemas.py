@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from timeledger.accounts.schemas import AccountRead
+from timeledger.dates import ApiDateTime, format_optional
+from timeledger.models import Account, Circle
+from timeledger.trackables.schemas import CircleRead
+
+Name = Annotated[str, Field(min_length=1, max_length=255)]
+Members = Annotated[
+    list[uuid.UUID],
+    Field(description="2 to 50 distinct account UUIDs of the caller's firm."),
+]
+
+
+class CircleResource(CircleRead):
+    """A circle as ``/api/v1/circles`` shows it: the trackable shape plus its accounts."""
+
+    accounts: list[AccountRead]
+    archived_at: ApiDateTime | None = None
+
+    @classmethod
+    def build_with(
+        cls, circle: Circle, *, accounts: list[Account], time_zone: str
+    ) -> CircleResource:
+        short = CircleRead.build(circle, time_zone=time_zone)
+        return cls(
+            **short.model_dump(),
+            accounts=[AccountRead.build(account, time_zone=time_zone) for account in accounts],
+            archived_at=format_optional(circle.archived_at, time_zone),
+        )
+
+
+class CircleCreate(BaseModel):
+    """The body of ``POST /api/v1/circles``. Upstream's ``group_uuids`` and ``bg_colour``
+    are accepted and ignored (timeledger has no groups)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "Thompson household",
+                    "account_uuids": [
+                        "f5bf01bf-5096-4575-9618-2d8176af136c",
+                        "7db3f856-46bc-4255-8bbb-dee85d89ed7e",
+                    ],
+                }
+            ]
+        }
+    )
+
+    name: Name
+    account_uuids: Members
+
+
+class CircleUpdate(BaseModel):
+    """The body of ``PUT /api/v1/circles/{uuid}``: only the fields sent change; an
+    ``account_uuids`` list replaces the circle's accounts."""
+
+    name: Name | None = None
+    account_uuids: Members | None = None

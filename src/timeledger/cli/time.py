@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import typer
+from pydantic import ValidationError
+
+from timeledger.auth.service import authenticate
+from timeledger.cli.context import command_session
+from timeledger.clock import SystemClock
+from timeledger.config import Settings
+from timeledger.errors import ValidationFailed
+from timeledger.time_entries import service as time_entries
+from timeledger.time_entries.schemas import TimeEntryCreate
+from timeledger.validation import laravel_errors
+
+app = typer.Typer(help="Log time from the command line, as the API would.", no_args_is_help=True)
+
+
+@app.command()
+def log(
+    trackable_type: str = typer.Option(..., "--on", help="client, case, circle, task, ..."),
+    trackable_uuid: str = typer.Option(..., "--uuid", help="The trackable's UUID."),
+    name: str = typer.Option(..., help="What the time was spent on."),
+    description: str | None = typer.Option(None),
+    start: str | None = typer.Option(None, help="start_date, as the API reads it."),
+    end: str | None = typer.Option(None, help="end_date, as the API reads it."),
+    minutes: int | None = typer.Option(None, help="total_time_in_minutes."),
+    token: str = typer.Option(
+        ..., envvar="TIMELEDGER_TOKEN", help="A personal access token (or TIMELEDGER_TOKEN)."
+    ),
+    account: str | None = typer.Option(None, help="Act as this account (X-PLANNR-ACCOUNT-UUID)."),
+) -> None:
+    """Create a time entry with a token, exactly as POST /api/v1/time-entry does; print it
+    as JSON."""
+    settings = Settings()
+    raw: dict[str, Any] = {
+        "trackable_type": trackable_type,
+        "trackable_uuid": trackable_uuid,
+        "name": name,
+        "description": description,
+        "start_date": start,
+        "end_date": end,
+        "total_time_in_minutes": minutes,
+    }
+    with command_session(settings) as session:
+        try:
+            data = TimeEntryCreate.model_validate({k: v for k, v in raw.items() if v is not None})
+        except ValidationError as exc:
+            raise ValidationFailed(laravel_errors(exc.errors())[1]["errors"]) from None
+        now = SystemClock().now()
+        actor = authenticate(session, bearer=token, account_header=account, now=now)
+        entry = time_entries.create_time_entry(
+            session, actor=actor, data=data, now=now, clock_skew=settings.clock_skew
+        )
+    typer.echo(json.dumps(entry.model_dump(mode="json"), indent=2))

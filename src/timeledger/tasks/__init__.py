@@ -1,0 +1,1 @@
+"""Tasks: to-dos on a client or on a case."""

@@ -1,0 +1,1 @@
+"""Personal access tokens: issued against the password, shown once, listed and revoked."""

@@ -1,0 +1,119 @@
+"""Issuing, listing and revoking personal access tokens.
+
+The API works on the caller's own user; the CLI (an administrator on the server) may name
+any user by email and revoke any token by UUID.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from timeledger.auth import repository as auth_repository
+from timeledger.auth import service as auth
+from timeledger.auth.service import Actor
+from timeledger.errors import NotFound, ValidationFailed
+from timeledger.models import PersonalAccessToken, User
+from timeledger.pagination import ListParams, Page, build_page
+from timeledger.queries import touch, uuid_or_not_found
+from timeledger.tokens import repository
+from timeledger.tokens.schemas import TokenCreate, TokenCreated, TokenRead
+
+
+def create_token(
+    session: Session, *, actor: Actor, data: TokenCreate, now: datetime, lifetime: timedelta
+) -> TokenCreated:
+    """A new token for the caller's user, once the password is confirmed."""
+    if not auth.verify_password(actor.user, data.password):
+        raise ValidationFailed.field("password", "The password is incorrect.")
+    issued = issue_for_user(
+        session,
+        user=actor.user,
+        name=data.name,
+        account_uuid=data.account_uuid,
+        now=now,
+        lifetime=lifetime,
+    )
+    shown = _present(session, [issued.token], actor.firm.time_zone)[0]
+    return TokenCreated(**shown.model_dump(), token=issued.plain_text)
+
+
+def issue_for_user(
+    session: Session,
+    *,
+    user: User,
+    name: str,
+    account_uuid: uuid.UUID | None,
+    now: datetime,
+    lifetime: timedelta,
+) -> auth.IssuedToken:
+    bound = (
+        auth.bound_account(session, user=user, account_uuid=account_uuid)
+        if account_uuid is not None
+        else None
+    )
+    return auth.issue_token(
+        session, user=user, name=name, now=now, lifetime=lifetime, account=bound
+    )
+
+
+def list_tokens(session: Session, *, actor: Actor, params: ListParams) -> Page[TokenRead]:
+    """The caller's user's tokens, revoked and expired ones included."""
+    rows, total = repository.page_of_tokens(session, user_id=actor.user.id, params=params)
+    items = _present(session, rows, actor.firm.time_zone)
+    return build_page(items, total=total, params=params)
+
+
+def revoke_token(session: Session, *, actor: Actor, raw_uuid: str, now: datetime) -> TokenRead:
+    """Revoke one of the caller's user's tokens (the one in use included)."""
+    token = repository.token_by_uuid(
+        session, token_uuid=uuid_or_not_found(raw_uuid), user_id=actor.user.id
+    )
+    if token is None:
+        raise NotFound()
+    _revoke(session, token, now)
+    return _present(session, [token], actor.firm.time_zone)[0]
+
+
+def user_by_email(session: Session, email: str) -> User:
+    user = auth_repository.user_by_email(session, email)
+    if user is None:
+        raise NotFound(f"No user with the email {email}.")
+    return user
+
+
+def tokens_of(session: Session, *, user: User) -> list[PersonalAccessToken]:
+    return repository.tokens_of_user(session, user.id)
+
+
+def revoke_any(session: Session, *, token_uuid: uuid.UUID, now: datetime) -> PersonalAccessToken:
+    """The CLI's revoke: any user's token, by UUID."""
+    token = repository.token_by_uuid(session, token_uuid=token_uuid, user_id=None)
+    if token is None:
+        raise NotFound(f"No token {token_uuid}.")
+    _revoke(session, token, now)
+    return token
+
+
+def _revoke(session: Session, token: PersonalAccessToken, now: datetime) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = now
+        touch(token, now)
+        session.flush()
+
+
+def _present(
+    session: Session, tokens: Sequence[PersonalAccessToken], time_zone: str
+) -> list[TokenRead]:
+    accounts = repository.bound_accounts(session, tokens)
+    return [
+        TokenRead.build(
+            token,
+            account=accounts.get(token.account_id) if token.account_id else None,
+            time_zone=time_zone,
+        )
+        for token in tokens
+    ]
