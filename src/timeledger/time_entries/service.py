@@ -136,17 +136,25 @@ def insert(session: Session, entry: TimeEntry, interval: Interval) -> None:
 
 
 def save(session: Session, entry: TimeEntry, interval: Interval, *, new: bool) -> None:
-    """Insert or flush ``entry``; the one-running-entry index turns a race into 409."""
+    """Insert or flush ``entry``; the one-running-entry index turns a race into 409.
+
+    Only a running entry can collide with that index, so only it pays for a savepoint.
+    """
+    if not interval.is_running:
+        _write(session, entry, new=new)
+        return
     try:
         with session.begin_nested():
-            if new:
-                repository.add(session, entry)
-            else:
-                repository.flush(session)
+            _write(session, entry, new=new)
     except IntegrityError as exc:
-        # The one-running-entry index: another request started a timer in between.
-        if interval.is_running:
-            raise Conflict(
-                "Another time entry was started for this account at the same moment; try again."
-            ) from exc
-        raise
+        # Another request started a timer for this account in between.
+        raise Conflict(
+            "Another time entry was started for this account at the same moment; try again."
+        ) from exc
+
+
+def _write(session: Session, entry: TimeEntry, *, new: bool) -> None:
+    if new:
+        repository.add(session, entry)
+    else:
+        repository.flush(session)
