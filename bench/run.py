@@ -27,7 +27,7 @@ from bench.scenarios import CONSUMING, SCENARIOS, Fixture, create_finished
 from timeledger.auth.service import ACCOUNT_HEADER
 from timeledger.models import TimeEntry
 
-DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_issue6"
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/timeledger_bench"
 
 
 @dataclass
