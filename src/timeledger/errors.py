@@ -141,6 +141,11 @@ def error_response(exc: AppError) -> JSONResponse:
     return JSONResponse(exc.body(), status_code=exc.status_code, headers=exc.headers())
 
 
+# What a record list and a single-record route of the records API can answer with.
+LIST_ERRORS = error_responses(400, 401, 403, 422)
+ONE_ERRORS = error_responses(400, 401, 403, 404, 422)
+
+
 def _app_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, AppError)
     return error_response(exc)

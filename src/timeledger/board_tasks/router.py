@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends
 from timeledger.board_tasks import service
 from timeledger.board_tasks.schemas import BoardTaskCreate, BoardTaskResource, BoardTaskUpdate
 from timeledger.dependencies import ActorDep, ClockDep, SessionDep
-from timeledger.errors import error_responses
+from timeledger.errors import LIST_ERRORS, ONE_ERRORS
 from timeledger.pagination import ListParams, Page, list_query
 
 router = APIRouter(prefix="/api/v1/board-task", tags=["Board tasks"])
@@ -27,8 +27,6 @@ BoardTaskList = Annotated[
         )
     ),
 ]
-LIST_ERRORS = error_responses(400, 401, 403, 422)
-ONE_ERRORS = error_responses(400, 401, 403, 404, 422)
 
 
 @router.get(

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends
 from timeledger.cases import service
 from timeledger.cases.schemas import CaseCreate, CaseResource, CaseUpdate
 from timeledger.dependencies import ActorDep, ClockDep, SessionDep
-from timeledger.errors import error_responses
+from timeledger.errors import LIST_ERRORS, ONE_ERRORS
 from timeledger.pagination import ListParams, Page, list_query
 
 router = APIRouter(prefix="/api/v1/cases", tags=["Cases"])
@@ -28,8 +28,6 @@ CaseList = Annotated[
         )
     ),
 ]
-LIST_ERRORS = error_responses(400, 401, 403, 422)
-ONE_ERRORS = error_responses(400, 401, 403, 404, 422)
 
 
 @router.get(

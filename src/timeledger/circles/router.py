@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends
 from timeledger.circles import service
 from timeledger.circles.schemas import CircleCreate, CircleResource, CircleUpdate
 from timeledger.dependencies import ActorDep, ClockDep, SessionDep
-from timeledger.errors import error_responses
+from timeledger.errors import LIST_ERRORS, ONE_ERRORS
 from timeledger.pagination import ListParams, Page, list_query
 
 router = APIRouter(prefix="/api/v1/circles", tags=["Circles"])
@@ -27,8 +27,6 @@ CircleList = Annotated[
         )
     ),
 ]
-LIST_ERRORS = error_responses(400, 401, 403, 422)
-ONE_ERRORS = error_responses(400, 401, 403, 404, 422)
 
 
 @router.get(

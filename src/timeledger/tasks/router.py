@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 
 from timeledger.dependencies import ActorDep, ClockDep, SessionDep
-from timeledger.errors import error_responses
+from timeledger.errors import LIST_ERRORS, ONE_ERRORS
 from timeledger.pagination import ListParams, Page, list_query
 from timeledger.tasks import service
 from timeledger.tasks.schemas import TaskCreate, TaskResource, TaskUpdate
@@ -29,8 +29,6 @@ TaskList = Annotated[
         )
     ),
 ]
-LIST_ERRORS = error_responses(400, 401, 403, 422)
-ONE_ERRORS = error_responses(400, 401, 403, 404, 422)
 
 
 @router.get(
