@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from starlette.types import Message
 
 from tests.factories import FirmWorld
-from timeledger.middleware import BodyLimitMiddleware
+from timeledger.http.middleware import BodyLimitMiddleware
 from timeledger.models import TimeEntry
 
 URL = "/api/v1/time-entry"

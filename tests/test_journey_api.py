@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import FROZEN_NOW
 from timeledger.accounts.staff import add_staff_user
-from timeledger.auth import service as auth
 from timeledger.firms import service as firms
 from timeledger.models import AccountRole
+from timeledger.tokens.service import issue_token
 
 
 def test_a_new_firm_logs_its_first_time_entry_through_the_api(
@@ -33,7 +33,7 @@ def test_a_new_firm_logs_its_first_time_entry_through_the_api(
         role=AccountRole.OWNER,
         now=FROZEN_NOW,
     )
-    bootstrap = auth.issue_token(
+    bootstrap = issue_token(
         session, user=owner.user, name="setup", now=FROZEN_NOW, lifetime=timedelta(days=1)
     )
     session.flush()

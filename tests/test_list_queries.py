@@ -12,7 +12,10 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import FROZEN_NOW
 from tests.factories import FirmWorld, make_client
-from timeledger.trackables import service as trackables
+from timeledger.board_tasks.service import create_board_task
+from timeledger.cases.service import create_case
+from timeledger.circles.service import create_circle
+from timeledger.tasks.service import create_task
 
 LISTS = [
     "/api/v1/account",
@@ -44,20 +47,18 @@ def counter(engine: Engine) -> Iterator[Counter]:
 def more_records(session: Session, world: FirmWorld) -> None:
     for n in range(4):
         person = make_client(session, world.firm, now=FROZEN_NOW, first=f"Extra{n}")
-        case = trackables.create_case(
+        case = create_case(
             session, firm=world.firm, name=f"Case {n}", participants=[person], now=FROZEN_NOW
         )
-        trackables.create_circle(
+        create_circle(
             session,
             firm=world.firm,
             name=f"Circle {n}",
             members=[person, world.client],
             now=FROZEN_NOW,
         )
-        trackables.create_task(session, firm=world.firm, name=f"Task {n}", on=case, now=FROZEN_NOW)
-        trackables.create_board_task(
-            session, firm=world.firm, case=case, name=f"Card {n}", now=FROZEN_NOW
-        )
+        create_task(session, firm=world.firm, name=f"Task {n}", on=case, now=FROZEN_NOW)
+        create_board_task(session, firm=world.firm, case=case, name=f"Card {n}", now=FROZEN_NOW)
     session.flush()
 
 

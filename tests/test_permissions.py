@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import FROZEN_NOW
 from tests.factories import FirmWorld, Staff, make_staff
+from timeledger.cases.service import create_case
 from timeledger.models import AccountRole, AccountType
-from timeledger.trackables import service as trackables
 
 FORBIDDEN = {"message": "This action is unauthorized."}
 NOT_FOUND = {"message": "Not Found."}
@@ -23,7 +23,7 @@ def outsider(request: pytest.FixtureRequest, session: Session, world: FirmWorld)
     person = make_staff(
         session, world.firm, now=FROZEN_NOW, role=role, account_type=account_type, first_name="Out"
     )
-    trackables.create_case(
+    create_case(
         session,
         firm=world.firm,
         name="Their case",

@@ -12,7 +12,6 @@ from timeledger import __version__
 from timeledger.accounts.router import clients_router
 from timeledger.accounts.router import router as accounts_router
 from timeledger.audit.router import router as audit_router
-from timeledger.auth.router import router as auth_router
 from timeledger.board_tasks.router import router as board_tasks_router
 from timeledger.cases.router import client_cases_router
 from timeledger.cases.router import router as cases_router
@@ -23,13 +22,14 @@ from timeledger.db import build_engine, build_session_factory, pool_capacity
 from timeledger.errors import install_error_handlers
 from timeledger.firms.router import router as firms_router
 from timeledger.health.router import router as health_router
+from timeledger.http.middleware import BodyLimitMiddleware, ConcurrencyGateMiddleware
+from timeledger.http.openapi import install_openapi
+from timeledger.http.ratelimit import RateLimiter, RateLimitHeadersMiddleware
+from timeledger.http.requestid import RequestIdMiddleware
 from timeledger.idempotency.dependencies import replay_response
 from timeledger.idempotency.middleware import IdempotencyMiddleware
 from timeledger.idempotency.schemas import Replay
-from timeledger.middleware import BodyLimitMiddleware, ConcurrencyGateMiddleware
-from timeledger.openapi import install_openapi
-from timeledger.ratelimit import RateLimiter, RateLimitHeadersMiddleware
-from timeledger.requestid import RequestIdMiddleware
+from timeledger.me.router import router as auth_router
 from timeledger.tasks.router import router as tasks_router
 from timeledger.time_entries.router import client_router as client_time_entries_router
 from timeledger.time_entries.router import router as time_entries_router

@@ -14,10 +14,10 @@ from timeledger.auth.service import ACCOUNT_HEADER, Actor, authenticate
 from timeledger.clock import Clock
 from timeledger.config import Settings
 from timeledger.errors import TooManyAttempts
+from timeledger.http.middleware import scope_state
+from timeledger.http.ratelimit import STATE_KEY as RATE_LIMIT_STATE
+from timeledger.http.ratelimit import RateLimiter
 from timeledger.idempotency.dependencies import claim_pending, hand_over
-from timeledger.middleware import scope_state
-from timeledger.ratelimit import STATE_KEY as RATE_LIMIT_STATE
-from timeledger.ratelimit import RateLimiter
 
 
 def get_session(request: Request) -> Iterator[Session]:

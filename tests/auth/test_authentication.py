@@ -9,8 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from tests.factories import YEAR, FirmWorld, Staff, make_staff
+from timeledger.accounts.staff import create_login
 from timeledger.auth import service as auth
 from timeledger.models import AccountRole, AccountType, PersonalAccessToken
+from timeledger.tokens.service import issue_token
 
 URL = "/api/v1/time-entry"
 UNAUTHENTICATED = {"message": "Unauthenticated."}
@@ -81,9 +83,7 @@ class TestTokens:
 @pytest.fixture
 def two_logins(session, world, other_world, clock) -> Staff:
     """The world's owner also has a login on the other firm's owner account."""
-    auth.create_login(
-        session, user=world.owner.user, account=other_world.owner.account, now=clock.now()
-    )
+    create_login(session, user=world.owner.user, account=other_world.owner.account, now=clock.now())
     session.flush()
     return world.owner
 
@@ -130,7 +130,7 @@ class TestAccountHeader:
     def test_a_bound_token_acts_as_its_account(
         self, client, session, world, other_world, two_logins, clock
     ):
-        bound = auth.issue_token(
+        bound = issue_token(
             session,
             user=two_logins.user,
             name="bound",

@@ -11,15 +11,16 @@ from sqlalchemy.orm import Session
 from tests.conftest import FROZEN_NOW
 from tests.factories import FirmWorld, Staff, make_staff
 from tests.factories.time_entries import make_entry
-from timeledger.auth import service as auth
+from timeledger.accounts.staff import create_login
 from timeledger.models import AccountRole
+from timeledger.tokens.service import issue_token
 
 
 @pytest.fixture
 def two_firms(session: Session, world: FirmWorld, other_world: FirmWorld) -> Staff:
     """The world's owner also has a (read-only) member login at the rival firm."""
     rival = make_staff(session, other_world.firm, now=FROZEN_NOW, role=AccountRole.MEMBER)
-    auth.create_login(
+    create_login(
         session,
         user=world.owner.user,
         account=rival.account,
@@ -151,7 +152,7 @@ class TestLogins:
     def test_a_token_bound_to_one_account_shows_that_login(
         self, client: TestClient, session: Session, world: FirmWorld, two_firms: Staff
     ) -> None:
-        bound = auth.issue_token(
+        bound = issue_token(
             session,
             user=world.owner.user,
             name="bound",
@@ -181,7 +182,7 @@ class TestLogins:
     def test_an_expired_token_is_401(
         self, client: TestClient, session: Session, world: FirmWorld
     ) -> None:
-        old = auth.issue_token(
+        old = issue_token(
             session,
             user=world.owner.user,
             name="old",

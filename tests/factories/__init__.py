@@ -8,7 +8,10 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from timeledger.accounts import service as accounts
-from timeledger.auth import service as auth
+from timeledger.accounts.staff import create_login, create_user
+from timeledger.board_tasks.service import create_board_task
+from timeledger.cases.service import create_case
+from timeledger.circles.service import create_circle
 from timeledger.firms import service as firms
 from timeledger.models import (
     Account,
@@ -22,7 +25,8 @@ from timeledger.models import (
     TrackableType,
     User,
 )
-from timeledger.trackables import service as trackables
+from timeledger.tasks.service import create_task
+from timeledger.tokens.service import issue_token
 
 YEAR = timedelta(days=365)
 
@@ -86,8 +90,8 @@ def make_staff(
         email=f"staff{n}@example.com",
         now=now,
     )
-    user = auth.create_user(session, email=f"user{n}@example.com", password="secret-pass", now=now)
-    auth.create_login(
+    user = create_user(session, email=f"user{n}@example.com", password="secret-pass", now=now)
+    create_login(
         session,
         user=user,
         account=account,
@@ -95,7 +99,7 @@ def make_staff(
         has_write_permission=write,
         has_delete_permission=delete,
     )
-    token = auth.issue_token(session, user=user, name="test", now=now, lifetime=YEAR)
+    token = issue_token(session, user=user, name="test", now=now, lifetime=YEAR)
     return Staff(user=user, account=account, token=token.plain_text)
 
 
@@ -125,19 +129,13 @@ def make_world(
     owner = make_staff(session, firm, now=now)
     client = make_client(session, firm, now=now)
     other_client = make_client(session, firm, now=now, first="Priya", last="Shah")
-    case = trackables.create_case(
-        session, firm=firm, name="Pension transfer", participants=[client], now=now
-    )
-    circle = trackables.create_circle(
+    case = create_case(session, firm=firm, name="Pension transfer", participants=[client], now=now)
+    circle = create_circle(
         session, firm=firm, name="Thompson household", members=[client, other_client], now=now
     )
-    task = trackables.create_task(session, firm=firm, name="Annual review", on=client, now=now)
-    case_task = trackables.create_task(
-        session, firm=firm, name="Gather statements", on=case, now=now
-    )
-    board_task = trackables.create_board_task(
-        session, firm=firm, case=case, name="Call provider", now=now
-    )
+    task = create_task(session, firm=firm, name="Annual review", on=client, now=now)
+    case_task = create_task(session, firm=firm, name="Gather statements", on=case, now=now)
+    board_task = create_board_task(session, firm=firm, case=case, name="Call provider", now=now)
     return FirmWorld(
         firm=firm,
         owner=owner,

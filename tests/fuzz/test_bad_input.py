@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from tests.factories import FirmWorld
 from tests.fuzz.corpus import CASES, Case, is_missing, list_cases
 from timeledger.app import create_app
+from timeledger.errors import summarise
 from timeledger.models import TimeEntry
-from timeledger.validation import summarise
 
 
 def _list_routes() -> list[str]:

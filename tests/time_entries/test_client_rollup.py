@@ -11,8 +11,10 @@ from sqlalchemy.orm import Session
 
 from tests.factories import FirmWorld, Staff
 from tests.time_entries.conftest import MakeEntry, utc
+from timeledger.board_tasks.service import create_board_task
+from timeledger.cases.service import create_case
 from timeledger.models import TimeEntry
-from timeledger.trackables import service as trackables
+from timeledger.tasks.service import create_task
 
 URL = "/api/v1/client/{}/all-time-entries"
 
@@ -37,16 +39,14 @@ def spread(
     owner = world.owner.account
     now = utc(2025, 8, 7)
     # A case Gareth is not part of, with its own task and board task.
-    elsewhere = trackables.create_case(
+    elsewhere = create_case(
         session, firm=world.firm, name="Other case", participants=[world.other_client], now=now
     )
-    elsewhere_task = trackables.create_task(
-        session, firm=world.firm, name="Other task", on=elsewhere, now=now
-    )
-    elsewhere_board = trackables.create_board_task(
+    elsewhere_task = create_task(session, firm=world.firm, name="Other task", on=elsewhere, now=now)
+    elsewhere_board = create_board_task(
         session, firm=world.firm, case=elsewhere, name="Other card", now=now
     )
-    priya_task = trackables.create_task(
+    priya_task = create_task(
         session, firm=world.firm, name="Priya task", on=world.other_client, now=now
     )
     made = {}

@@ -7,6 +7,7 @@ from tests.conftest import FROZEN_NOW
 from tests.factories import FirmWorld, make_client
 from tests.support import FrozenClock
 from timeledger.auth import service as auth
+from timeledger.tokens.service import issue_token
 
 URL = "/api/v1/personal-access-tokens"
 
@@ -93,7 +94,7 @@ class TestRevokeToken:
         self, client: TestClient, session: Session, world: FirmWorld, other_world: FirmWorld
     ) -> None:
         make_client(session, world.firm, now=FROZEN_NOW)
-        theirs = auth.issue_token(
+        theirs = issue_token(
             session,
             user=other_world.owner.user,
             name="theirs",

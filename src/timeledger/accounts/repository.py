@@ -7,9 +7,9 @@ from typing import Any
 from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.orm import Session
 
+from timeledger.kit.listing import ListParams, like_pattern
+from timeledger.kit.paging import page_of, sort_order
 from timeledger.models import Account, AccountRole, AccountType, CaseParticipant, CircleMember
-from timeledger.pagination import ListParams
-from timeledger.queries import like_pattern, page_of
 
 SORTS = {
     "first_name": Account.first_name,
@@ -86,7 +86,10 @@ def page_of_accounts(
     if only_id is not None:
         statement = statement.where(Account.id == only_id)
     return page_of(
-        session, statement, params=params, sort_columns=SORTS, tie_breaker=Account.id.asc()
+        session,
+        statement,
+        params=params,
+        order_by=sort_order(params.sort, SORTS, tie_breaker=Account.id.asc()),
     )
 
 

@@ -8,7 +8,8 @@ from timeledger.accounts import service
 from timeledger.accounts.schemas import AccountCreate, AccountResource, AccountUpdate
 from timeledger.dependencies import ActorDep, ClockDep, SessionDep
 from timeledger.errors import error_responses
-from timeledger.pagination import ListParams, Page, list_query
+from timeledger.kit.listing import ListParams, list_query
+from timeledger.kit.paging import Page
 
 router = APIRouter(prefix="/api/v1/account", tags=["Accounts"])
 clients_router = APIRouter(prefix="/api/v1/client", tags=["Accounts"])

@@ -11,16 +11,18 @@ from timeledger.accounts import repository
 from timeledger.accounts.schemas import AccountCreate, AccountResource, AccountUpdate
 from timeledger.auth.service import Actor
 from timeledger.errors import NotFound, ValidationFailed
+from timeledger.kit.ids import uuid_or_not_found
+from timeledger.kit.listing import ListParams, enum_filter, text_filter
+from timeledger.kit.paging import Page, build_page
+from timeledger.kit.records import touch
 from timeledger.models import ROLES_BY_TYPE, Account, AccountRole, AccountType, Firm
-from timeledger.pagination import ListParams, Page, build_page
 from timeledger.permissions import (
-    is_staff,
-    require_archiver,
-    require_manager,
-    require_owner,
-    require_writer,
+    may_archive,
+    may_edit_account,
+    may_edit_records,
+    may_read_records,
+    require,
 )
-from timeledger.queries import enum_filter, text_filter, touch, uuid_or_not_found
 
 CLIENT_ROLES = sorted(ROLES_BY_TYPE[AccountType.CLIENT])
 
@@ -77,7 +79,7 @@ def list_accounts(
         types=types,
         roles=roles,
         name=text_filter(params, "name"),
-        only_id=None if is_staff(actor) else actor.account.id,
+        only_id=None if may_read_records(actor) else actor.account.id,
     )
     time_zone = actor.firm.time_zone
     items = [AccountResource.build(account, time_zone=time_zone) for account in rows]
@@ -94,7 +96,7 @@ def visible_account(
         account_uuid=uuid_or_not_found(raw_uuid),
         account_type=AccountType.CLIENT if clients_only else None,
     )
-    if account is None or (not is_staff(actor) and account.id != actor.account.id):
+    if account is None or (not may_read_records(actor) and account.id != actor.account.id):
         raise NotFound()
     return account
 
@@ -109,7 +111,7 @@ def show_account(
 def add_account(
     session: Session, *, actor: Actor, data: AccountCreate, now: datetime
 ) -> AccountResource:
-    _require_may_edit(actor, data.type, data.role)
+    require(may_edit_account(actor, data.type, data.role))
     account = create_account(
         session,
         firm=actor.firm,
@@ -126,16 +128,16 @@ def add_account(
 def update_account(
     session: Session, *, actor: Actor, raw_uuid: str, data: AccountUpdate, now: datetime
 ) -> AccountResource:
-    require_writer(actor)
+    require(may_edit_records(actor))
     account = visible_account(session, actor=actor, raw_uuid=raw_uuid)
-    _require_may_edit(actor, account.type, account.role)
+    require(may_edit_account(actor, account.type, account.role))
     changes = data.model_dump(exclude_unset=True)
     for name in ("first_name", "role"):
         if name in changes and changes[name] is None:
             raise ValidationFailed.field(name, f"The {name.replace('_', ' ')} field is required.")
     if data.role is not None:
         _check_role(account.type, data.role)
-        _require_may_edit(actor, account.type, data.role)
+        require(may_edit_account(actor, account.type, data.role))
         account.role = data.role
     if data.first_name is not None:
         account.first_name = data.first_name
@@ -152,9 +154,9 @@ def archive_account(
     session: Session, *, actor: Actor, raw_uuid: str, now: datetime
 ) -> AccountResource:
     """Archive, never delete: the account's time entries and those logged against it stay."""
-    require_archiver(actor)
+    require(may_archive(actor))
     account = visible_account(session, actor=actor, raw_uuid=raw_uuid)
-    _require_may_edit(actor, account.type, account.role)
+    require(may_edit_account(actor, account.type, account.role))
     if account.id == actor.account.id:
         raise ValidationFailed.field("uuid", "You cannot archive your own account.")
     if account.archived_at is None:
@@ -169,16 +171,6 @@ def _check_role(account_type: AccountType, role: AccountRole) -> None:
         raise ValidationFailed.field(
             "role", f"The role {role.value} is not valid for a {account_type.value} account."
         )
-
-
-def _require_may_edit(actor: Actor, account_type: AccountType, role: AccountRole) -> None:
-    """Members edit clients and externals; staff only owners and admins; owners only
-    owners."""
-    require_writer(actor)
-    if account_type == AccountType.EMPLOYEE:
-        require_manager(actor)
-    if role == AccountRole.OWNER:
-        require_owner(actor)
 
 
 def referenced_accounts(

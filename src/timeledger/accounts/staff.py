@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 
 from timeledger.accounts.service import create_account
 from timeledger.auth import repository as auth_repository
-from timeledger.auth import service as auth
+from timeledger.auth.service import hash_password
 from timeledger.errors import ValidationFailed
-from timeledger.models import Account, AccountRole, AccountType, Firm, User
+from timeledger.models import Account, AccountRole, AccountType, Firm, Login, User
 
 MIN_PASSWORD_LENGTH = 8
 
@@ -60,7 +60,7 @@ def add_staff_user(
         email=user.email,
         now=now,
     )
-    auth.create_login(
+    create_login(
         session,
         user=user,
         account=account,
@@ -78,4 +78,39 @@ def _new_user(session: Session, *, email: str, password: str | None, now: dateti
         )
     if "@" not in email:
         raise ValidationFailed.field("email", "The email must be a valid email address.")
-    return auth.create_user(session, email=email, password=password, now=now)
+    return create_user(session, email=email, password=password, now=now)
+
+
+def create_user(session: Session, *, email: str, password: str, now: datetime) -> User:
+    user = User(
+        email=email.strip().lower(),
+        password_hash=hash_password(password),
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def create_login(
+    session: Session,
+    *,
+    user: User,
+    account: Account,
+    now: datetime,
+    has_write_permission: bool = True,
+    has_delete_permission: bool = False,
+) -> Login:
+    login = Login(
+        firm_id=account.firm_id,
+        user_id=user.id,
+        account_id=account.id,
+        has_write_permission=has_write_permission,
+        has_delete_permission=has_delete_permission,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(login)
+    session.flush()
+    return login

@@ -6,7 +6,7 @@ from timeledger.audit import service
 from timeledger.audit.schemas import TimeEntryHistory
 from timeledger.dependencies import ActorDep, SessionDep
 from timeledger.errors import error_responses
-from timeledger.queries import uuid_or_not_found
+from timeledger.kit.ids import uuid_or_not_found
 
 router = APIRouter(tags=["Time entries"])
 

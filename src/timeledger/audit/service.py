@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 from timeledger.audit import repository
 from timeledger.audit.schemas import TimeEntryEventRead, TimeEntryHistory
 from timeledger.auth.service import Actor
-from timeledger.errors import Forbidden, NotFound
-from timeledger.models import AccountRole, AccountType, TimeEntry, TimeEntryAction, TimeEntryEvent
+from timeledger.errors import NotFound
+from timeledger.models import TimeEntry, TimeEntryAction, TimeEntryEvent
+from timeledger.permissions import may_read_history, require
 
 
 def snapshot(entry: TimeEntry) -> dict[str, Any]:
@@ -57,14 +58,11 @@ def record(
 
 def history(session: Session, *, actor: Actor, entry_uuid: uuid.UUID) -> TimeEntryHistory:
     """Owners, admins and the entry's own account may read it; deleted entries included."""
-    if actor.account.type != AccountType.EMPLOYEE:
-        raise Forbidden()
+    require(may_read_history(actor))
     entry = repository.entry_in_firm(session, firm_id=actor.firm.id, entry_uuid=entry_uuid)
     if entry is None:
         raise NotFound("No time entry with that UUID.")
-    is_manager = actor.account.role in {AccountRole.OWNER, AccountRole.ADMIN}
-    if not is_manager and entry.account_id != actor.account.id:
-        raise Forbidden()
+    require(may_read_history(actor, entry))
     time_zone = actor.firm.time_zone
     return TimeEntryHistory(
         data=[

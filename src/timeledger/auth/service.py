@@ -1,9 +1,9 @@
-"""Credentials, tokens and resolving a request to the account it acts as."""
+"""Identity: resolving a request's token to the account it acts as (``Actor``), and the
+hashing of passwords and tokens."""
 
 from __future__ import annotations
 
 import hashlib
-import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -14,8 +14,9 @@ from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from sqlalchemy.orm import Session
 
 from timeledger.auth import repository
-from timeledger.errors import BadRequest, Forbidden, Unauthenticated, ValidationFailed
-from timeledger.models import Account, AccountType, Firm, Login, PersonalAccessToken, User
+from timeledger.errors import BadRequest, Forbidden, Unauthenticated
+from timeledger.kit.ids import parse_uuid
+from timeledger.models import Account, Firm, Login, PersonalAccessToken, User
 
 ACCOUNT_HEADER = "X-PLANNR-ACCOUNT-UUID"
 TOKEN_PREFIX = "tl_"
@@ -36,12 +37,6 @@ class Actor:
     token: PersonalAccessToken
 
 
-@dataclass(frozen=True, slots=True)
-class IssuedToken:
-    token: PersonalAccessToken
-    plain_text: str
-
-
 def hash_token(plain_text: str) -> str:
     return hashlib.sha256(plain_text.encode()).hexdigest()
 
@@ -55,73 +50,6 @@ def verify_password(user: User, password: str) -> bool:
         return _hasher.verify(user.password_hash, password)
     except (VerifyMismatchError, InvalidHashError):
         return False
-
-
-def create_user(session: Session, *, email: str, password: str, now: datetime) -> User:
-    user = User(
-        email=email.strip().lower(),
-        password_hash=hash_password(password),
-        created_at=now,
-        updated_at=now,
-    )
-    session.add(user)
-    session.flush()
-    return user
-
-
-def create_login(
-    session: Session,
-    *,
-    user: User,
-    account: Account,
-    now: datetime,
-    has_write_permission: bool = True,
-    has_delete_permission: bool = False,
-) -> Login:
-    login = Login(
-        firm_id=account.firm_id,
-        user_id=user.id,
-        account_id=account.id,
-        has_write_permission=has_write_permission,
-        has_delete_permission=has_delete_permission,
-        created_at=now,
-        updated_at=now,
-    )
-    session.add(login)
-    session.flush()
-    return login
-
-
-def issue_token(
-    session: Session,
-    *,
-    user: User,
-    name: str,
-    now: datetime,
-    lifetime: timedelta,
-    account: Account | None = None,
-) -> IssuedToken:
-    plain_text = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = PersonalAccessToken(
-        user_id=user.id,
-        account_id=account.id if account else None,
-        name=name,
-        token_hash=hash_token(plain_text),
-        expires_at=now + lifetime,
-        created_at=now,
-        updated_at=now,
-    )
-    session.add(token)
-    session.flush()
-    return IssuedToken(token=token, plain_text=plain_text)
-
-
-def bound_account(session: Session, *, user: User, account_uuid: uuid.UUID) -> Account:
-    """The account a new token is bound to: one the user has a login for."""
-    rows = repository.logins_of_user(session, user.id, account_uuid=account_uuid)
-    if not rows:
-        raise ValidationFailed.field("account_uuid", "The user has no login for that account.")
-    return rows[0][1]
 
 
 def authenticate(
@@ -150,10 +78,8 @@ def _account_header(value: str | None) -> uuid.UUID | Literal[False] | None:
     """The header's account UUID; None when absent or blank; False when malformed."""
     if value is None or not value.strip():
         return None
-    try:
-        return uuid.UUID(value.strip())
-    except ValueError:
-        return False
+    parsed = parse_uuid(value)
+    return False if parsed is None else parsed
 
 
 def _check_live(token: PersonalAccessToken, now: datetime) -> None:
@@ -201,9 +127,3 @@ def authenticate_token(
     token, user = found
     _check_live(token, now)
     return token, user
-
-
-def require_employee_writer(actor: Actor) -> None:
-    """Only a firm's staff with write permission may record time."""
-    if actor.account.type != AccountType.EMPLOYEE or not actor.login.has_write_permission:
-        raise Forbidden()

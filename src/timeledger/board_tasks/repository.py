@@ -7,9 +7,9 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from timeledger.kit.listing import ListParams, like_pattern
+from timeledger.kit.paging import page_of, sort_order
 from timeledger.models import BoardTask, Case
-from timeledger.pagination import ListParams
-from timeledger.queries import like_pattern, page_of
 
 SORTS = {
     "created_at": BoardTask.created_at,
@@ -51,7 +51,10 @@ def page_of_board_tasks(
             func.lower(BoardTask.name).like(like_pattern(name), escape="\\")
         )
     return page_of(
-        session, statement, params=params, sort_columns=SORTS, tie_breaker=BoardTask.id.asc()
+        session,
+        statement,
+        params=params,
+        order_by=sort_order(params.sort, SORTS, tie_breaker=BoardTask.id.asc()),
     )
 
 

@@ -8,7 +8,8 @@ from timeledger.board_tasks import service
 from timeledger.board_tasks.schemas import BoardTaskCreate, BoardTaskResource, BoardTaskUpdate
 from timeledger.dependencies import ActorDep, ClockDep, SessionDep
 from timeledger.errors import LIST_ERRORS, ONE_ERRORS
-from timeledger.pagination import ListParams, Page, list_query
+from timeledger.kit.listing import ListParams, list_query
+from timeledger.kit.paging import Page
 
 router = APIRouter(prefix="/api/v1/board-task", tags=["Board tasks"])
 

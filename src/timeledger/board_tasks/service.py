@@ -13,17 +13,18 @@ from timeledger.board_tasks import repository
 from timeledger.board_tasks.schemas import BoardTaskCreate, BoardTaskResource, BoardTaskUpdate
 from timeledger.cases.service import live_case
 from timeledger.errors import NotFound, ValidationFailed
+from timeledger.kit.ids import uuid_or_not_found
+from timeledger.kit.listing import ListParams, text_filter, uuid_filter
+from timeledger.kit.paging import Page, build_page
+from timeledger.kit.records import touch
 from timeledger.models import BoardTask, Case, Firm
-from timeledger.pagination import ListParams, Page, build_page
-from timeledger.permissions import require_archiver, require_staff, require_writer
-from timeledger.queries import text_filter, touch, uuid_filter, uuid_or_not_found
-from timeledger.trackables import service as trackables
+from timeledger.permissions import may_archive, may_edit_records, may_read_records, require
 
 
 def list_board_tasks(
     session: Session, *, actor: Actor, params: ListParams
 ) -> Page[BoardTaskResource]:
-    require_staff(actor)
+    require(may_read_records(actor))
     rows, total = repository.page_of_board_tasks(
         session,
         firm_id=actor.firm.id,
@@ -36,16 +37,16 @@ def list_board_tasks(
 
 
 def show_board_task(session: Session, *, actor: Actor, raw_uuid: str) -> BoardTaskResource:
-    require_staff(actor)
+    require(may_read_records(actor))
     return _present(session, [_board_task(session, actor, raw_uuid)], actor.firm)[0]
 
 
 def add_board_task(
     session: Session, *, actor: Actor, data: BoardTaskCreate, now: datetime
 ) -> BoardTaskResource:
-    require_writer(actor)
+    require(may_edit_records(actor))
     case = _case(session, actor.firm, data.case_uuid)
-    board_task = trackables.create_board_task(
+    board_task = create_board_task(
         session,
         firm=actor.firm,
         case=case,
@@ -59,7 +60,7 @@ def add_board_task(
 def update_board_task(
     session: Session, *, actor: Actor, raw_uuid: str, data: BoardTaskUpdate, now: datetime
 ) -> BoardTaskResource:
-    require_writer(actor)
+    require(may_edit_records(actor))
     board_task = _board_task(session, actor, raw_uuid)
     changes = data.model_dump(exclude_unset=True)
     for name in ("name", "case_uuid"):
@@ -80,7 +81,7 @@ def archive_board_task(
     session: Session, *, actor: Actor, raw_uuid: str, now: datetime
 ) -> BoardTaskResource:
     """Archive, never delete: time logged against the board task stays readable."""
-    require_archiver(actor)
+    require(may_archive(actor))
     board_task = _board_task(session, actor, raw_uuid)
     if board_task.archived_at is None:
         board_task.archived_at = now
@@ -115,3 +116,25 @@ def _present(
         )
         for board_task in board_tasks
     ]
+
+
+def create_board_task(
+    session: Session,
+    *,
+    firm: Firm,
+    case: Case,
+    name: str,
+    now: datetime,
+    description: str | None = None,
+) -> BoardTask:
+    board_task = BoardTask(
+        firm_id=firm.id,
+        case_id=case.id,
+        name=name,
+        description=description,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(board_task)
+    session.flush()
+    return board_task

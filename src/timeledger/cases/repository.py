@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from timeledger.accounts.repository import accounts_linked, replace_links
+from timeledger.kit.listing import ListParams, like_pattern
+from timeledger.kit.paging import page_of, sort_order
 from timeledger.models import Account, Case, CaseParticipant
-from timeledger.pagination import ListParams
-from timeledger.queries import like_pattern, page_of
 
 SORTS = {"name": Case.name, "created_at": Case.created_at, "updated_at": Case.updated_at}
 
@@ -64,7 +64,12 @@ def page_of_cases(
         statement = statement.where(func.lower(Case.name).like(like_pattern(name), escape="\\"))
     if participant_id is not None:
         statement = statement.where(_has_participant(participant_id))
-    return page_of(session, statement, params=params, sort_columns=SORTS, tie_breaker=Case.id.asc())
+    return page_of(
+        session,
+        statement,
+        params=params,
+        order_by=sort_order(params.sort, SORTS, tie_breaker=Case.id.asc()),
+    )
 
 
 def participants_of(session: Session, case_ids: Sequence[int]) -> dict[int, list[Account]]:

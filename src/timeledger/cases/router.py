@@ -8,7 +8,8 @@ from timeledger.cases import service
 from timeledger.cases.schemas import CaseCreate, CaseResource, CaseUpdate
 from timeledger.dependencies import ActorDep, ClockDep, SessionDep
 from timeledger.errors import LIST_ERRORS, ONE_ERRORS
-from timeledger.pagination import ListParams, Page, list_query
+from timeledger.kit.listing import ListParams, list_query
+from timeledger.kit.paging import Page
 
 router = APIRouter(prefix="/api/v1/cases", tags=["Cases"])
 client_cases_router = APIRouter(prefix="/api/v1/client", tags=["Cases"])

@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
+from slugify import slugify
 from sqlalchemy.orm import Session
 
 from timeledger.accounts.service import referenced_accounts, visible_account
@@ -14,11 +15,12 @@ from timeledger.auth.service import Actor
 from timeledger.cases import repository
 from timeledger.cases.schemas import CaseCreate, CaseResource, CaseUpdate
 from timeledger.errors import NotFound, ValidationFailed
-from timeledger.models import Account, AccountType, Case, Firm
-from timeledger.pagination import ListParams, Page, build_page
-from timeledger.permissions import is_staff, require_archiver, require_writer
-from timeledger.queries import text_filter, touch, uuid_filter, uuid_or_not_found
-from timeledger.trackables import service as trackables
+from timeledger.kit.ids import uuid_or_not_found
+from timeledger.kit.listing import ListParams, text_filter, uuid_filter
+from timeledger.kit.paging import Page, build_page
+from timeledger.kit.records import touch
+from timeledger.models import Account, AccountType, Case, CaseParticipant, Firm
+from timeledger.permissions import may_archive, may_edit_records, may_read_records, require
 
 MAX_PARTICIPANTS = 500
 
@@ -51,7 +53,7 @@ def list_cases(
         uuids=uuid_filter(params, "uuid"),
         account_uuids=account_uuids,
         name=text_filter(params, "name"),
-        participant_id=None if is_staff(actor) else actor.account.id,
+        participant_id=None if may_read_records(actor) else actor.account.id,
     )
     return build_page(_present(session, rows, actor.firm), total=total, params=params)
 
@@ -62,18 +64,16 @@ def show_case(session: Session, *, actor: Actor, raw_uuid: str) -> CaseResource:
 
 
 def add_case(session: Session, *, actor: Actor, data: CaseCreate, now: datetime) -> CaseResource:
-    require_writer(actor)
+    require(may_edit_records(actor))
     participants = participants_for(session, firm=actor.firm, uuids=data.participants)
-    case = trackables.create_case(
-        session, firm=actor.firm, name=data.name, participants=participants, now=now
-    )
+    case = create_case(session, firm=actor.firm, name=data.name, participants=participants, now=now)
     return _present(session, [case], actor.firm)[0]
 
 
 def update_case(
     session: Session, *, actor: Actor, raw_uuid: str, data: CaseUpdate, now: datetime
 ) -> CaseResource:
-    require_writer(actor)
+    require(may_edit_records(actor))
     case = _visible_case(session, actor, raw_uuid)
     changes = data.model_dump(exclude_unset=True)
     for name in ("name", "participants"):
@@ -84,7 +84,7 @@ def update_case(
         repository.replace_participants(session, case, participants)
     if data.name is not None:
         case.name = data.name
-        case.slug = trackables.case_slug(case.name)
+        case.slug = case_slug(case.name)
     touch(case, now)
     session.flush()
     return _present(session, [case], actor.firm)[0]
@@ -92,7 +92,7 @@ def update_case(
 
 def archive_case(session: Session, *, actor: Actor, raw_uuid: str, now: datetime) -> CaseResource:
     """Archive, never delete: time logged against the case stays readable."""
-    require_archiver(actor)
+    require(may_archive(actor))
     case = _visible_case(session, actor, raw_uuid)
     if case.archived_at is None:
         case.archived_at = now
@@ -110,7 +110,7 @@ def _visible_case(session: Session, actor: Actor, raw_uuid: str) -> Case:
         session,
         firm_id=actor.firm.id,
         case_uuid=uuid_or_not_found(raw_uuid),
-        participant_id=None if is_staff(actor) else actor.account.id,
+        participant_id=None if may_read_records(actor) else actor.account.id,
     )
     if case is None:
         raise NotFound()
@@ -123,3 +123,27 @@ def _present(session: Session, cases: Sequence[Case], firm: Firm) -> list[CaseRe
         CaseResource.build_with(case, participants=participants[case.id], time_zone=firm.time_zone)
         for case in cases
     ]
+
+
+def case_slug(name: str) -> str:
+    return slugify(name, max_length=200) or "case"
+
+
+def create_case(
+    session: Session, *, firm: Firm, name: str, participants: Sequence[Account], now: datetime
+) -> Case:
+    case = Case(
+        firm_id=firm.id,
+        name=name,
+        slug=case_slug(name),
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(case)
+    session.flush()
+    session.add_all(
+        CaseParticipant(firm_id=firm.id, case_id=case.id, account_id=account.id)
+        for account in participants
+    )
+    session.flush()
+    return case

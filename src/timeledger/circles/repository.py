@@ -8,9 +8,9 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from timeledger.accounts.repository import accounts_linked, replace_links
+from timeledger.kit.listing import ListParams, like_pattern
+from timeledger.kit.paging import page_of, sort_order
 from timeledger.models import Account, Circle, CircleMember
-from timeledger.pagination import ListParams
-from timeledger.queries import like_pattern, page_of
 
 SORTS = {"name": Circle.name, "created_at": Circle.created_at, "updated_at": Circle.updated_at}
 
@@ -46,7 +46,10 @@ def page_of_circles(
     if name:
         statement = statement.where(func.lower(Circle.name).like(like_pattern(name), escape="\\"))
     return page_of(
-        session, statement, params=params, sort_columns=SORTS, tie_breaker=Circle.id.asc()
+        session,
+        statement,
+        params=params,
+        order_by=sort_order(params.sort, SORTS, tie_breaker=Circle.id.asc()),
     )
 
 

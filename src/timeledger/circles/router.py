@@ -8,7 +8,8 @@ from timeledger.circles import service
 from timeledger.circles.schemas import CircleCreate, CircleResource, CircleUpdate
 from timeledger.dependencies import ActorDep, ClockDep, SessionDep
 from timeledger.errors import LIST_ERRORS, ONE_ERRORS
-from timeledger.pagination import ListParams, Page, list_query
+from timeledger.kit.listing import ListParams, list_query
+from timeledger.kit.paging import Page
 
 router = APIRouter(prefix="/api/v1/circles", tags=["Circles"])
 

@@ -13,18 +13,19 @@ from timeledger.auth.service import Actor
 from timeledger.circles import repository
 from timeledger.circles.schemas import CircleCreate, CircleResource, CircleUpdate
 from timeledger.errors import NotFound, ValidationFailed
-from timeledger.models import Account, Circle, Firm
-from timeledger.pagination import ListParams, Page, build_page
-from timeledger.permissions import require_archiver, require_staff, require_writer
-from timeledger.queries import text_filter, touch, uuid_filter, uuid_or_not_found
-from timeledger.trackables import service as trackables
+from timeledger.kit.ids import uuid_or_not_found
+from timeledger.kit.listing import ListParams, text_filter, uuid_filter
+from timeledger.kit.paging import Page, build_page
+from timeledger.kit.records import touch
+from timeledger.models import Account, Circle, CircleMember, Firm
+from timeledger.permissions import may_archive, may_edit_records, may_read_records, require
 
 MIN_MEMBERS = 2
 MAX_MEMBERS = 50
 
 
 def list_circles(session: Session, *, actor: Actor, params: ListParams) -> Page[CircleResource]:
-    require_staff(actor)
+    require(may_read_records(actor))
     rows, total = repository.page_of_circles(
         session,
         firm_id=actor.firm.id,
@@ -37,25 +38,23 @@ def list_circles(session: Session, *, actor: Actor, params: ListParams) -> Page[
 
 
 def show_circle(session: Session, *, actor: Actor, raw_uuid: str) -> CircleResource:
-    require_staff(actor)
+    require(may_read_records(actor))
     return _present(session, [_circle(session, actor, raw_uuid)], actor.firm)[0]
 
 
 def add_circle(
     session: Session, *, actor: Actor, data: CircleCreate, now: datetime
 ) -> CircleResource:
-    require_writer(actor)
+    require(may_edit_records(actor))
     members = _members(session, actor.firm, data.account_uuids)
-    circle = trackables.create_circle(
-        session, firm=actor.firm, name=data.name, members=members, now=now
-    )
+    circle = create_circle(session, firm=actor.firm, name=data.name, members=members, now=now)
     return _present(session, [circle], actor.firm)[0]
 
 
 def update_circle(
     session: Session, *, actor: Actor, raw_uuid: str, data: CircleUpdate, now: datetime
 ) -> CircleResource:
-    require_writer(actor)
+    require(may_edit_records(actor))
     circle = _circle(session, actor, raw_uuid)
     changes = data.model_dump(exclude_unset=True)
     for name in ("name", "account_uuids"):
@@ -76,7 +75,7 @@ def archive_circle(
     session: Session, *, actor: Actor, raw_uuid: str, now: datetime
 ) -> CircleResource:
     """Archive, never delete: time logged against the circle stays readable."""
-    require_archiver(actor)
+    require(may_archive(actor))
     circle = _circle(session, actor, raw_uuid)
     if circle.archived_at is None:
         circle.archived_at = now
@@ -114,3 +113,17 @@ def _present(session: Session, circles: Sequence[Circle], firm: Firm) -> list[Ci
         CircleResource.build_with(circle, accounts=members[circle.id], time_zone=firm.time_zone)
         for circle in circles
     ]
+
+
+def create_circle(
+    session: Session, *, firm: Firm, name: str, members: Sequence[Account], now: datetime
+) -> Circle:
+    circle = Circle(firm_id=firm.id, name=name, created_at=now, updated_at=now)
+    session.add(circle)
+    session.flush()
+    session.add_all(
+        CircleMember(firm_id=firm.id, circle_id=circle.id, account_id=account.id)
+        for account in members
+    )
+    session.flush()
+    return circle

@@ -6,9 +6,9 @@ import shlex
 import typer
 
 from timeledger.cli.context import command_session, upgrade_database
+from timeledger.cli.demo_firm import DEFAULT_FIRM_NAME, DemoFirm, seed_demo
 from timeledger.clock import SystemClock
 from timeledger.config import Settings
-from timeledger.demo import DEFAULT_FIRM_NAME, DemoFirm, seed_demo
 from timeledger.time_entries.schemas import SEED_REQUEST
 
 

@@ -5,8 +5,8 @@ import uvicorn
 
 from timeledger.cli.context import upgrade_database
 from timeledger.cli.demo import print_demo
+from timeledger.cli.demo_firm import DEFAULT_FIRM_NAME
 from timeledger.config import Settings
-from timeledger.demo import DEFAULT_FIRM_NAME
 from timeledger.logs import configure_logging
 
 

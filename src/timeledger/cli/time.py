@@ -10,10 +10,9 @@ from timeledger.auth.service import authenticate
 from timeledger.cli.context import command_session
 from timeledger.clock import SystemClock
 from timeledger.config import Settings
-from timeledger.errors import ValidationFailed
+from timeledger.errors import ValidationFailed, laravel_errors
 from timeledger.time_entries import service as time_entries
 from timeledger.time_entries.schemas import TimeEntryCreate
-from timeledger.validation import laravel_errors
 
 app = typer.Typer(help="Log time from the command line, as the API would.", no_args_is_help=True)
 

@@ -3,7 +3,6 @@ time zone."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
 from slugify import slugify
@@ -14,10 +13,11 @@ from timeledger.dates import is_time_zone
 from timeledger.errors import NotFound, ValidationFailed
 from timeledger.firms import repository
 from timeledger.firms.schemas import FirmRead, FirmUpdate
+from timeledger.kit.ids import parse_uuid, uuid_or_not_found
+from timeledger.kit.records import touch
 from timeledger.models import Firm
 from timeledger.models.firm import DEFAULT_TIME_ZONE
-from timeledger.permissions import require_owner
-from timeledger.queries import touch, uuid_or_not_found
+from timeledger.permissions import may_change_firm, require
 
 # Files some systems keep beside the zones: they name the server's zone, not an IANA one.
 _NOT_ZONES = frozenset({"localtime", "posixrules"})
@@ -58,10 +58,10 @@ def create_firm(
 
 def find_firm(session: Session, reference: str) -> Firm | None:
     """A firm by UUID or slug (for the CLI)."""
-    try:
-        return repository.firm_by_uuid(session, uuid.UUID(reference))
-    except ValueError:
-        return repository.firm_by_slug(session, reference)
+    parsed = parse_uuid(reference)
+    if parsed is not None:
+        return repository.firm_by_uuid(session, parsed)
+    return repository.firm_by_slug(session, reference)
 
 
 def show_firm(*, actor: Actor, raw_uuid: str) -> FirmRead:
@@ -77,7 +77,7 @@ def update_firm(
     """Owners set the firm's name and time zone. The slug stays, so links keep working."""
     if uuid_or_not_found(raw_uuid) != actor.firm.uuid:
         raise NotFound()
-    require_owner(actor)
+    require(may_change_firm(actor))
     firm = actor.firm
     changes = data.model_dump(exclude_unset=True)
     for name in ("name", "time_zone"):

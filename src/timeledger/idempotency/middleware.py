@@ -9,6 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from timeledger.errors import AppError, error_response
+from timeledger.http.middleware import header, read_body, replaying, scope_state
 from timeledger.idempotency import service
 from timeledger.idempotency.schemas import (
     HEADER,
@@ -17,7 +18,6 @@ from timeledger.idempotency.schemas import (
     PendingKey,
     StoredResponse,
 )
-from timeledger.middleware import header, read_body, replaying, scope_state
 
 logger = logging.getLogger(__name__)
 _HEADER = HEADER.lower().encode()

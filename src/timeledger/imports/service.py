@@ -15,12 +15,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from timeledger.cases.service import case_slug
 from timeledger.errors import AppError
 from timeledger.imports import repository
 from timeledger.imports.parsing import LineError, decode, parse_file
 from timeledger.imports.schemas import ImportSummary, ParsedFile
+from timeledger.kit.ids import parse_uuid
 from timeledger.models import Account, AccountType, Case, CaseParticipant, Firm, Task
-from timeledger.trackables.service import case_slug
 
 # (phase, how many more are done, the phase's total)
 Progress = Callable[[str, int, int], None]
@@ -116,7 +117,7 @@ def _resolve(session: Session, firm: Firm, parsed: ParsedFile) -> _Plan:
     mentioned = {p for case in parsed.cases for p in case.participants} | {
         task.on for task in parsed.tasks
     }
-    outside = {parsed_uuid for text in mentioned - refs.keys() if (parsed_uuid := _uuid(text))}
+    outside = {parsed_uuid for text in mentioned - refs.keys() if (parsed_uuid := parse_uuid(text))}
     accounts = repository.accounts_by_uuid(session, firm_id=firm.id, uuids=outside)
     cases = repository.cases_by_uuid(session, firm_id=firm.id, uuids=outside)
     for case in parsed.cases:
@@ -124,13 +125,6 @@ def _resolve(session: Session, firm: Firm, parsed: ParsedFile) -> _Plan:
     for task in parsed.tasks:
         plan.task_targets.append(_target(task.line, task.on, refs, accounts, cases, plan))
     return plan
-
-
-def _uuid(text: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(text)
-    except ValueError:
-        return None
 
 
 def _participants(
@@ -146,7 +140,7 @@ def _participants(
         if name in refs and refs[name][0] == "client" and (new := refs[name][1]) is not None:
             keys.append(new)
             has_client = True
-        elif (found := accounts.get(_uuid(name) or uuid.UUID(int=0))) is not None:
+        elif (found := accounts.get(parse_uuid(name) or uuid.UUID(int=0))) is not None:
             keys.append(found.id)
             has_client = has_client or found.type == AccountType.CLIENT
         else:
@@ -170,7 +164,7 @@ def _target(
 ) -> tuple[str, Key]:
     if name in refs and refs[name][0] in {"client", "case"} and (new := refs[name][1]):
         return refs[name][0], new
-    parsed = _uuid(name) or uuid.UUID(int=0)
+    parsed = parse_uuid(name) or uuid.UUID(int=0)
     account = accounts.get(parsed)
     if account is not None and account.type == AccountType.CLIENT:
         return "client", account.id

@@ -7,9 +7,9 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
+from timeledger.kit.listing import ListParams, like_pattern
+from timeledger.kit.paging import page_of, sort_order
 from timeledger.models import Account, Case, Task, TaskPriority
-from timeledger.pagination import ListParams
-from timeledger.queries import like_pattern, page_of
 
 SORTS = {
     "created_at": Task.created_at,
@@ -60,7 +60,12 @@ def page_of_tasks(
                 ),
             )
         )
-    return page_of(session, statement, params=params, sort_columns=SORTS, tie_breaker=Task.id.asc())
+    return page_of(
+        session,
+        statement,
+        params=params,
+        order_by=sort_order(params.sort, SORTS, tie_breaker=Task.id.asc()),
+    )
 
 
 def taskables_of(

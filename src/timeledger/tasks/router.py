@@ -6,7 +6,8 @@ from fastapi import APIRouter, Depends
 
 from timeledger.dependencies import ActorDep, ClockDep, SessionDep
 from timeledger.errors import LIST_ERRORS, ONE_ERRORS
-from timeledger.pagination import ListParams, Page, list_query
+from timeledger.kit.listing import ListParams, list_query
+from timeledger.kit.paging import Page
 from timeledger.tasks import service
 from timeledger.tasks.schemas import TaskCreate, TaskResource, TaskUpdate
 

@@ -13,17 +13,18 @@ from timeledger.auth.service import Actor
 from timeledger.cases.service import live_case
 from timeledger.dates import to_utc
 from timeledger.errors import NotFound, ValidationFailed
+from timeledger.kit.ids import uuid_or_not_found
+from timeledger.kit.listing import ListParams, enum_filter, text_filter, uuid_filter
+from timeledger.kit.paging import Page, build_page
+from timeledger.kit.records import touch
 from timeledger.models import Account, AccountType, Case, Firm, Task, TaskPriority
-from timeledger.pagination import ListParams, Page, build_page
-from timeledger.permissions import require_archiver, require_staff, require_writer
-from timeledger.queries import enum_filter, text_filter, touch, uuid_filter, uuid_or_not_found
+from timeledger.permissions import may_archive, may_edit_records, may_read_records, require
 from timeledger.tasks import repository
 from timeledger.tasks.schemas import TaskableType, TaskCreate, TaskResource, TaskUpdate
-from timeledger.trackables import service as trackables
 
 
 def list_tasks(session: Session, *, actor: Actor, params: ListParams) -> Page[TaskResource]:
-    require_staff(actor)
+    require(may_read_records(actor))
     types = enum_filter(params, "taskable_type", TaskableType)
     rows, total = repository.page_of_tasks(
         session,
@@ -39,16 +40,16 @@ def list_tasks(session: Session, *, actor: Actor, params: ListParams) -> Page[Ta
 
 
 def show_task(session: Session, *, actor: Actor, raw_uuid: str) -> TaskResource:
-    require_staff(actor)
+    require(may_read_records(actor))
     return _present(session, [_task(session, actor, raw_uuid)], actor.firm)[0]
 
 
 def add_task(session: Session, *, actor: Actor, data: TaskCreate, now: datetime) -> TaskResource:
-    require_writer(actor)
+    require(may_edit_records(actor))
     taskable = taskable_for(
         session, firm=actor.firm, taskable_type=data.taskable_type, taskable_uuid=data.taskable_uuid
     )
-    task = trackables.create_task(
+    task = create_task(
         session,
         firm=actor.firm,
         name=data.name,
@@ -65,7 +66,7 @@ def add_task(session: Session, *, actor: Actor, data: TaskCreate, now: datetime)
 def update_task(
     session: Session, *, actor: Actor, raw_uuid: str, data: TaskUpdate, now: datetime
 ) -> TaskResource:
-    require_writer(actor)
+    require(may_edit_records(actor))
     task = _task(session, actor, raw_uuid)
     changes = data.model_dump(exclude_unset=True)
     for name in ("name", "priority", "taskable_type", "taskable_uuid"):
@@ -96,7 +97,7 @@ def update_task(
 
 def archive_task(session: Session, *, actor: Actor, raw_uuid: str, now: datetime) -> TaskResource:
     """Archive, never delete: time logged against the task stays readable."""
-    require_archiver(actor)
+    require(may_archive(actor))
     task = _task(session, actor, raw_uuid)
     if task.archived_at is None:
         task.archived_at = now
@@ -153,3 +154,30 @@ def _present(session: Session, tasks: Sequence[Task], firm: Firm) -> list[TaskRe
         )
         for task in tasks
     ]
+
+
+def create_task(
+    session: Session,
+    *,
+    firm: Firm,
+    name: str,
+    on: Account | Case,
+    now: datetime,
+    description: str | None = None,
+    priority: TaskPriority = TaskPriority.MEDIUM,
+) -> Task:
+    if isinstance(on, Account) and on.type != AccountType.CLIENT:
+        raise ValueError("a task belongs to a client or a case")
+    task = Task(
+        firm_id=firm.id,
+        name=name,
+        description=description,
+        priority=priority,
+        account_id=on.id if isinstance(on, Account) else None,
+        case_id=on.id if isinstance(on, Case) else None,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(task)
+    session.flush()
+    return task

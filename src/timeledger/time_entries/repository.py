@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, Select, and_, any_, func, or_, select, uni
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
+from timeledger.kit.listing import Sort
 from timeledger.models import (
     Account,
     AccountType,
@@ -25,7 +26,6 @@ from timeledger.models import (
     TimeEntry,
     TrackableType,
 )
-from timeledger.pagination import Sort
 from timeledger.trackables.repository import MODELS, Trackable
 
 _SORT_COLUMNS = {
@@ -97,27 +97,7 @@ def firm_entries(firm_id: int) -> Select[TimeEntry]:
     return select(TimeEntry).where(TimeEntry.firm_id == firm_id, TimeEntry.deleted_at.is_(None))
 
 
-def page_of(
-    session: Session,
-    statement: Select[TimeEntry],
-    *,
-    sort: Sort,
-    offset: int,
-    limit: int,
-) -> tuple[list[TimeEntry], int]:
-    """One page of ``statement`` in a stable order, and how many rows it has in all.
-
-    A page that is not full tells the total by itself (it is the last one), so only a full
-    page, or an empty one past the start, pays for the count.
-    """
-    rows = list(session.scalars(statement.order_by(*_order(sort)).offset(offset).limit(limit)))
-    if len(rows) < limit and (rows or offset == 0):
-        return rows, offset + len(rows)
-    total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
-    return rows, int(total or 0)
-
-
-def _order(sort: Sort) -> list[Any]:
+def entry_order(sort: Sort) -> list[Any]:
     """The field, then the id in the same direction, so that pages never overlap.
 
     Running entries (no end) come first for ``-end_date`` and last for ``end_date``; said

@@ -7,8 +7,9 @@ from fastapi import APIRouter, Depends
 
 from timeledger.dependencies import ActorDep, ClockDep, SessionDep, SettingsDep
 from timeledger.errors import error_responses
-from timeledger.pagination import ListParams, Page, list_query
-from timeledger.time_entries import changing, listing, service
+from timeledger.kit.listing import ListParams, list_query
+from timeledger.kit.paging import Page
+from timeledger.time_entries import service
 from timeledger.time_entries.schemas import (
     SEED_RESPONSE,
     TimeEntryCreate,
@@ -17,6 +18,7 @@ from timeledger.time_entries.schemas import (
     TimeEntryStop,
     TimeEntryUpdate,
 )
+from timeledger.time_entries.service import read
 
 router = APIRouter(prefix="/api/v1/time-entry", tags=["Time entries"])
 client_router = APIRouter(prefix="/api/v1/client", tags=["Time entries"])
@@ -25,10 +27,10 @@ EntryListParams = Annotated[
     ListParams,
     Depends(
         list_query(
-            filters=listing.ENTRY_FILTERS,
-            sorts=listing.SORTS,
-            default_sort=listing.DEFAULT_SORT,
-            filter_descriptions=listing.ENTRY_FILTER_DESCRIPTIONS,
+            filters=read.ENTRY_FILTERS,
+            sorts=read.SORTS,
+            default_sort=read.DEFAULT_SORT,
+            filter_descriptions=read.ENTRY_FILTER_DESCRIPTIONS,
         )
     ),
 ]
@@ -36,10 +38,10 @@ ClientListParams = Annotated[
     ListParams,
     Depends(
         list_query(
-            filters=listing.CLIENT_FILTERS,
-            sorts=listing.SORTS,
-            default_sort=listing.DEFAULT_SORT,
-            filter_descriptions=listing.CLIENT_FILTER_DESCRIPTIONS,
+            filters=read.CLIENT_FILTERS,
+            sorts=read.SORTS,
+            default_sort=read.DEFAULT_SORT,
+            filter_descriptions=read.CLIENT_FILTER_DESCRIPTIONS,
         )
     ),
 ]
@@ -88,7 +90,7 @@ def create_time_entry(
 def list_time_entries(
     params: EntryListParams, actor: ActorDep, session: SessionDep, clock: ClockDep
 ) -> Page[TimeEntryRead]:
-    return listing.list_time_entries(session, actor=actor, params=params, now=clock.now())
+    return service.list_time_entries(session, actor=actor, params=params, now=clock.now())
 
 
 # Matches UUIDs only, so that /time-entry/{trackable_type} below gets everything else.
@@ -100,7 +102,7 @@ def list_time_entries(
 def show_time_entry(
     uuid: uuid.UUID, actor: ActorDep, session: SessionDep, clock: ClockDep
 ) -> TimeEntryRead:
-    return changing.show_time_entry(session, actor=actor, entry_uuid=uuid, now=clock.now())
+    return service.show_time_entry(session, actor=actor, entry_uuid=uuid, now=clock.now())
 
 
 @router.get(
@@ -116,7 +118,7 @@ def list_time_entries_of_type(
     session: SessionDep,
     clock: ClockDep,
 ) -> Page[TimeEntryRead]:
-    return listing.list_time_entries(
+    return service.list_time_entries(
         session, actor=actor, params=params, now=clock.now(), trackable_type=trackable_type
     )
 
@@ -135,7 +137,7 @@ def list_time_entries_of_trackable(
     session: SessionDep,
     clock: ClockDep,
 ) -> Page[TimeEntryRead]:
-    return listing.list_time_entries(
+    return service.list_time_entries(
         session,
         actor=actor,
         params=params,
@@ -160,7 +162,7 @@ def update_time_entry(
     clock: ClockDep,
     settings: SettingsDep,
 ) -> TimeEntryRead:
-    return changing.change_time_entry(
+    return service.change_time_entry(
         session,
         actor=actor,
         entry_uuid=uuid,
@@ -184,7 +186,7 @@ def patch_time_entry(
     clock: ClockDep,
     settings: SettingsDep,
 ) -> TimeEntryRead:
-    return changing.change_time_entry(
+    return service.change_time_entry(
         session,
         actor=actor,
         entry_uuid=uuid,
@@ -208,7 +210,7 @@ def stop_time_entry(
     clock: ClockDep,
     body: TimeEntryStop | None = None,
 ) -> TimeEntryRead:
-    return changing.stop_time_entry(
+    return service.stop_time_entry(
         session, actor=actor, entry_uuid=uuid, data=body, now=clock.now()
     )
 
@@ -223,7 +225,7 @@ def stop_time_entry(
 def delete_time_entry(
     uuid: str, actor: ActorDep, session: SessionDep, clock: ClockDep
 ) -> TimeEntryRead:
-    return changing.delete_time_entry(session, actor=actor, entry_uuid=uuid, now=clock.now())
+    return service.delete_time_entry(session, actor=actor, entry_uuid=uuid, now=clock.now())
 
 
 @client_router.get(
@@ -241,6 +243,6 @@ def list_client_time_entries(
     session: SessionDep,
     clock: ClockDep,
 ) -> Page[TimeEntryRead]:
-    return listing.list_client_time_entries(
+    return service.list_client_time_entries(
         session, actor=actor, client_uuid=client_uuid, params=params, now=clock.now()
     )

@@ -7,9 +7,9 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from timeledger.kit.listing import ListParams
+from timeledger.kit.paging import page_of, sort_order
 from timeledger.models import Account, PersonalAccessToken
-from timeledger.pagination import ListParams
-from timeledger.queries import page_of
 
 SORTS = {
     "created_at": PersonalAccessToken.created_at,
@@ -28,8 +28,7 @@ def page_of_tokens(
         session,
         statement,
         params=params,
-        sort_columns=SORTS,
-        tie_breaker=PersonalAccessToken.id.asc(),
+        order_by=sort_order(params.sort, SORTS, tie_breaker=PersonalAccessToken.id.asc()),
     )
 
 

@@ -6,7 +6,8 @@ from fastapi import APIRouter, Depends
 
 from timeledger.dependencies import ActorDep, ClockDep, SessionDep, SettingsDep
 from timeledger.errors import error_responses
-from timeledger.pagination import ListParams, Page, list_query
+from timeledger.kit.listing import ListParams, list_query
+from timeledger.kit.paging import Page
 from timeledger.tokens import service
 from timeledger.tokens.schemas import TokenCreate, TokenCreated, TokenRead
 

@@ -6,28 +6,37 @@ any user by email and revoke any token by UUID.
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from timeledger.auth import repository as auth_repository
-from timeledger.auth import service as auth
-from timeledger.auth.service import Actor
+from timeledger.auth.service import TOKEN_PREFIX, Actor, hash_token, verify_password
 from timeledger.errors import NotFound, ValidationFailed
-from timeledger.models import PersonalAccessToken, User
-from timeledger.pagination import ListParams, Page, build_page
-from timeledger.queries import touch, uuid_or_not_found
+from timeledger.kit.ids import uuid_or_not_found
+from timeledger.kit.listing import ListParams
+from timeledger.kit.paging import Page, build_page
+from timeledger.kit.records import touch
+from timeledger.models import Account, PersonalAccessToken, User
 from timeledger.tokens import repository
 from timeledger.tokens.schemas import TokenCreate, TokenCreated, TokenRead
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedToken:
+    token: PersonalAccessToken
+    plain_text: str
 
 
 def create_token(
     session: Session, *, actor: Actor, data: TokenCreate, now: datetime, lifetime: timedelta
 ) -> TokenCreated:
     """A new token for the caller's user, once the password is confirmed."""
-    if not auth.verify_password(actor.user, data.password):
+    if not verify_password(actor.user, data.password):
         raise ValidationFailed.field("password", "The password is incorrect.")
     issued = issue_for_user(
         session,
@@ -49,15 +58,13 @@ def issue_for_user(
     account_uuid: uuid.UUID | None,
     now: datetime,
     lifetime: timedelta,
-) -> auth.IssuedToken:
+) -> IssuedToken:
     bound = (
-        auth.bound_account(session, user=user, account_uuid=account_uuid)
+        bound_account(session, user=user, account_uuid=account_uuid)
         if account_uuid is not None
         else None
     )
-    return auth.issue_token(
-        session, user=user, name=name, now=now, lifetime=lifetime, account=bound
-    )
+    return issue_token(session, user=user, name=name, now=now, lifetime=lifetime, account=bound)
 
 
 def list_tokens(session: Session, *, actor: Actor, params: ListParams) -> Page[TokenRead]:
@@ -117,3 +124,35 @@ def _present(
         )
         for token in tokens
     ]
+
+
+def issue_token(
+    session: Session,
+    *,
+    user: User,
+    name: str,
+    now: datetime,
+    lifetime: timedelta,
+    account: Account | None = None,
+) -> IssuedToken:
+    plain_text = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = PersonalAccessToken(
+        user_id=user.id,
+        account_id=account.id if account else None,
+        name=name,
+        token_hash=hash_token(plain_text),
+        expires_at=now + lifetime,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(token)
+    session.flush()
+    return IssuedToken(token=token, plain_text=plain_text)
+
+
+def bound_account(session: Session, *, user: User, account_uuid: uuid.UUID) -> Account:
+    """The account a new token is bound to: one the user has a login for."""
+    rows = auth_repository.logins_of_user(session, user.id, account_uuid=account_uuid)
+    if not rows:
+        raise ValidationFailed.field("account_uuid", "The user has no login for that account.")
+    return rows[0][1]

@@ -1,30 +1,28 @@
-"""Laravel-style lists: ``filter[name]=a,b``, ``sort=-field``, ``per_page``/``page``, and
-the ``{"data", "links", "meta"}`` envelope of a LengthAwarePaginator.
+"""Laravel-style lists: ``filter[name]=a,b``, ``sort=-field``, ``per_page``/``page``.
 
 ``list_query(...)`` builds a FastAPI dependency that declares every allowed filter in the
-OpenAPI schema and refuses unknown ones with 400, naming those it allows.
+OpenAPI schema and refuses unknown ones with 400, naming those it allows. The filter
+helpers below read the parsed values the same way on every list.
 """
 
 from __future__ import annotations
 
 import inspect
-import math
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Generic, TypeVar
-from urllib.parse import urlencode
+from enum import StrEnum
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Query, Request
-from pydantic import BaseModel, ConfigDict, Field
 
 from timeledger.errors import BadRequest, ValidationFailed
+from timeledger.kit.ids import parse_uuids
 
 DEFAULT_PER_PAGE = 15
 MAX_PER_PAGE = 500
-# How many page links Laravel shows on each side of the current page.
-ON_EACH_SIDE = 3
 
-T = TypeVar("T")
+E = TypeVar("E", bound=StrEnum)
 
 
 @dataclass(frozen=True)
@@ -45,38 +43,6 @@ class ListParams:
     @property
     def offset(self) -> int:
         return (self.page - 1) * self.per_page
-
-
-class PageLinks(BaseModel):
-    first: str | None
-    last: str | None
-    prev: str | None
-    next: str | None
-
-
-class MetaLink(BaseModel):
-    url: str | None
-    label: str
-    active: bool
-
-
-class PageMeta(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
-
-    current_page: int
-    from_: int | None = Field(alias="from")
-    last_page: int
-    links: list[MetaLink]
-    path: str
-    per_page: int
-    to: int | None
-    total: int
-
-
-class Page(BaseModel, Generic[T]):
-    data: list[T]
-    links: PageLinks
-    meta: PageMeta
 
 
 def _parse_sort(raw: str | None, allowed: Sequence[str], default: str) -> Sort:
@@ -186,46 +152,46 @@ def _query_param(name: str, alias: str, description: str) -> inspect.Parameter:
     )
 
 
-def build_page(items: list[T], *, total: int, params: ListParams) -> Page[T]:
-    last_page = max(1, math.ceil(total / params.per_page))
-    first_index = params.offset + 1 if items else None
-    last_index = params.offset + len(items) if items else None
-
-    def url(page: int | None) -> str | None:
-        if page is None or page < 1 or page > last_page:
-            return None
-        return f"{params.url}?{urlencode({**params.query, 'page': str(page)})}"
-
-    current = params.page
-    return Page[T](
-        data=items,
-        links=PageLinks(
-            first=url(1), last=url(last_page), prev=url(current - 1), next=url(current + 1)
-        ),
-        meta=PageMeta(
-            current_page=current,
-            from_=first_index,
-            last_page=last_page,
-            links=_meta_links(current, last_page, url),
-            path=params.url,
-            per_page=params.per_page,
-            to=last_index,
-            total=total,
-        ),
-    )
+def uuid_filter(params: ListParams, name: str) -> list[uuid.UUID] | None:
+    """``filter[name]`` as UUIDs; ``None`` when absent. A malformed value matches nothing."""
+    if name not in params.filters:
+        return None
+    return parse_uuids(params.filters[name])
 
 
-def _meta_links(
-    current: int, last_page: int, url: Callable[[int | None], str | None]
-) -> list[MetaLink]:
-    window = set(range(max(1, current - ON_EACH_SIDE), min(last_page, current + ON_EACH_SIDE) + 1))
-    window |= {1, 2, last_page - 1, last_page} & set(range(1, last_page + 1))
-    links = [MetaLink(url=url(current - 1), label="&laquo; Previous", active=False)]
-    previous = 0
-    for page in sorted(window):
-        if page - previous > 1:
-            links.append(MetaLink(url=None, label="...", active=False))
-        links.append(MetaLink(url=url(page), label=str(page), active=page == current))
-        previous = page
-    links.append(MetaLink(url=url(current + 1), label="Next &raquo;", active=False))
-    return links
+def like_pattern(text: str) -> str:
+    """A case-insensitive ``LIKE`` pattern matching ``text`` anywhere, wildcards escaped."""
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def enum_filter(
+    params: ListParams, name: str, enum: type[E], allowed: Sequence[E] | None = None
+) -> list[E]:
+    """The values of ``filter[name]`` as members of ``enum``; 422 for any other value."""
+    choices = list(allowed if allowed is not None else enum)
+    by_value = {member.value: member for member in choices}
+    values = params.filters.get(name, [])
+    wrong = [value for value in values if value not in by_value]
+    if wrong:
+        raise ValidationFailed.field(
+            f"filter.{name}",
+            f"The selected filter {name} is invalid: use {', '.join(by_value)}.",
+        )
+    return [by_value[value] for value in values]
+
+
+def text_filter(params: ListParams, name: str) -> str | None:
+    """A free-text filter: its values joined back together (a comma is part of the text).
+
+    No stored text holds a NUL character, and PostgreSQL refuses one in a query: 422.
+    """
+    values = params.filters.get(name)
+    if not values:
+        return None
+    text = ",".join(values)
+    if "\x00" in text:
+        raise ValidationFailed.field(
+            f"filter.{name}", f"The filter {name} must not contain the NUL character."
+        )
+    return text

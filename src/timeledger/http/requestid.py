@@ -10,8 +10,8 @@ import uuid
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from timeledger.errors import AppError, error_response
+from timeledger.http.middleware import header, scope_state
 from timeledger.logs import request_id_var
-from timeledger.middleware import header, scope_state
 
 HEADER = "X-Request-Id"
 STATE_KEY = "timeledger.request_id"

@@ -8,9 +8,10 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from timeledger.models import Firm, TimeEntry
+from timeledger.models import Account, Firm, TimeEntry
 from timeledger.time_entries import repository
 from timeledger.time_entries.schemas import TimeEntryRead
+from timeledger.trackables.repository import Trackable
 
 
 def present_many(
@@ -37,3 +38,11 @@ def present_many(
 
 def present_one(session: Session, entry: TimeEntry, *, firm: Firm, now: datetime) -> TimeEntryRead:
     return present_many(session, [entry], firms={firm.id: firm}, now=now)[0]
+
+
+def present(
+    entry: TimeEntry, *, trackable: Trackable, account: Account, time_zone: str, now: datetime
+) -> TimeEntryRead:
+    return TimeEntryRead.build(
+        entry, trackable=trackable, account=account, time_zone=time_zone, now=now
+    )

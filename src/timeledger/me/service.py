@@ -9,18 +9,16 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from timeledger.auth import repository
-from timeledger.auth.schemas import (
+from timeledger.auth.service import Actor, authenticate_token
+from timeledger.me.schemas import (
     LoginAccountRead,
     LoginList,
     LoginRead,
     LoginWithAccountRead,
     MeRead,
 )
-from timeledger.auth.service import Actor, authenticate_token
 from timeledger.models import Account, Firm
-from timeledger.time_entries import repository as entries
-from timeledger.time_entries.presenting import present_many
-from timeledger.time_entries.schemas import TimeEntryRead
+from timeledger.time_entries.service.read import running_entries
 
 
 def show_me(session: Session, *, actor: Actor, now: datetime) -> MeRead:
@@ -52,12 +50,7 @@ def _full_accounts(
     session: Session, pairs: Sequence[tuple[Account, Firm]], *, now: datetime
 ) -> list[LoginAccountRead]:
     """Accounts with their firm and running entry, the entries loaded in one batch."""
-    running = entries.running_entries(session, [account.id for account, _ in pairs])
-    firms = {firm.id: firm for _, firm in pairs}
-    presented = present_many(session, running, firms=firms, now=now)
-    by_account: dict[int, TimeEntryRead] = {
-        entry.account_id: read for entry, read in zip(running, presented, strict=True)
-    }
+    by_account = running_entries(session, accounts=pairs, now=now)
     return [
         LoginAccountRead.build_full(
             account, firm=firm, current_time_entry=by_account.get(account.id)

@@ -13,8 +13,11 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from timeledger.accounts import service as accounts
+from timeledger.accounts.staff import create_login, create_user
 from timeledger.auth import repository as auth_repository
-from timeledger.auth import service as auth
+from timeledger.board_tasks.service import create_board_task
+from timeledger.cases.service import create_case
+from timeledger.circles.service import create_circle
 from timeledger.firms import service as firms
 from timeledger.models import (
     Account,
@@ -27,8 +30,9 @@ from timeledger.models import (
     Task,
     TrackableType,
 )
+from timeledger.tasks.service import create_task
+from timeledger.tokens.service import issue_token
 from timeledger.trackables import repository as trackables_repository
-from timeledger.trackables import service as trackables
 from timeledger.trackables.repository import M
 
 DEFAULT_FIRM_NAME = "Demo Financial Planning"
@@ -65,9 +69,9 @@ def seed_demo(
     password = None
     if user is None:
         password = secrets.token_urlsafe(12)
-        user = auth.create_user(session, email=owner_email, password=password, now=now)
+        user = create_user(session, email=owner_email, password=password, now=now)
     if auth_repository.login_for(session, user.id, owner.id) is None:
-        auth.create_login(
+        create_login(
             session,
             user=user,
             account=owner,
@@ -80,7 +84,7 @@ def seed_demo(
         for first, last, role, email in CLIENTS
     ]
     case, circle, task, board_task = _records(session, firm, clients, now)
-    issued = auth.issue_token(session, user=user, name="demo", now=now, lifetime=token_lifetime)
+    issued = issue_token(session, user=user, name="demo", now=now, lifetime=token_lifetime)
     return DemoFirm(
         firm=firm,
         owner=owner,
@@ -129,18 +133,16 @@ def _records(
         return trackables_repository.first_by_name(session, model, firm_id=firm.id, name=name)
 
     first = clients[0]
-    case = existing(Case, "Pension transfer review") or trackables.create_case(
+    case = existing(Case, "Pension transfer review") or create_case(
         session, firm=firm, name="Pension transfer review", participants=[first], now=now
     )
-    circle = existing(Circle, "Thompson household") or trackables.create_circle(
+    circle = existing(Circle, "Thompson household") or create_circle(
         session, firm=firm, name="Thompson household", members=clients[:2], now=now
     )
-    task = existing(Task, "Prepare annual review") or trackables.create_task(
+    task = existing(Task, "Prepare annual review") or create_task(
         session, firm=firm, name="Prepare annual review", on=first, now=now
     )
     board_task = existing(BoardTask, "Request pension statements") or (
-        trackables.create_board_task(
-            session, firm=firm, case=case, name="Request pension statements", now=now
-        )
+        create_board_task(session, firm=firm, case=case, name="Request pension statements", now=now)
     )
     return case, circle, task, board_task

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from timeledger.auth import profile
-from timeledger.auth.schemas import LoginList, MeRead
 from timeledger.dependencies import ActorDep, BearerDep, ClockDep, SessionDep
 from timeledger.errors import error_responses
+from timeledger.me import service as profile
+from timeledger.me.schemas import LoginList, MeRead
 
 router = APIRouter(prefix="/api/v1", tags=["Me and logins"])
 

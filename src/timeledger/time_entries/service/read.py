@@ -1,4 +1,5 @@
-"""The time-entry lists: ``/time-entry[/{type}[/{uuid}]]`` and a client's roll-up."""
+"""Reading time entries: one entry (found for every route that names one), the lists
+``/time-entry[/{type}[/{uuid}]]`` and a client's roll-up."""
 
 from __future__ import annotations
 
@@ -12,11 +13,14 @@ from sqlalchemy.orm import Session
 from timeledger.auth.service import Actor
 from timeledger.dates import parse_api_datetime, to_utc
 from timeledger.errors import NotFound, ValidationFailed
-from timeledger.models import TimeEntry, TrackableType
-from timeledger.pagination import ListParams, Page, build_page
-from timeledger.time_entries import access, repository
-from timeledger.time_entries.presenting import present_many
+from timeledger.kit.ids import parse_uuid, parse_uuids
+from timeledger.kit.listing import ListParams
+from timeledger.kit.paging import Page, build_page, page_of
+from timeledger.models import Account, Firm, TimeEntry, TrackableType
+from timeledger.permissions import may_use_time_entries, require
+from timeledger.time_entries import repository
 from timeledger.time_entries.schemas import TimeEntryRead
+from timeledger.time_entries.service.present import present_many, present_one
 from timeledger.trackables.repository import find_trackable
 from timeledger.trackables.service import parse_trackable_type
 
@@ -51,10 +55,42 @@ CLIENT_FILTER_DESCRIPTIONS = {
         for side in ("after", "before")
     },
 }
+NOT_FOUND = "No time entry with that UUID."
 _TYPE_NOT_FOUND = (
     "Not Found: `{}` is neither a time entry UUID nor a trackable type "
     "(client, board_task, case, circle, firm or task)."
 )
+
+
+def show_time_entry(
+    session: Session, *, actor: Actor, entry_uuid: str | uuid.UUID, now: datetime
+) -> TimeEntryRead:
+    entry = find_entry(session, actor=actor, entry_uuid=entry_uuid)
+    return present_one(session, entry, firm=actor.firm, now=now)
+
+
+def find_entry(session: Session, *, actor: Actor, entry_uuid: str | uuid.UUID) -> TimeEntry:
+    """The live entry of the caller's firm the path names; 404 for anything else,
+    a malformed UUID included."""
+    require(may_use_time_entries(actor))
+    parsed = parse_uuid(entry_uuid)
+    entry = None
+    if parsed is not None:
+        entry = repository.live_entry(session, firm_id=actor.firm.id, entry_uuid=parsed)
+    if entry is None:
+        raise NotFound(NOT_FOUND)
+    return entry
+
+
+def running_entries(
+    session: Session, *, accounts: Sequence[tuple[Account, Firm]], now: datetime
+) -> dict[int, TimeEntryRead]:
+    """The running entry of each of these accounts (with its firm), by account id; an
+    account with no timer running has no key. One query for all of them."""
+    running = repository.running_entries(session, [account.id for account, _ in accounts])
+    firms = {firm.id: firm for _, firm in accounts}
+    presented = present_many(session, running, firms=firms, now=now)
+    return {entry.account_id: read for entry, read in zip(running, presented, strict=True)}
 
 
 def list_time_entries(
@@ -66,7 +102,7 @@ def list_time_entries(
     trackable_type: str | None = None,
     trackable_uuid: str | None = None,
 ) -> Page[TimeEntryRead]:
-    access.require_employee(actor)
+    require(may_use_time_entries(actor))
     conditions = _trackable_scope(session, actor, trackable_type, trackable_uuid)
     conditions += _entry_filters(actor, params.filters)
     statement = repository.firm_entries(actor.firm.id).where(*conditions)
@@ -77,8 +113,8 @@ def list_client_time_entries(
     session: Session, *, actor: Actor, client_uuid: str, params: ListParams, now: datetime
 ) -> Page[TimeEntryRead]:
     """Entries on the client, on its cases, and on the tasks and board tasks of either."""
-    access.require_employee(actor)
-    parsed = access.parse_uuid(client_uuid)
+    require(may_use_time_entries(actor))
+    parsed = parse_uuid(client_uuid)
     client = None
     if parsed is not None:
         client = repository.client_account(session, firm_id=actor.firm.id, account_uuid=parsed)
@@ -98,8 +134,8 @@ def _page(
     params: ListParams,
     now: datetime,
 ) -> Page[TimeEntryRead]:
-    entries, total = repository.page_of(
-        session, statement, sort=params.sort, offset=params.offset, limit=params.per_page
+    entries, total = page_of(
+        session, statement, params=params, order_by=repository.entry_order(params.sort)
     )
     items = present_many(session, entries, firms={actor.firm.id: actor.firm}, now=now)
     return build_page(items, total=total, params=params)
@@ -115,7 +151,7 @@ def _trackable_scope(
         raise NotFound(_TYPE_NOT_FOUND.format(raw_type))
     if raw_uuid is None:
         return [repository.trackable_type_in([kind])]
-    parsed = access.parse_uuid(raw_uuid)
+    parsed = parse_uuid(raw_uuid)
     trackable = None
     if parsed is not None:
         trackable = find_trackable(
@@ -133,9 +169,9 @@ def _trackable_scope(
 def _entry_filters(actor: Actor, filters: dict[str, list[str]]) -> list[ColumnElement[bool]]:
     conditions = [_accounts(actor, filters.get("accounts"))]
     if filters.get("uuid"):
-        conditions.append(repository.uuid_in(_uuids(filters["uuid"])))
+        conditions.append(repository.uuid_in(parse_uuids(filters["uuid"])))
     if filters.get("circle_uuids"):
-        circles = _uuids(filters["circle_uuids"])
+        circles = parse_uuids(filters["circle_uuids"])
         conditions.append(repository.on_circles(actor.firm.id, circles))
     if filters.get("between"):
         first, last = _between(filters["between"], actor.firm.time_zone)
@@ -168,12 +204,7 @@ def _accounts(actor: Actor, values: list[str] | None) -> ColumnElement[bool]:
     """Whose entries: the accounts named, or else only the caller's own."""
     if not values:
         return repository.account_is(actor.account.id)
-    return repository.account_uuid_in(actor.firm.id, _uuids(values))
-
-
-def _uuids(values: Sequence[str]) -> list[uuid.UUID]:
-    """The well-formed UUIDs among ``values``; a malformed one matches nothing."""
-    return [parsed for value in values if (parsed := access.parse_uuid(value)) is not None]
+    return repository.account_uuid_in(actor.firm.id, parse_uuids(values))
 
 
 def _kinds(values: Sequence[str]) -> list[TrackableType]:

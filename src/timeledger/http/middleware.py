@@ -13,7 +13,7 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from timeledger.errors import AppError, PayloadTooLarge, ValidationFailed, error_response
-from timeledger.storable import unstorable_fields
+from timeledger.http.storable import unstorable_fields
 
 _WITH_BODY = frozenset({"POST", "PUT", "PATCH"})
 

@@ -18,10 +18,10 @@ from limits.errors import StorageError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from timeledger.config import Settings
-from timeledger.middleware import scope_state
+from timeledger.http.middleware import scope_state
 
 logger = logging.getLogger(__name__)
-STATE_KEY = "timeledger.ratelimit"
+STATE_KEY = "timeledger.http.ratelimit"
 LIMIT_HEADER = "X-Ratelimit-Limit"
 REMAINING_HEADER = "X-Ratelimit-Remaining"
 

@@ -9,10 +9,10 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from timeledger.http.ratelimit import LIMIT_HEADER, REMAINING_HEADER
+from timeledger.http.requestid import HEADER as REQUEST_ID_HEADER
 from timeledger.idempotency.schemas import HEADER as IDEMPOTENCY_HEADER
 from timeledger.idempotency.schemas import WRITE_METHODS
-from timeledger.ratelimit import LIMIT_HEADER, REMAINING_HEADER
-from timeledger.requestid import HEADER as REQUEST_ID_HEADER
 
 _MESSAGE = {"$ref": "#/components/schemas/MessageBody"}
 _INTEGER = {"schema": {"type": "integer"}}

@@ -1,0 +1,1 @@
+"""Shared building blocks every domain uses: lists (listing), pages (paging), ids."""
