@@ -11,12 +11,15 @@ import pytest
 import redis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine, event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.factories import FirmWorld, make_staff
 from tests.support import FrozenClock
 from timeledger.app import create_app
 from timeledger.config import Settings
+from timeledger.http.ratelimit import Decision, RateLimiter
+from timeledger.models import TimeEntry
 
 URL = "/api/v1/time-entry"
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -88,12 +91,59 @@ def test_a_refused_write_changes_nothing(
     session_factory: sessionmaker[Session],
     clock: FrozenClock,
     world: FirmWorld,
+    session: Session,
 ) -> None:
     app = _app(settings, session_factory, clock, rate_limit_per_minute=1)
     with TestClient(app) as client:
         first = _create(client, world)
         assert _create(client, world).status_code == 429
         assert first.status_code == 200
+    assert session.scalar(select(func.count()).select_from(TimeEntry)) == 1
+
+
+class SpyLimiter(RateLimiter):
+    """Counts as usual, noting whether a transaction was open on the connection then."""
+
+    def __init__(self, settings: Settings, engine: Engine) -> None:
+        super().__init__(settings)
+        self.open_savepoints = 0
+        self.open_at_hit: list[int] = []
+        event.listen(engine, "savepoint", self._opened)
+        event.listen(engine, "release_savepoint", self._closed)
+        event.listen(engine, "rollback_savepoint", self._closed)
+
+    def _opened(self, *_args: Any) -> None:
+        self.open_savepoints += 1
+
+    def _closed(self, *_args: Any) -> None:
+        self.open_savepoints -= 1
+
+    def hit(self, user_key: str) -> Decision | None:
+        self.open_at_hit.append(self.open_savepoints)
+        return super().hit(user_key)
+
+    def remove(self, engine: Engine) -> None:
+        event.remove(engine, "savepoint", self._opened)
+        event.remove(engine, "release_savepoint", self._closed)
+        event.remove(engine, "rollback_savepoint", self._closed)
+
+
+def test_the_count_runs_with_no_transaction_open(
+    app: FastAPI, settings: Settings, engine: Engine, world: FirmWorld, session: Session
+) -> None:
+    """Authentication's reads are committed before the count and the write begins after
+    it, so a slow counter store never holds a transaction (or SQLite's write lock). In the
+    tests each request transaction is a savepoint of the test's own transaction."""
+    spy = SpyLimiter(settings, engine)
+    app.state.rate_limiter = spy
+    try:
+        with TestClient(app) as client:
+            response = _create(client, world, {**world.owner.headers(), "Idempotency-Key": "k"})
+    finally:
+        spy.remove(engine)
+    assert response.status_code == 200
+    assert spy.open_at_hit == [0]
+    assert session.scalar(select(func.count()).select_from(TimeEntry)) == 1
 
 
 @pytest.fixture

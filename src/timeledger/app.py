@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
 from timeledger import __version__
@@ -26,10 +26,10 @@ from timeledger.http.middleware import BodyLimitMiddleware, ConcurrencyGateMiddl
 from timeledger.http.openapi import install_openapi
 from timeledger.http.ratelimit import RateLimiter, RateLimitHeadersMiddleware
 from timeledger.http.requestid import RequestIdMiddleware
-from timeledger.idempotency.dependencies import replay_response
-from timeledger.idempotency.middleware import IdempotencyMiddleware
+from timeledger.http.routing import replay_response
 from timeledger.idempotency.schemas import Replay
-from timeledger.me.router import router as auth_router
+from timeledger.me.router import logins_router
+from timeledger.me.router import router as me_router
 from timeledger.tasks.router import router as tasks_router
 from timeledger.time_entries.router import client_router as client_time_entries_router
 from timeledger.time_entries.router import router as time_entries_router
@@ -42,6 +42,26 @@ Authenticate with `Authorization: Bearer <personal access token>`; when your use
 on several accounts, pick one with `X-PLANNR-ACCOUNT-UUID`. Dates are shown in the firm's
 time zone with their offset.
 """
+
+# In the order they are matched. The audit router comes before the time-entry lists: their
+# /{trackable_type}/{trackable_uuid} would match /{uuid}/history too.
+ROUTERS: tuple[APIRouter, ...] = (
+    health_router,
+    audit_router,
+    time_entries_router,
+    client_time_entries_router,
+    me_router,
+    logins_router,
+    accounts_router,
+    clients_router,
+    client_cases_router,
+    cases_router,
+    circles_router,
+    tasks_router,
+    board_tasks_router,
+    firms_router,
+    tokens_router,
+)
 
 
 def create_app(
@@ -75,31 +95,16 @@ def create_app(
     app.state.rate_limiter = RateLimiter(settings)
     install_error_handlers(app)
     app.add_exception_handler(Replay, replay_response)
-    app.include_router(health_router)
-    # Before the time-entry lists: their /{trackable_type}/{trackable_uuid} would match
-    # /{uuid}/history too.
-    app.include_router(audit_router)
-    app.include_router(time_entries_router)
-    app.include_router(client_time_entries_router)
-    app.include_router(auth_router)
-    app.include_router(accounts_router)
-    app.include_router(clients_router)
-    app.include_router(client_cases_router)
-    app.include_router(cases_router)
-    app.include_router(circles_router)
-    app.include_router(tasks_router)
-    app.include_router(board_tasks_router)
-    app.include_router(firms_router)
-    app.include_router(tokens_router)
+    for router in ROUTERS:
+        app.include_router(router)
     _install_middleware(app, settings)
     install_openapi(app)
     return app
 
 
 def _install_middleware(app: FastAPI, settings: Settings) -> None:
-    """Outermost last: request id, body limit, concurrency gate, rate-limit headers,
-    idempotency, then the routes."""
-    app.add_middleware(IdempotencyMiddleware)
+    """Outermost last: request id, body limit, concurrency gate, rate-limit headers, then
+    the routes (whose dependencies count the request and claim an Idempotency-Key)."""
     app.add_middleware(RateLimitHeadersMiddleware)
     app.add_middleware(
         ConcurrencyGateMiddleware,

@@ -1,11 +1,13 @@
-"""Engines, sessions and the request's unit of work.
+"""Engines, sessions and the one unit of work.
 
-Only ``session_scope`` (the request's dependency) and ``unit_of_work`` (the CLI's) commit.
+Only ``UnitOfWork`` commits; the request's dependency, the CLI and the idempotency path
+all go through it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -14,6 +16,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from timeledger.config import Settings
+
+logger = logging.getLogger(__name__)
+# Where a session keeps the unit of work it belongs to (``Session.info``).
+_UNIT_KEY = "timeledger.unit_of_work"
 
 
 def is_sqlite(url: str) -> bool:
@@ -80,8 +86,75 @@ def build_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
 
 
+class UnitOfWork:
+    """One unit of work: it owns the session's transaction, and ``after_commit``, what to
+    do once that work is durable.
+
+    ``after_commit`` callbacks (no arguments) run after a successful commit, in the order
+    they were added, and never after a rollback: a webhook nudge or a cache drop for a
+    write that did not happen would announce something false. A failing callback is
+    logged and does not undo the commit (it already happened) or stop the others.
+
+    Services receive only the session; ``UnitOfWork.of(session)`` (or ``after_commit``
+    below) reaches the unit it belongs to. The request's dependency (``get_session``), the
+    CLI (``command_session``) and the idempotency path all work through one of these;
+    nothing else commits.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.after_commit: list[Callable[[], object]] = []
+        session.info[_UNIT_KEY] = self
+
+    @classmethod
+    def of(cls, session: Session) -> UnitOfWork:
+        """The unit of work ``session`` belongs to; ``LookupError`` if it has none."""
+        unit = session.info.get(_UNIT_KEY)
+        if not isinstance(unit, UnitOfWork):
+            raise LookupError("this session belongs to no unit of work")
+        return unit
+
+    def commit(self) -> None:
+        """Commit everything so far, then run (and clear) the ``after_commit`` callbacks."""
+        self.session.commit()
+        callbacks, self.after_commit = self.after_commit, []
+        for callback in callbacks:
+            try:
+                callback()
+            except Exception:
+                logger.exception("an after-commit callback failed; the commit stands")
+
+    def checkpoint(self) -> None:
+        """Commit what is done so far and release the connection, so that nothing is held
+        while the caller waits on something outside the database; the unit carries on in
+        a new transaction at its next query.
+
+        A request calls this once, between authentication and the rate-limit count, so the
+        count (which may wait on Redis) never runs inside a transaction or, on SQLite,
+        while holding the write lock.
+        """
+        self.commit()
+
+    def rollback(self) -> None:
+        """Undo everything since the last commit; its callbacks are dropped, never run."""
+        self.after_commit.clear()
+        self.session.rollback()
+
+
+def after_commit(session: Session, callback: Callable[[], object]) -> None:
+    """Run ``callback`` once the unit of work ``session`` belongs to has committed."""
+    UnitOfWork.of(session).after_commit.append(callback)
+
+
 @contextmanager
 def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One transaction: commit when the block ends normally, roll back when it raises."""
-    with factory() as session, session.begin():
-        yield session
+    """One unit of work: commit when the block ends normally (then run its ``after_commit``
+    callbacks), roll back when it raises. Yields the session services take."""
+    with factory() as session:
+        unit = UnitOfWork(session)
+        try:
+            yield session
+        except BaseException:
+            unit.rollback()
+            raise
+        unit.commit()

@@ -1,38 +1,49 @@
-"""FastAPI dependencies shared by every router: the request's session, clock and caller."""
+"""FastAPI dependencies shared by every router, in the order a request meets them:
+
+1. ``get_session``: the request's unit of work (``db.UnitOfWork``);
+2. ``get_actor``: who is calling (identity only: ``auth.authenticate``);
+3. ``count_request``: the per-user rate limit, counted with no transaction open;
+4. ``claim_idempotency_key``: a keyed write reserves its key in the request's transaction;
+5. the handler; then ``http.routing.ApiRoute`` stores a keyed write's response with its
+   key, and ``get_session`` commits it all before the response is sent.
+
+``api_router`` builds the routers that run 3 and 4 on every route.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import ExitStack
-from typing import Annotated
+from collections.abc import Iterator, Sequence
+from enum import Enum
+from typing import Annotated, Any
 
-from fastapi import Depends, Header, Request
+from fastapi import APIRouter, Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from timeledger.auth.service import ACCOUNT_HEADER, Actor, authenticate
 from timeledger.clock import Clock
 from timeledger.config import Settings
+from timeledger.db import UnitOfWork, unit_of_work
 from timeledger.errors import TooManyAttempts
 from timeledger.http.middleware import scope_state
 from timeledger.http.ratelimit import STATE_KEY as RATE_LIMIT_STATE
 from timeledger.http.ratelimit import RateLimiter
-from timeledger.idempotency.dependencies import claim_pending, hand_over
+from timeledger.http.routing import ApiRoute
+from timeledger.idempotency import service as idempotency
+from timeledger.idempotency.schemas import HEADER as IDEMPOTENCY_HEADER
+from timeledger.idempotency.schemas import STATE_KEY as IDEMPOTENCY_STATE
+from timeledger.idempotency.schemas import WRITE_METHODS, PendingKey
 
 
 def get_session(request: Request) -> Iterator[Session]:
     """The request's unit of work: commit if the handler returned, roll back if it raised.
 
     Declared with ``scope="function"`` so the commit happens before the response is sent:
-    a client that saw 200 can rely on the write being durable. A write that claimed an
-    ``Idempotency-Key`` is handed, still open, to the idempotency middleware, which stores
-    the response with the key and then commits both, also before the response is sent.
+    a client that saw 200 can rely on the write being durable. A keyed write's response
+    has been stored with its key (by ``ApiRoute``) by then, so both commit together.
     """
-    with ExitStack() as transaction:
-        session = transaction.enter_context(request.app.state.session_factory())
-        transaction.enter_context(session.begin())
+    with unit_of_work(request.app.state.session_factory) as session:
         yield session
-        hand_over(request, transaction)
 
 
 # The two below are async only because they do no I/O: FastAPI runs a sync dependency in
@@ -56,7 +67,6 @@ BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
 def get_actor(
-    request: Request,
     session: SessionDep,
     clock: ClockDep,
     credentials: BearerDep,
@@ -69,21 +79,27 @@ def get_actor(
         ),
     ] = None,
 ) -> Actor:
-    now = clock.now()
-    actor = authenticate(
+    """The caller: the bearer token's user acting as one account (401, 403 or 400)."""
+    return authenticate(
         session,
         bearer=credentials.credentials if credentials else None,
         account_header=account_uuid,
-        now=now,
+        now=clock.now(),
     )
-    _count_request(request, actor)
-    settings: Settings = request.app.state.settings
-    claim_pending(request, session, actor, now=now, retention=settings.idempotency_retention)
-    return actor
 
 
-def _count_request(request: Request, actor: Actor) -> None:
-    """The per-user rate limit; the middleware turns the decision into headers."""
+ActorDep = Annotated[Actor, Depends(get_actor)]
+
+
+def count_request(request: Request, actor: ActorDep, session: SessionDep) -> None:
+    """The per-user rate limit (429 past it); ``RateLimitHeadersMiddleware`` turns the
+    decision into headers.
+
+    Authentication's reads (and the token's last-use stamp) are committed first, so the
+    count, which may wait on Redis, runs with no transaction open and, on SQLite, without
+    the write lock; the handler's work begins a new transaction.
+    """
+    UnitOfWork.of(session).checkpoint()
     limiter: RateLimiter = request.app.state.rate_limiter
     decision = limiter.hit(str(actor.user.id))
     if decision is None:
@@ -93,4 +109,64 @@ def _count_request(request: Request, actor: Actor) -> None:
         raise TooManyAttempts(decision.reset_after)
 
 
-ActorDep = Annotated[Actor, Depends(get_actor)]
+async def keyed_write(request: Request) -> PendingKey | None:
+    """A write's ``Idempotency-Key`` with the fingerprint of the request; None otherwise."""
+    key = request.headers.get(IDEMPOTENCY_HEADER)
+    if key is None or request.method not in WRITE_METHODS:
+        return None
+    return PendingKey(
+        key=key,
+        fingerprint=idempotency.fingerprint(
+            method=request.method,
+            path=request.scope["path"],
+            query=bytes(request.scope.get("query_string", b"")).decode("latin-1"),
+            body=await request.body(),
+        ),
+    )
+
+
+def claim_idempotency_key(
+    request: Request,
+    pending: Annotated[PendingKey | None, Depends(keyed_write)],
+    actor: ActorDep,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+) -> None:
+    """Reserve a keyed write's key in the request's transaction, or answer a retry
+    (``Replay``), or refuse a reused key (422) or one in use (409). ``ApiRoute`` later
+    stores the response with it."""
+    if pending is None:
+        return
+    pending.record = idempotency.claim(
+        session,
+        actor=actor,
+        key=pending.key,
+        fingerprint=pending.fingerprint,
+        now=clock.now(),
+        retention=settings.idempotency_retention,
+    )
+    pending.session = session
+    scope_state(request.scope)[IDEMPOTENCY_STATE] = pending
+
+
+# What every route that acts as an account runs before its handler, besides
+# authentication: count the request, then claim its Idempotency-Key.
+ACCOUNT_ROUTE_DEPENDENCIES: Sequence[Any] = (
+    Depends(count_request),
+    Depends(claim_idempotency_key),
+)
+
+
+def api_router(
+    *, prefix: str = "", tags: list[str | Enum], acts_as_account: bool = True
+) -> APIRouter:
+    """A router of the API: ``ApiRoute`` routes and, when its routes act as an account
+    (all but ``/logins`` and the health checks), the rate-limit count and the idempotency
+    claim on each."""
+    return APIRouter(
+        prefix=prefix,
+        tags=tags,
+        route_class=ApiRoute,
+        dependencies=list(ACCOUNT_ROUTE_DEPENDENCIES) if acts_as_account else None,
+    )

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.factories import FirmWorld
 from tests.support import FrozenClock
+from timeledger.app import create_app
+from timeledger.dependencies import claim_idempotency_key, count_request, get_actor
+from timeledger.http.routing import ApiRoute
+from timeledger.idempotency.schemas import WRITE_METHODS
 from timeledger.models import IdempotencyKey, TimeEntry
 
 URL = "/api/v1/time-entry"
@@ -168,30 +173,39 @@ def _dependency_calls(dependant: Any) -> set[Any]:
     return calls
 
 
-def test_every_write_route_authenticates_through_get_actor() -> None:
-    """get_actor is where keys are claimed (and users counted): a write route without it
-    would silently ignore Idempotency-Key. New routes fail here until they use ActorDep."""
-    from fastapi.routing import APIRoute
+def _api_routes(routes: list[Any]) -> list[APIRoute]:
+    found: list[APIRoute] = []
+    for route in routes:
+        if isinstance(route, APIRoute):
+            found.append(route)
+        elif hasattr(route, "original_router"):  # an included router (FastAPI >= 0.16x)
+            found += _api_routes(route.original_router.routes)
+        elif hasattr(route, "routes"):
+            found += _api_routes(route.routes)
+    return found
 
-    from timeledger.app import create_app
-    from timeledger.dependencies import get_actor
-    from timeledger.idempotency.schemas import WRITE_METHODS
 
-    def api_routes(routes: list[Any]) -> list[APIRoute]:
-        found: list[APIRoute] = []
-        for route in routes:
-            if isinstance(route, APIRoute):
-                found.append(route)
-            elif hasattr(route, "original_router"):  # an included router (FastAPI >= 0.16x)
-                found += api_routes(route.original_router.routes)
-            elif hasattr(route, "routes"):
-                found += api_routes(route.routes)
-        return found
-
-    writes = [r for r in api_routes(create_app().routes) if (r.methods or set()) & WRITE_METHODS]
+def test_every_write_route_claims_keys_and_stores_its_response() -> None:
+    """A write route without the claim would silently ignore Idempotency-Key; one that is
+    not an ApiRoute would claim a key and never store its answer. New routes fail here
+    until they come from ``api_router``."""
+    routes = _api_routes(create_app().routes)
+    writes = [r for r in routes if (r.methods or set()) & WRITE_METHODS]
     assert writes
     for route in writes:
-        assert get_actor in _dependency_calls(route.dependant), route.path
+        assert claim_idempotency_key in _dependency_calls(route.dependant), route.path
+    for route in routes:
+        assert isinstance(route, ApiRoute), route.path
+
+
+def test_every_route_acting_as_an_account_is_counted() -> None:
+    counted = 0
+    for route in _api_routes(create_app().routes):
+        calls = _dependency_calls(route.dependant)
+        if get_actor in calls:
+            assert count_request in calls, route.path
+            counted += 1
+    assert counted
 
 
 def test_a_retried_delete_replays_its_200_instead_of_404(
@@ -240,7 +254,7 @@ def test_if_the_response_cannot_be_stored_with_its_key_the_write_is_undone(
     def broken(*_args: Any, **_kwargs: Any) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("timeledger.idempotency.middleware.service.remember", broken)
+    monkeypatch.setattr("timeledger.http.routing.idempotency.remember", broken)
     response = _post(client, world, _body(world), "key-atomic")
     assert response.status_code == 500
     assert response.json() == {"message": "Server Error."}

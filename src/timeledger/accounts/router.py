@@ -2,17 +2,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 
 from timeledger.accounts import service
 from timeledger.accounts.schemas import AccountCreate, AccountResource, AccountUpdate
-from timeledger.dependencies import ActorDep, ClockDep, SessionDep
+from timeledger.dependencies import ActorDep, ClockDep, SessionDep, api_router
 from timeledger.errors import error_responses
 from timeledger.kit.listing import ListParams, list_query
 from timeledger.kit.paging import Page
 
-router = APIRouter(prefix="/api/v1/account", tags=["Accounts"])
-clients_router = APIRouter(prefix="/api/v1/client", tags=["Accounts"])
+router = api_router(prefix="/api/v1/account", tags=["Accounts"])
+clients_router = api_router(prefix="/api/v1/client", tags=["Accounts"])
 
 AccountList = Annotated[
     ListParams,

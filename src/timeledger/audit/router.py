@@ -1,14 +1,12 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from timeledger.audit import service
 from timeledger.audit.schemas import TimeEntryHistory
-from timeledger.dependencies import ActorDep, SessionDep
+from timeledger.dependencies import ActorDep, SessionDep, api_router
 from timeledger.errors import error_responses
 from timeledger.kit.ids import uuid_or_not_found
 
-router = APIRouter(tags=["Time entries"])
+router = api_router(tags=["Time entries"])
 
 
 @router.get(

@@ -2,16 +2,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 
 from timeledger.board_tasks import service
 from timeledger.board_tasks.schemas import BoardTaskCreate, BoardTaskResource, BoardTaskUpdate
-from timeledger.dependencies import ActorDep, ClockDep, SessionDep
+from timeledger.dependencies import ActorDep, ClockDep, SessionDep, api_router
 from timeledger.errors import LIST_ERRORS, ONE_ERRORS
 from timeledger.kit.listing import ListParams, list_query
 from timeledger.kit.paging import Page
 
-router = APIRouter(prefix="/api/v1/board-task", tags=["Board tasks"])
+router = api_router(prefix="/api/v1/board-task", tags=["Board tasks"])
 
 BoardTaskList = Annotated[
     ListParams,

@@ -2,17 +2,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 
 from timeledger.cases import service
 from timeledger.cases.schemas import CaseCreate, CaseResource, CaseUpdate
-from timeledger.dependencies import ActorDep, ClockDep, SessionDep
+from timeledger.dependencies import ActorDep, ClockDep, SessionDep, api_router
 from timeledger.errors import LIST_ERRORS, ONE_ERRORS
 from timeledger.kit.listing import ListParams, list_query
 from timeledger.kit.paging import Page
 
-router = APIRouter(prefix="/api/v1/cases", tags=["Cases"])
-client_cases_router = APIRouter(prefix="/api/v1/client", tags=["Cases"])
+router = api_router(prefix="/api/v1/cases", tags=["Cases"])
+client_cases_router = api_router(prefix="/api/v1/client", tags=["Cases"])
 
 CaseList = Annotated[
     ListParams,

@@ -2,16 +2,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 
 from timeledger.circles import service
 from timeledger.circles.schemas import CircleCreate, CircleResource, CircleUpdate
-from timeledger.dependencies import ActorDep, ClockDep, SessionDep
+from timeledger.dependencies import ActorDep, ClockDep, SessionDep, api_router
 from timeledger.errors import LIST_ERRORS, ONE_ERRORS
 from timeledger.kit.listing import ListParams, list_query
 from timeledger.kit.paging import Page
 
-router = APIRouter(prefix="/api/v1/circles", tags=["Circles"])
+router = api_router(prefix="/api/v1/circles", tags=["Circles"])
 
 CircleList = Annotated[
     ListParams,

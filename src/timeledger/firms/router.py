@@ -1,13 +1,11 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
-
-from timeledger.dependencies import ActorDep, ClockDep, SessionDep
+from timeledger.dependencies import ActorDep, ClockDep, SessionDep, api_router
 from timeledger.errors import error_responses
 from timeledger.firms import service
 from timeledger.firms.schemas import FirmRead, FirmUpdate
 
-router = APIRouter(prefix="/api/v1/firm", tags=["Firm"])
+router = api_router(prefix="/api/v1/firm", tags=["Firm"])
 
 
 @router.get(

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 
+from timeledger.dependencies import api_router
 from timeledger.errors import error_responses
 from timeledger.health import service
 from timeledger.health.schemas import HealthRead
 
-router = APIRouter(tags=["Operations"])
+router = api_router(tags=["Operations"], acts_as_account=False)
 
 
 @router.get("/healthz", response_model=HealthRead, summary="The process is up")

@@ -2,12 +2,14 @@
 
 How the pieces meet (see docs/reliability.md):
 
-1. ``middleware.IdempotencyMiddleware`` sees a POST, PUT, PATCH or DELETE carrying the
-   header, fingerprints the request and leaves a ``PendingKey`` in the ASGI scope.
-2. ``dependencies.get_actor`` calls ``claim_pending``, which (knowing the account) either
-   raises ``Replay`` with the stored response, refuses a reused key, or inserts the key
-   in the request's own transaction.
-3. ``dependencies.get_session`` then hands that still-open transaction to the middleware
-   instead of committing it; the middleware stores the response with the key and commits
-   both together, before a byte of the response is sent.
+1. ``dependencies.keyed_write`` sees a POST, PUT, PATCH or DELETE carrying the header and
+   fingerprints the request (method, path, query, body).
+2. ``dependencies.claim_idempotency_key``, after authentication and the rate-limit count,
+   calls ``service.claim``, which (knowing the account) either raises ``Replay`` with the
+   stored response, refuses a reused key, or inserts the key in the request's own
+   transaction.
+3. When the handler has built its response, ``http.routing.ApiRoute`` stores it with the
+   key (``service.remember``), still in that transaction; ``dependencies.get_session``'s
+   unit of work then commits the write, the key and the response together, before a byte
+   of the response is sent.
 """

@@ -1,9 +1,9 @@
-"""What travels between the middleware, the dependencies and the service."""
+"""What travels between the claim (a dependency), the route that stores the response and
+the service."""
 
 from __future__ import annotations
 
-from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
@@ -25,14 +25,12 @@ class StoredResponse:
 
 @dataclass(slots=True)
 class PendingKey:
-    """One request's key, from the middleware to the claim and back."""
+    """One request's key: fingerprinted, then claimed in the request's transaction."""
 
     key: str
     fingerprint: str
     record: IdempotencyKey | None = None
     session: Session | None = None
-    # The request's open transaction, handed over instead of committed.
-    transaction: ExitStack | None = field(default=None, repr=False)
 
     @property
     def claimed(self) -> bool:

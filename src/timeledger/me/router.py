@@ -1,13 +1,14 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
-
-from timeledger.dependencies import ActorDep, BearerDep, ClockDep, SessionDep
+from timeledger.dependencies import ActorDep, BearerDep, ClockDep, SessionDep, api_router
 from timeledger.errors import error_responses
 from timeledger.me import service as profile
 from timeledger.me.schemas import LoginList, MeRead
 
-router = APIRouter(prefix="/api/v1", tags=["Me and logins"])
+router = api_router(prefix="/api/v1", tags=["Me and logins"])
+# /logins needs no account (it is how a client finds one), so it neither acts as one nor
+# counts against the per-user limit.
+logins_router = api_router(prefix="/api/v1", tags=["Me and logins"], acts_as_account=False)
 
 
 @router.get(
@@ -22,7 +23,7 @@ def show_me(actor: ActorDep, session: SessionDep, clock: ClockDep) -> MeRead:
     return profile.show_me(session, actor=actor, now=clock.now())
 
 
-@router.get(
+@logins_router.get(
     "/logins",
     summary="List your logins",
     description="Every account your user may act as, each with its firm and running time "

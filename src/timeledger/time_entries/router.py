@@ -3,9 +3,9 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 
-from timeledger.dependencies import ActorDep, ClockDep, SessionDep, SettingsDep
+from timeledger.dependencies import ActorDep, ClockDep, SessionDep, SettingsDep, api_router
 from timeledger.errors import error_responses
 from timeledger.kit.listing import ListParams, list_query
 from timeledger.kit.paging import Page
@@ -20,8 +20,8 @@ from timeledger.time_entries.schemas import (
 )
 from timeledger.time_entries.service import read
 
-router = APIRouter(prefix="/api/v1/time-entry", tags=["Time entries"])
-client_router = APIRouter(prefix="/api/v1/client", tags=["Time entries"])
+router = api_router(prefix="/api/v1/time-entry", tags=["Time entries"])
+client_router = api_router(prefix="/api/v1/client", tags=["Time entries"])
 
 EntryListParams = Annotated[
     ListParams,

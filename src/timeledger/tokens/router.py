@@ -2,16 +2,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 
-from timeledger.dependencies import ActorDep, ClockDep, SessionDep, SettingsDep
+from timeledger.dependencies import ActorDep, ClockDep, SessionDep, SettingsDep, api_router
 from timeledger.errors import error_responses
 from timeledger.kit.listing import ListParams, list_query
 from timeledger.kit.paging import Page
 from timeledger.tokens import service
 from timeledger.tokens.schemas import TokenCreate, TokenCreated, TokenRead
 
-router = APIRouter(prefix="/api/v1/personal-access-tokens", tags=["Personal access tokens"])
+router = api_router(prefix="/api/v1/personal-access-tokens", tags=["Personal access tokens"])
 
 TokenList = Annotated[
     ListParams,

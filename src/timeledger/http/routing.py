@@ -1,0 +1,67 @@
+"""The route class of every API router: where a keyed write's response joins its
+transaction.
+
+FastAPI builds the response inside the request's dependency scope, so between the
+handler's return and ``get_session``'s commit there is one moment where both the response
+and the open transaction exist: here. A write that claimed an ``Idempotency-Key`` stores
+its response with the key at that moment, so the unit of work commits the write, the key
+and the response together, before a byte is sent (docs/reliability.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from fastapi import Request, Response
+from fastapi.routing import APIRoute
+from starlette.concurrency import run_in_threadpool
+
+from timeledger.idempotency import service as idempotency
+from timeledger.idempotency.schemas import (
+    REPLAYED_HEADER,
+    STATE_KEY,
+    PendingKey,
+    Replay,
+    StoredResponse,
+)
+
+
+class ApiRoute(APIRoute):
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def handle(request: Request) -> Response:
+            response = await handler(request)
+            pending = request.scope.get("state", {}).get(STATE_KEY)
+            if isinstance(pending, PendingKey) and pending.claimed:
+                await run_in_threadpool(_remember, pending, response)
+            return response
+
+        return handle
+
+
+def _remember(pending: PendingKey, response: Response) -> None:
+    assert pending.session is not None
+    assert pending.record is not None
+    idempotency.remember(
+        pending.session,
+        pending.record,
+        StoredResponse(
+            status_code=response.status_code,
+            content_type=response.headers.get("content-type", "application/json"),
+            body=bytes(response.body),
+        ),
+    )
+
+
+def replay_response(_request: Request, exc: Exception) -> Response:
+    """The answer to a retried keyed write: the first response, marked as replayed."""
+    assert isinstance(exc, Replay)
+    stored = exc.response
+    return Response(
+        content=stored.body,
+        status_code=stored.status_code,
+        media_type=stored.content_type,
+        headers={REPLAYED_HEADER: "true"},
+    )
