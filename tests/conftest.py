@@ -6,15 +6,17 @@ SQLite by default; ``TIMELEDGER_TEST_DATABASE_URL`` points the whole suite at Po
 from __future__ import annotations
 
 import os
+import weakref
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.factories import FirmWorld, make_world
@@ -22,8 +24,9 @@ from tests.support import FrozenClock
 from timeledger import migrations
 from timeledger.app import create_app
 from timeledger.config import Environment, Settings
-from timeledger.db import build_engine, is_sqlite
+from timeledger.db import UnitOfWork, build_engine, is_sqlite
 from timeledger.models import Base
+from timeledger.models.base import TimestampMixin
 
 # 13:41:42 in London, summer time: the seed's own example instant.
 FROZEN_NOW = datetime(2025, 8, 7, 12, 41, 42, tzinfo=UTC)
@@ -47,6 +50,50 @@ def cheap_password_hashing() -> Iterator[None]:
             PasswordHasher(time_cost=1, memory_cost=8, parallelism=1),
         )
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def every_change_stamps_updated_at() -> Iterator[None]:
+    """Across the whole suite: a flush of a unit of work (the API's and the CLI's writes;
+    not a test's own set-up) that changes a timestamped row must have set its
+    ``updated_at`` (from the caller's clock; the models have no automatic stamp). A write
+    path that forgets fails whichever test takes it."""
+    stamped: weakref.WeakSet[object] = weakref.WeakSet()
+
+    def mark(target: object, *_args: Any) -> None:
+        stamped.add(target)
+
+    def check(session: Session, *_args: Any) -> None:
+        if not _in_unit_of_work(session):
+            stamped.clear()
+            return
+        for record in session.dirty:
+            if isinstance(record, TimestampMixin) and session.is_modified(
+                record, include_collections=False
+            ):
+                assert record in stamped, f"{type(record).__name__} changed without updated_at"
+        stamped.clear()
+
+    stamped_classes = [
+        mapper.class_
+        for mapper in Base.registry.mappers
+        if issubclass(mapper.class_, TimestampMixin)
+    ]
+    for model in stamped_classes:
+        event.listen(model.updated_at, "set", mark)
+    event.listen(Session, "before_flush", check)
+    yield
+    event.remove(Session, "before_flush", check)
+    for model in stamped_classes:
+        event.remove(model.updated_at, "set", mark)
+
+
+def _in_unit_of_work(session: Session) -> bool:
+    try:
+        UnitOfWork.of(session)
+    except LookupError:
+        return False
+    return True
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,6 @@ from timeledger.errors import NotFound, ValidationFailed
 from timeledger.kit.ids import uuid_or_not_found
 from timeledger.kit.listing import ListParams, enum_filter, text_filter
 from timeledger.kit.paging import Page, build_page
-from timeledger.kit.records import touch
 from timeledger.models import ROLES_BY_TYPE, Account, AccountRole, AccountType, Firm
 from timeledger.permissions import (
     may_archive,
@@ -145,7 +144,7 @@ def update_account(
         account.last_name = data.last_name or ""
     if "email" in changes:
         account.email = data.email
-    touch(account, now)
+    account.updated_at = now
     session.flush()
     return AccountResource.build(account, time_zone=actor.firm.time_zone)
 
@@ -161,7 +160,7 @@ def archive_account(
         raise ValidationFailed.field("uuid", "You cannot archive your own account.")
     if account.archived_at is None:
         account.archived_at = now
-        touch(account, now)
+        account.updated_at = now
         session.flush()
     return AccountResource.build(account, time_zone=actor.firm.time_zone)
 

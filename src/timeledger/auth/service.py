@@ -86,7 +86,7 @@ def _check_live(token: PersonalAccessToken, now: datetime) -> None:
     if token.revoked_at is not None or token.expires_at <= now:
         raise Unauthenticated()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
-        token.last_used_at = now
+        token.last_used_at = token.updated_at = now
 
 
 def _chosen_login(

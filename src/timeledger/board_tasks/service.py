@@ -16,7 +16,6 @@ from timeledger.errors import NotFound, ValidationFailed
 from timeledger.kit.ids import uuid_or_not_found
 from timeledger.kit.listing import ListParams, text_filter, uuid_filter
 from timeledger.kit.paging import Page, build_page
-from timeledger.kit.records import touch
 from timeledger.models import BoardTask, Case, Firm
 from timeledger.permissions import may_archive, may_edit_records, may_read_records, require
 
@@ -72,7 +71,7 @@ def update_board_task(
         board_task.name = data.name
     if "description" in changes:
         board_task.description = data.description
-    touch(board_task, now)
+    board_task.updated_at = now
     session.flush()
     return _present(session, [board_task], actor.firm)[0]
 
@@ -85,7 +84,7 @@ def archive_board_task(
     board_task = _board_task(session, actor, raw_uuid)
     if board_task.archived_at is None:
         board_task.archived_at = now
-        touch(board_task, now)
+        board_task.updated_at = now
         session.flush()
     return _present(session, [board_task], actor.firm)[0]
 

@@ -18,7 +18,6 @@ from timeledger.errors import NotFound, ValidationFailed
 from timeledger.kit.ids import uuid_or_not_found
 from timeledger.kit.listing import ListParams, text_filter, uuid_filter
 from timeledger.kit.paging import Page, build_page
-from timeledger.kit.records import touch
 from timeledger.models import Account, AccountType, Case, CaseParticipant, Firm
 from timeledger.permissions import may_archive, may_edit_records, may_read_records, require
 
@@ -85,7 +84,7 @@ def update_case(
     if data.name is not None:
         case.name = data.name
         case.slug = case_slug(case.name)
-    touch(case, now)
+    case.updated_at = now
     session.flush()
     return _present(session, [case], actor.firm)[0]
 
@@ -96,7 +95,7 @@ def archive_case(session: Session, *, actor: Actor, raw_uuid: str, now: datetime
     case = _visible_case(session, actor, raw_uuid)
     if case.archived_at is None:
         case.archived_at = now
-        touch(case, now)
+        case.updated_at = now
         session.flush()
     return _present(session, [case], actor.firm)[0]
 

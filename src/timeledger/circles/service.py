@@ -16,7 +16,6 @@ from timeledger.errors import NotFound, ValidationFailed
 from timeledger.kit.ids import uuid_or_not_found
 from timeledger.kit.listing import ListParams, text_filter, uuid_filter
 from timeledger.kit.paging import Page, build_page
-from timeledger.kit.records import touch
 from timeledger.models import Account, Circle, CircleMember, Firm
 from timeledger.permissions import may_archive, may_edit_records, may_read_records, require
 
@@ -66,7 +65,7 @@ def update_circle(
         )
     if data.name is not None:
         circle.name = data.name
-    touch(circle, now)
+    circle.updated_at = now
     session.flush()
     return _present(session, [circle], actor.firm)[0]
 
@@ -79,7 +78,7 @@ def archive_circle(
     circle = _circle(session, actor, raw_uuid)
     if circle.archived_at is None:
         circle.archived_at = now
-        touch(circle, now)
+        circle.updated_at = now
         session.flush()
     return _present(session, [circle], actor.firm)[0]
 

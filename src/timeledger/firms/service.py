@@ -14,7 +14,6 @@ from timeledger.errors import NotFound, ValidationFailed
 from timeledger.firms import repository
 from timeledger.firms.schemas import FirmRead, FirmUpdate
 from timeledger.kit.ids import parse_uuid, uuid_or_not_found
-from timeledger.kit.records import touch
 from timeledger.models import Firm
 from timeledger.models.firm import DEFAULT_TIME_ZONE
 from timeledger.permissions import may_change_firm, require
@@ -93,6 +92,6 @@ def update_firm(
         if not data.name.strip():
             raise ValidationFailed.field("name", "The name field is required.")
         firm.name = data.name
-    touch(firm, now)
+    firm.updated_at = now
     session.flush()
     return FirmRead.build(firm, time_zone=firm.time_zone)

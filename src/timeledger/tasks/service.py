@@ -16,7 +16,6 @@ from timeledger.errors import NotFound, ValidationFailed
 from timeledger.kit.ids import uuid_or_not_found
 from timeledger.kit.listing import ListParams, enum_filter, text_filter, uuid_filter
 from timeledger.kit.paging import Page, build_page
-from timeledger.kit.records import touch
 from timeledger.models import Account, AccountType, Case, Firm, Task, TaskPriority
 from timeledger.permissions import may_archive, may_edit_records, may_read_records, require
 from timeledger.tasks import repository
@@ -56,10 +55,9 @@ def add_task(session: Session, *, actor: Actor, data: TaskCreate, now: datetime)
         on=taskable,
         description=data.description,
         priority=data.priority,
+        due_at=_due_at(data.due_at, actor.firm),
         now=now,
     )
-    task.due_at = _due_at(data.due_at, actor.firm)
-    session.flush()
     return _present(session, [task], actor.firm)[0]
 
 
@@ -90,7 +88,7 @@ def update_task(
             setattr(task, name, getattr(data, name))
     if "due_at" in changes:
         task.due_at = _due_at(data.due_at, actor.firm)
-    touch(task, now)
+    task.updated_at = now
     session.flush()
     return _present(session, [task], actor.firm)[0]
 
@@ -101,7 +99,7 @@ def archive_task(session: Session, *, actor: Actor, raw_uuid: str, now: datetime
     task = _task(session, actor, raw_uuid)
     if task.archived_at is None:
         task.archived_at = now
-        touch(task, now)
+        task.updated_at = now
         session.flush()
     return _present(session, [task], actor.firm)[0]
 
@@ -165,6 +163,7 @@ def create_task(
     now: datetime,
     description: str | None = None,
     priority: TaskPriority = TaskPriority.MEDIUM,
+    due_at: datetime | None = None,
 ) -> Task:
     if isinstance(on, Account) and on.type != AccountType.CLIENT:
         raise ValueError("a task belongs to a client or a case")
@@ -173,6 +172,7 @@ def create_task(
         name=name,
         description=description,
         priority=priority,
+        due_at=due_at,
         account_id=on.id if isinstance(on, Account) else None,
         case_id=on.id if isinstance(on, Case) else None,
         created_at=now,

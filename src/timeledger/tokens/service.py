@@ -20,7 +20,6 @@ from timeledger.errors import NotFound, ValidationFailed
 from timeledger.kit.ids import uuid_or_not_found
 from timeledger.kit.listing import ListParams
 from timeledger.kit.paging import Page, build_page
-from timeledger.kit.records import touch
 from timeledger.models import Account, PersonalAccessToken, User
 from timeledger.tokens import repository
 from timeledger.tokens.schemas import TokenCreate, TokenCreated, TokenRead
@@ -108,7 +107,7 @@ def revoke_any(session: Session, *, token_uuid: uuid.UUID, now: datetime) -> Per
 def _revoke(session: Session, token: PersonalAccessToken, now: datetime) -> None:
     if token.revoked_at is None:
         token.revoked_at = now
-        touch(token, now)
+        token.updated_at = now
         session.flush()
 
 
