@@ -5,12 +5,27 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.conftest import FROZEN_NOW
 from tests.factories import FirmWorld, Staff, make_staff
+from tests.factories.time_entries import make_entry
+from timeledger.auth.service import Actor, authenticate
 from timeledger.cases.service import create_case
-from timeledger.models import AccountRole, AccountType
+from timeledger.errors import Forbidden
+from timeledger.models import Account, AccountRole, AccountType, Case, Firm
+from timeledger.permissions import (
+    may_change_entry,
+    may_delete_entry,
+    may_edit_account,
+    may_edit_records,
+    may_read_history,
+    may_read_records,
+    may_record_time,
+    may_use_time_entries,
+    require,
+)
 
 FORBIDDEN = {"message": "This action is unauthorized."}
 NOT_FOUND = {"message": "Not Found."}
@@ -51,8 +66,11 @@ def test_reads_only_what_concerns_it(client: TestClient, world: FirmWorld, outsi
         assert response.json() == FORBIDDEN
 
 
-def test_writes_nothing(client: TestClient, world: FirmWorld, outsider: Staff) -> None:
+def test_writes_nothing(
+    client: TestClient, world: FirmWorld, outsider: Staff, session: Session
+) -> None:
     headers = outsider.headers()
+    cases_before = session.scalar(select(func.count()).select_from(Case))
     attempts = [
         ("PUT", f"/api/v1/account/{outsider.account.uuid}", {"first_name": "Me"}),
         ("POST", "/api/v1/cases", {"name": "X", "participants": [str(world.client.uuid)]}),
@@ -63,3 +81,60 @@ def test_writes_nothing(client: TestClient, world: FirmWorld, outsider: Staff) -
         response = client.request(method, url, json=body, headers=headers)
         assert response.status_code == 403, (method, url)
         assert response.json() == FORBIDDEN
+    session.expire_all()
+    account = session.get(Account, outsider.account.id)
+    firm = session.get(Firm, world.firm.id)
+    assert account is not None
+    assert firm is not None
+    assert (account.first_name, account.archived_at) == ("Out", None)
+    assert firm.name == "Acme Planning"
+    assert session.scalar(select(func.count()).select_from(Case)) == cases_before
+
+
+class TestRules:
+    """The rules themselves, as any client of the services (API, CLI, web app) asks them."""
+
+    def test_a_member_may_change_only_their_own_entries(
+        self, session: Session, world: FirmWorld
+    ) -> None:
+        member = make_staff(session, world.firm, now=FROZEN_NOW, role=AccountRole.MEMBER)
+        mine = make_entry(session, account=member.account, on=world.client, start=FROZEN_NOW)
+        theirs = make_entry(session, account=world.owner.account, on=world.client, start=FROZEN_NOW)
+        actor = _actor(session, member)
+        assert may_change_entry(actor, mine)
+        refused = may_change_entry(actor, theirs)
+        assert not refused
+        assert refused.reason == "Members may change only their own time entries."
+        with pytest.raises(Forbidden, match="only their own"):
+            require(refused)
+
+    def test_without_delete_permission_no_entry_may_be_deleted(
+        self, session: Session, world: FirmWorld
+    ) -> None:
+        owner = make_staff(session, world.firm, now=FROZEN_NOW, delete=False)
+        entry = make_entry(session, account=owner.account, on=world.client, start=FROZEN_NOW)
+        verdict = may_delete_entry(_actor(session, owner), entry)
+        assert (bool(verdict), verdict.reason) == (False, "Your login has no delete permission.")
+
+    def test_outsiders_may_not_use_time_entries_or_read_history(
+        self, session: Session, outsider: Staff
+    ) -> None:
+        actor = _actor(session, outsider)
+        assert not may_use_time_entries(actor)
+        assert not may_record_time(actor)
+        assert not may_read_history(actor)
+        assert not may_read_records(actor)
+        assert not may_edit_records(actor)
+
+    def test_only_an_owner_may_edit_an_owner(self, session: Session, world: FirmWorld) -> None:
+        admin = _actor(
+            session, make_staff(session, world.firm, now=FROZEN_NOW, role=AccountRole.ADMIN)
+        )
+        owner = _actor(session, world.owner)
+        assert may_edit_account(admin, AccountType.EMPLOYEE, AccountRole.MEMBER)
+        assert not may_edit_account(admin, AccountType.EMPLOYEE, AccountRole.OWNER)
+        assert may_edit_account(owner, AccountType.EMPLOYEE, AccountRole.OWNER)
+
+
+def _actor(session: Session, staff: Staff) -> Actor:
+    return authenticate(session, bearer=staff.token, account_header=None, now=FROZEN_NOW)

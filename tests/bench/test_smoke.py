@@ -17,6 +17,8 @@ from bench.generate import generate
 from bench.scenarios import SCENARIOS
 from timeledger.models import Account, AccountType, TimeEntry
 
+pytestmark = pytest.mark.slow
+
 TINY = ["--sizes", "400", "--seconds", "1", "--requests", "40"]
 TINY += ["--latency-seconds", "1", "--latency-requests", "20"]
 

@@ -17,6 +17,8 @@ from timeledger.app import create_app
 from timeledger.errors import summarise
 from timeledger.models import TimeEntry
 
+pytestmark = pytest.mark.slow
+
 
 def _list_routes() -> list[str]:
     """GET routes that take ``per_page``, with path parameters filled by placeholders."""

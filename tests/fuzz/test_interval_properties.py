@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -22,6 +23,8 @@ from sqlalchemy.orm import Session
 from tests.factories import FirmWorld
 from tests.support import FrozenClock
 from timeledger.models import TimeEntry
+
+pytestmark = pytest.mark.slow
 
 URL = "/api/v1/time-entry"
 SKEW = timedelta(seconds=60)  # the default TIMELEDGER_CLOCK_SKEW_SECONDS

@@ -27,6 +27,8 @@ from timeledger.app import create_app
 from timeledger.auth.service import ACCOUNT_HEADER
 from timeledger.time_entries.schemas import SEED_REQUEST
 
+pytestmark = pytest.mark.slow
+
 # The schema's own example request names this client; make it exist so examples succeed.
 EXAMPLE_CLIENT = uuid.UUID(SEED_REQUEST["trackable_uuid"])
 EXAMPLES_PER_OPERATION = 120

@@ -154,9 +154,13 @@ def hundred_thousand(firm_case_uuid: str) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def test_imports_100_000_records_in_seconds(
+@pytest.mark.slow
+def test_imports_100_000_records(
     session: Session, world: FirmWorld, record_property: Callable[[str, object], None]
 ) -> None:
+    """All 100,000 records land, with progress for every line. How long it takes is the
+    benchmark's business (scripts/bench_import.py, docs/performance.md); the time is only
+    recorded here, never asserted."""
     data = hundred_thousand(str(world.case.uuid))
     phases: dict[str, int] = {}
 
@@ -175,4 +179,3 @@ def test_imports_100_000_records_in_seconds(
     # Checking counts the lines of the file (with its header), importing the records.
     assert phases == {"Checking": 100_001, "Importing": 100_000}
     record_property("import_seconds", round(elapsed, 1))
-    assert elapsed < 60

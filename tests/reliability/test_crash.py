@@ -24,6 +24,8 @@ from timeledger.config import Settings
 from timeledger.db import build_engine, build_session_factory, is_sqlite, unit_of_work
 from timeledger.models import TimeEntry
 
+pytestmark = pytest.mark.slow
+
 URL = "/api/v1/time-entry"
 KILLS = 10
 WRITERS = 3

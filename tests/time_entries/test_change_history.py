@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from tests.factories import FirmWorld, Staff
 from tests.time_entries.conftest import MakeEntry, utc
+from timeledger.models import TimeEntry, TimeEntryEvent
 
 URL = "/api/v1/time-entry/{}"
 
@@ -34,9 +37,10 @@ def test_an_update_records_before_and_after(
 
 
 def test_a_refused_update_records_nothing(
-    client: TestClient, world: FirmWorld, entry: MakeEntry
+    client: TestClient, world: FirmWorld, entry: MakeEntry, session: Session
 ) -> None:
     made = entry(account=world.owner.account, on=world.client, start=utc(2025, 8, 7, 9))
+    ended_before = made.ended_at
 
     response = client.patch(
         URL.format(made.uuid), json={"end_date": "2020-01-01"}, headers=world.owner.headers()
@@ -44,6 +48,10 @@ def test_a_refused_update_records_nothing(
 
     assert response.status_code == 422
     assert actions(client, made.uuid, world.owner) == []
+    events = select(func.count()).select_from(TimeEntryEvent)
+    assert session.scalar(events.where(TimeEntryEvent.time_entry_id == made.id)) == 0
+    session.expire_all()
+    assert session.get(TimeEntry, made.id).ended_at == ended_before  # type: ignore[union-attr]
 
 
 def test_stop_and_delete_are_recorded(

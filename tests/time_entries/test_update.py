@@ -30,6 +30,18 @@ def put(
     return response
 
 
+def stored(session: Session, made: TimeEntry) -> dict[str, Any]:
+    """The entry's row as the database holds it now, but for its updated_at."""
+    session.expire_all()
+    row = session.get(TimeEntry, made.id)
+    assert row is not None
+    return {
+        column.key: getattr(row, column.key)
+        for column in TimeEntry.__table__.columns
+        if column.key != "updated_at"
+    }
+
+
 def patch(client: TestClient, made: TimeEntry, who: Staff, body: dict[str, Any]) -> httpx.Response:
     response: httpx.Response = client.patch(URL.format(made.uuid), json=body, headers=who.headers())
     return response
@@ -226,11 +238,17 @@ class TestReopen:
         assert other["end_date"] == "2025-08-07T10:00:00+01:00"
 
     def test_reopening_under_a_later_running_entry_is_422_and_changes_nothing(
-        self, client: TestClient, world: FirmWorld, finished: TimeEntry, entry: MakeEntry
+        self,
+        client: TestClient,
+        world: FirmWorld,
+        finished: TimeEntry,
+        entry: MakeEntry,
+        session: Session,
     ) -> None:
         running = entry(
             account=world.owner.account, on=world.case, start=utc(2025, 8, 7, 11, 0), minutes=None
         )
+        rows_before = (stored(session, finished), stored(session, running))
 
         response = put(client, world, finished, world.owner, end_date=None)
 
@@ -241,6 +259,7 @@ class TestReopen:
         assert other["is_active"] is True
         mine = client.get(URL.format(finished.uuid), headers=world.owner.headers()).json()
         assert mine["end_date"] == "2025-08-07T10:30:00+01:00"
+        assert (stored(session, finished), stored(session, running)) == rows_before
 
     def test_another_accounts_running_entry_is_not_touched(
         self,
@@ -249,16 +268,19 @@ class TestReopen:
         member: Staff,
         finished: TimeEntry,
         entry: MakeEntry,
+        session: Session,
     ) -> None:
         theirs = entry(
             account=member.account, on=world.case, start=utc(2025, 8, 7, 11, 0), minutes=None
         )
+        theirs_before = stored(session, theirs)
 
         response = put(client, world, finished, world.owner, end_date=None)
 
         assert response.status_code == 200
         other = client.get(URL.format(theirs.uuid), headers=world.owner.headers()).json()
         assert other["is_active"] is True
+        assert stored(session, theirs) == theirs_before
 
     def test_end_date_null_with_a_total_is_422(
         self, client: TestClient, world: FirmWorld, finished: TimeEntry
@@ -295,9 +317,10 @@ class TestReopen:
 
 class TestPatch:
     def test_an_empty_body_changes_nothing(
-        self, client: TestClient, world: FirmWorld, finished: TimeEntry
+        self, client: TestClient, world: FirmWorld, finished: TimeEntry, session: Session
     ) -> None:
         before = client.get(URL.format(finished.uuid), headers=world.owner.headers()).json()
+        row_before = stored(session, finished)
 
         response = patch(client, finished, world.owner, {})
 
@@ -305,6 +328,7 @@ class TestPatch:
         assert {k: v for k, v in response.json().items() if k != "updated_at"} == {
             k: v for k, v in before.items() if k != "updated_at"
         }
+        assert stored(session, finished) == row_before
 
     def test_changes_only_what_is_sent(
         self, client: TestClient, world: FirmWorld, finished: TimeEntry

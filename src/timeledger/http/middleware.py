@@ -60,6 +60,15 @@ def replaying(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
+def with_headers(message: Message, headers: dict[str, str]) -> Message:
+    """A ``http.response.start`` message with ``headers`` set (replacing any of the same
+    names, whatever their case)."""
+    names = {name.lower().encode() for name in headers}
+    kept = [(k, v) for k, v in message.get("headers", []) if bytes(k).lower() not in names]
+    added = [(name.lower().encode(), value.encode()) for name, value in headers.items()]
+    return {**message, "headers": kept + added}
+
+
 def scope_state(scope: Scope) -> MutableMapping[str, Any]:
     state: MutableMapping[str, Any] = scope.setdefault("state", {})
     return state

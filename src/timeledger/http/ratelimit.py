@@ -18,7 +18,7 @@ from limits.errors import StorageError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from timeledger.config import Settings
-from timeledger.http.middleware import scope_state
+from timeledger.http.middleware import scope_state, with_headers
 
 logger = logging.getLogger(__name__)
 STATE_KEY = "timeledger.http.ratelimit"
@@ -80,16 +80,10 @@ class RateLimitHeadersMiddleware:
         async def send_with_headers(message: Message) -> None:
             decision = state.get(STATE_KEY)
             if message["type"] == "http.response.start" and isinstance(decision, Decision):
-                headers = [
-                    (name, value)
-                    for name, value in message.get("headers", [])
-                    if name.lower() not in {b"x-ratelimit-limit", b"x-ratelimit-remaining"}
-                ]
-                headers.append((LIMIT_HEADER.lower().encode(), str(decision.limit).encode()))
-                headers.append(
-                    (REMAINING_HEADER.lower().encode(), str(decision.remaining).encode())
+                message = with_headers(
+                    message,
+                    {LIMIT_HEADER: str(decision.limit), REMAINING_HEADER: str(decision.remaining)},
                 )
-                message = {**message, "headers": headers}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

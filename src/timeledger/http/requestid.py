@@ -10,7 +10,7 @@ import uuid
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from timeledger.errors import AppError, error_response
-from timeledger.http.middleware import header, scope_state
+from timeledger.http.middleware import header, scope_state, with_headers
 from timeledger.logs import request_id_var
 
 HEADER = "X-Request-Id"
@@ -48,13 +48,7 @@ class RequestIdMiddleware:
             if message["type"] == "http.response.start":
                 started_response = True
                 status = message["status"]
-                headers = [
-                    (name, value)
-                    for name, value in message.get("headers", [])
-                    if name.lower() != b"x-request-id"
-                ]
-                headers.append((b"x-request-id", request_id.encode()))
-                message = {**message, "headers": headers}
+                message = with_headers(message, {HEADER: request_id})
             await send(message)
 
         try:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from timeledger.auth.service import Actor
 from timeledger.dates import parse_api_datetime, to_utc
 from timeledger.errors import NotFound, ValidationFailed
-from timeledger.kit.ids import parse_uuid, parse_uuids
+from timeledger.kit.ids import parse_uuids, uuid_or_not_found
 from timeledger.kit.listing import ListParams
 from timeledger.kit.paging import Page, build_page, page_of
 from timeledger.models import Account, Firm, TimeEntry, TrackableType
@@ -73,10 +73,8 @@ def find_entry(session: Session, *, actor: Actor, entry_uuid: str | uuid.UUID) -
     """The live entry of the caller's firm the path names; 404 for anything else,
     a malformed UUID included."""
     require(may_use_time_entries(actor))
-    parsed = parse_uuid(entry_uuid)
-    entry = None
-    if parsed is not None:
-        entry = repository.live_entry(session, firm_id=actor.firm.id, entry_uuid=parsed)
+    parsed = uuid_or_not_found(entry_uuid, NOT_FOUND)
+    entry = repository.live_entry(session, firm_id=actor.firm.id, entry_uuid=parsed)
     if entry is None:
         raise NotFound(NOT_FOUND)
     return entry
@@ -114,12 +112,11 @@ def list_client_time_entries(
 ) -> Page[TimeEntryRead]:
     """Entries on the client, on its cases, and on the tasks and board tasks of either."""
     require(may_use_time_entries(actor))
-    parsed = parse_uuid(client_uuid)
-    client = None
-    if parsed is not None:
-        client = repository.client_account(session, firm_id=actor.firm.id, account_uuid=parsed)
+    missing = "No client with that UUID."
+    parsed = uuid_or_not_found(client_uuid, missing)
+    client = repository.client_account(session, firm_id=actor.firm.id, account_uuid=parsed)
     if client is None:
-        raise NotFound("No client with that UUID.")
+        raise NotFound(missing)
     statement = repository.client_entries(session, actor.firm.id, client.id).where(
         *_client_filters(actor, params.filters)
     )
@@ -151,18 +148,16 @@ def _trackable_scope(
         raise NotFound(_TYPE_NOT_FOUND.format(raw_type))
     if raw_uuid is None:
         return [repository.trackable_type_in([kind])]
-    parsed = parse_uuid(raw_uuid)
-    trackable = None
-    if parsed is not None:
-        trackable = find_trackable(
-            session,
-            firm=actor.firm,
-            trackable_type=kind,
-            trackable_uuid=parsed,
-            include_archived=True,
-        )
+    missing = f"No {kind.value.replace('_', ' ')} with that UUID in this firm."
+    trackable = find_trackable(
+        session,
+        firm=actor.firm,
+        trackable_type=kind,
+        trackable_uuid=uuid_or_not_found(raw_uuid, missing),
+        include_archived=True,
+    )
     if trackable is None:
-        raise NotFound(f"No {kind.value.replace('_', ' ')} with that UUID in this firm.")
+        raise NotFound(missing)
     return [repository.on_trackables(kind, [trackable.id])]
 
 

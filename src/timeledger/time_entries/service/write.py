@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -208,10 +209,7 @@ def change_time_entry(
     if "description" in sent:
         entry.description = data.description
     _move(session, actor, entry, interval, now=now)
-    audit.record(
-        session, entry=entry, action=TimeEntryAction.UPDATED, actor=actor, before=before, now=now
-    )
-    return present_one(session, entry, firm=actor.firm, now=now)
+    return _recorded(session, actor, entry, TimeEntryAction.UPDATED, before=before, now=now)
 
 
 def stop_time_entry(
@@ -237,10 +235,7 @@ def stop_time_entry(
     change = IntervalChange(end=end or now, end_sent=True)
     interval = merge_interval(current, change, now=now, clock_skew=timedelta(0))
     _move(session, actor, entry, interval, now=now)
-    audit.record(
-        session, entry=entry, action=TimeEntryAction.STOPPED, actor=actor, before=before, now=now
-    )
-    return present_one(session, entry, firm=actor.firm, now=now)
+    return _recorded(session, actor, entry, TimeEntryAction.STOPPED, before=before, now=now)
 
 
 def delete_time_entry(
@@ -253,9 +248,20 @@ def delete_time_entry(
     entry.deleted_at = now
     entry.updated_at = now
     repository.flush(session)
-    audit.record(
-        session, entry=entry, action=TimeEntryAction.DELETED, actor=actor, before=before, now=now
-    )
+    return _recorded(session, actor, entry, TimeEntryAction.DELETED, before=before, now=now)
+
+
+def _recorded(
+    session: Session,
+    actor: Actor,
+    entry: TimeEntry,
+    action: TimeEntryAction,
+    *,
+    before: dict[str, Any],
+    now: datetime,
+) -> TimeEntryRead:
+    """Record the change in the audit trail and answer with the entry as it now is."""
+    audit.record(session, entry=entry, action=action, actor=actor, before=before, now=now)
     return present_one(session, entry, firm=actor.firm, now=now)
 
 
