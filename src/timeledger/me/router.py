@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from timeledger.dependencies import ActorDep, BearerDep, ClockDep, SessionDep, api_router
 from timeledger.errors import error_responses
-from timeledger.me import service as profile
+from timeledger.me import service
 from timeledger.me.schemas import LoginList, MeRead
 
 router = api_router(prefix="/api/v1", tags=["Me and logins"])
@@ -20,7 +20,7 @@ logins_router = api_router(prefix="/api/v1", tags=["Me and logins"], acts_as_acc
     responses=error_responses(400, 401, 403),
 )
 def show_me(actor: ActorDep, session: SessionDep, clock: ClockDep) -> MeRead:
-    return profile.show_me(session, actor=actor, now=clock.now())
+    return service.show_me(session, actor=actor, now=clock.now())
 
 
 @logins_router.get(
@@ -31,6 +31,6 @@ def show_me(actor: ActorDep, session: SessionDep, clock: ClockDep) -> MeRead:
     responses=error_responses(401),
 )
 def list_logins(credentials: BearerDep, session: SessionDep, clock: ClockDep) -> LoginList:
-    return profile.list_logins(
+    return service.list_logins(
         session, bearer=credentials.credentials if credentials else None, now=clock.now()
     )
