@@ -1,4 +1,5 @@
-"""Recording and reading the audit trail of time entries."""
+"""Recording and reading the audit trail: of time entries (``time_entry_events``) and of
+the firm's billing data (``audit_events``: rates, tags, the lock, invoices, overrides)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from timeledger.audit import repository
 from timeledger.audit.schemas import TimeEntryEventRead, TimeEntryHistory
 from timeledger.auth.service import Actor
 from timeledger.errors import NotFound
-from timeledger.models import TimeEntry, TimeEntryAction, TimeEntryEvent
+from timeledger.models import AuditEvent, TimeEntry, TimeEntryAction, TimeEntryEvent
 from timeledger.permissions import may_read_history, require
 
 
@@ -27,7 +28,44 @@ def snapshot(entry: TimeEntry) -> dict[str, Any]:
         "start_date": entry.started_at.isoformat(),
         "end_date": entry.ended_at.isoformat() if entry.ended_at else None,
         "deleted_at": entry.deleted_at.isoformat() if entry.deleted_at else None,
+        "billable": entry.billable,
+        "hourly_rate_minor": entry.hourly_rate_minor,
+        "currency": entry.currency,
+        "rate_id": entry.rate_id,
+        "invoiced_at": entry.invoiced_at.isoformat() if entry.invoiced_at else None,
+        "invoice_ref": entry.invoice_ref,
     }
+
+
+def record_change(
+    session: Session,
+    *,
+    firm_id: int,
+    subject_type: str,
+    subject_uuid: uuid.UUID | None,
+    action: str,
+    actor: Actor | None,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    now: datetime,
+) -> None:
+    """Add one billing audit event (a rate, tag, lock, invoice, reprice or lock override)
+    in the caller's transaction. ``before``/``after`` are JSON-ready dicts (UTC dates)."""
+    repository.add_change(
+        session,
+        AuditEvent(
+            firm_id=firm_id,
+            subject_type=subject_type,
+            subject_uuid=subject_uuid,
+            action=action,
+            account_id=actor.account.id if actor else None,
+            user_id=actor.user.id if actor else None,
+            token_id=actor.token.id if actor else None,
+            before=before,
+            after=after,
+            created_at=now,
+        ),
+    )
 
 
 def record(

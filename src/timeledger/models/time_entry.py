@@ -3,7 +3,19 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Enum, ForeignKey, Index, String, Text, text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from timeledger.models.base import Base, IdMixin, TimestampMixin, UTCDateTime
@@ -51,6 +63,18 @@ class TimeEntry(IdMixin, TimestampMixin, Base):
             "trackable_id",
             "started_at",
         ),
+        CheckConstraint(
+            "hourly_rate_minor IS NULL OR hourly_rate_minor >= 0", name="rate_not_negative"
+        ),
+        # A rate snapshot has both its amount and its currency, or neither.
+        CheckConstraint(
+            "(hourly_rate_minor IS NULL AND currency IS NULL) "
+            "OR (hourly_rate_minor IS NOT NULL AND currency IS NOT NULL)",
+            name="rate_with_currency",
+        ),
+        CheckConstraint(
+            "invoice_ref IS NULL OR invoiced_at IS NOT NULL", name="invoice_ref_when_invoiced"
+        ),
     )
 
     firm_id: Mapped[int] = mapped_column(ForeignKey("firms.id"))
@@ -71,3 +95,13 @@ class TimeEntry(IdMixin, TimestampMixin, Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Billing (issue 11). ``billable`` is set from the firm's default for the trackable
+    # type when the client does not say. The rate is a snapshot taken when the entry is
+    # written (and re-taken when its trackable or start changes), never by a rate change;
+    # the amount is derived from it (kit/money.py), never stored.
+    billable: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    hourly_rate_minor: Mapped[int | None] = mapped_column(Integer)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    rate_id: Mapped[int | None] = mapped_column(ForeignKey("billing_rates.id"), index=True)
+    invoiced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    invoice_ref: Mapped[str | None] = mapped_column(String(64))
