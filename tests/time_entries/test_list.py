@@ -198,7 +198,7 @@ class TestFilters:
         assert response.status_code == 400
         assert response.json() == {
             "message": "Requested filter(s) `name` are not allowed. Allowed filter(s) are "
-            "`uuid, accounts, circle_uuids, between`."
+            "`uuid, accounts, circle_uuids, between, tags, tag_match`."
         }
 
 

@@ -106,8 +106,10 @@ def firm_rates(firm_id: int) -> Select[BillingRate]:
     return select(BillingRate).where(BillingRate.firm_id == firm_id)
 
 
-def rate_order() -> list[Any]:
-    return [BillingRate.effective_from.desc(), BillingRate.id.desc()]
+def rate_order(descending: bool) -> list[Any]:
+    if descending:
+        return [BillingRate.effective_from.desc(), BillingRate.id.desc()]
+    return [BillingRate.effective_from.asc(), BillingRate.id.asc()]
 
 
 def rates_by_id(session: Session, ids: Iterable[int]) -> dict[int, BillingRate]:
@@ -241,7 +243,9 @@ def firm_tags(firm_id: int) -> Select[Tag]:
     return select(Tag).where(Tag.firm_id == firm_id)
 
 
-def tag_order() -> list[Any]:
+def tag_order(descending: bool) -> list[Any]:
+    if descending:
+        return [Tag.name_key.desc(), Tag.id.desc()]
     return [Tag.name_key.asc(), Tag.id.asc()]
 
 

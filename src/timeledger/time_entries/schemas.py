@@ -5,7 +5,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from timeledger.accounts.schemas import AccountRead
 from timeledger.billing.schemas import HourlyRateRead, MoneyRead, TagRef
@@ -298,3 +305,42 @@ class TimeEntryRead(BaseModel):
             is_locked=billing.locked_reason is not None,
             locked_reason=billing.locked_reason,
         )
+
+
+class InvoiceRequest(BaseModel):
+    """The body of ``POST /api/v1/time-entry/invoice`` (extension): ``uuids``, or ``filter``
+    (the filter keys of ``GET /api/v1/time-entry``, e.g. ``{"accounts": "<uuid>,<uuid>",
+    "between": "2025-07-01,2025-07-31"}``)."""
+
+    uuids: list[uuid.UUID] | None = Field(default=None, max_length=10_000)
+    filter: dict[str, Annotated[str, Field(max_length=20_000)]] = Field(
+        default_factory=dict, max_length=10
+    )
+    invoice_ref: str | None = Field(default=None, max_length=64)
+    invoiced_at: datetime | None = Field(default=None, description="Default now.")
+
+    @field_validator("invoiced_at", mode="before")
+    @classmethod
+    def _date(cls, value: object) -> datetime | None:
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise ValueError("The invoiced at field must be a date string.")
+        try:
+            parsed = parse_api_datetime(value)
+        except ValueError:
+            raise ValueError("The invoiced at field must be a valid date.") from None
+        if parsed.tzinfo is None:
+            raise ValueError("The invoiced at field must carry an offset (or Z).")
+        return parsed
+
+    @model_validator(mode="after")
+    def _one_way(self) -> InvoiceRequest:
+        if (self.uuids is None) == (not self.filter):
+            raise ValueError("Send either uuids or filter.")
+        return self
+
+
+class InvoiceResult(BaseModel):
+    invoiced: int
+    uuids: list[uuid.UUID]

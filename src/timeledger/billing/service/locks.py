@@ -15,8 +15,10 @@ from sqlalchemy.orm import Session
 from timeledger.audit import service as audit
 from timeledger.auth.service import Actor
 from timeledger.billing import repository
-from timeledger.dates import format_api_datetime, to_utc
-from timeledger.errors import ValidationFailed
+from timeledger.billing.schemas import LockRead, LockUpdate
+from timeledger.dates import format_api_datetime, format_optional, to_utc
+from timeledger.errors import NotFound, ValidationFailed
+from timeledger.kit.ids import uuid_or_not_found
 from timeledger.models import Firm, TimeEntry, TimeEntryAction
 from timeledger.permissions import may_manage_billing, may_override_lock, require
 
@@ -159,19 +161,7 @@ def set_lock_boundary(
     old = firm.locked_before
     if old is not None and (new is None or new < old):
         require(may_override_lock(actor))
-    stopped: list[TimeEntry] = []
-    if new is not None:
-        running = repository.running_before(session, firm_id=firm.id, instant=new)
-        if running and not stop_running:
-            since = format_api_datetime(min(e.started_at for e in running), firm.time_zone)
-            raise ValidationFailed.field(
-                "locked_before",
-                f"{len(running)} running time entr{'y' if len(running) == 1 else 'ies'} "
-                f"started before the new boundary (the first at {since}); send "
-                "stop_running: true to stop them now.",
-            )
-        for entry in running:
-            stopped.append(_stop(session, actor, entry, now))
+    stopped = _stop_running(session, actor, new, stop_running=stop_running, now=now)
     firm.locked_before = new
     firm.updated_at = now
     repository.flush(session)
@@ -192,6 +182,25 @@ def set_lock_boundary(
     return stopped
 
 
+def _stop_running(
+    session: Session, actor: Actor, boundary: datetime | None, *, stop_running: bool, now: datetime
+) -> list[TimeEntry]:
+    """Stop the timers a new boundary would lock while running (or refuse: 422)."""
+    if boundary is None:
+        return []
+    firm = actor.firm
+    running = repository.running_before(session, firm_id=firm.id, instant=boundary)
+    if running and not stop_running:
+        since = format_api_datetime(min(e.started_at for e in running), firm.time_zone)
+        raise ValidationFailed.field(
+            "locked_before",
+            f"{len(running)} running time entr{'y' if len(running) == 1 else 'ies'} "
+            f"started before the new boundary (the first at {since}); send "
+            "stop_running: true to stop them now.",
+        )
+    return [_stop(session, actor, entry, now) for entry in running]
+
+
 def _stop(session: Session, actor: Actor, entry: TimeEntry, now: datetime) -> TimeEntry:
     before = audit.snapshot(entry)
     entry.ended_at = now
@@ -201,3 +210,23 @@ def _stop(session: Session, actor: Actor, entry: TimeEntry, now: datetime) -> Ti
         session, entry=entry, action=TimeEntryAction.STOPPED, actor=actor, before=before, now=now
     )
     return entry
+
+
+def set_lock(
+    session: Session, *, actor: Actor, raw_uuid: str, data: LockUpdate, now: datetime
+) -> LockRead:
+    """``PUT /api/v1/firm/{uuid}/lock``: the caller's own firm only (else 404)."""
+    if uuid_or_not_found(raw_uuid) != actor.firm.uuid:
+        raise NotFound()
+    stopped = set_lock_boundary(
+        session,
+        actor=actor,
+        locked_before=data.locked_before,
+        stop_running=data.stop_running,
+        now=now,
+    )
+    firm = actor.firm
+    return LockRead(
+        locked_before=format_optional(firm.locked_before, firm.time_zone),
+        stopped=[entry.uuid for entry in stopped],
+    )

@@ -140,7 +140,8 @@ def list_rates(session: Session, *, actor: Actor, params: ListParams) -> Page[Bi
     statement = repository.firm_rates(actor.firm.id)
     for condition in _filters(params.filters):
         statement = statement.where(condition)
-    rows, total = page_of(session, statement, params=params, order_by=repository.rate_order())
+    order = repository.rate_order(params.sort.descending)
+    rows, total = page_of(session, statement, params=params, order_by=order)
     return build_page(_present_many(session, actor, rows), total=total, params=params)
 
 

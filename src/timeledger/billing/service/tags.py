@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -14,7 +15,7 @@ from timeledger.auth.service import Actor
 from timeledger.billing import repository
 from timeledger.billing.schemas import TagCreate, TagRead, TagUpdate
 from timeledger.errors import NotFound, ValidationFailed
-from timeledger.kit.ids import uuid_or_not_found
+from timeledger.kit.ids import parse_uuids, uuid_or_not_found
 from timeledger.kit.listing import ListParams
 from timeledger.kit.paging import Page, build_page, page_of
 from timeledger.models import Tag, TimeEntry
@@ -137,7 +138,8 @@ def list_tags(session: Session, *, actor: Actor, params: ListParams) -> Page[Tag
         statement = statement.where(repository.not_archived())
     if params.filters.get("search"):
         statement = statement.where(repository.name_contains(params.filters["search"][0]))
-    rows, total = page_of(session, statement, params=params, order_by=repository.tag_order())
+    order = repository.tag_order(params.sort.descending)
+    rows, total = page_of(session, statement, params=params, order_by=order)
     items = [TagRead.build(tag, time_zone=actor.firm.time_zone) for tag in rows]
     return build_page(items, total=total, params=params)
 
@@ -160,4 +162,20 @@ def _audit(
         before=before,
         after=_snapshot(tag),
         now=now,
+    )
+
+
+def tag_condition(actor: Actor, filters: dict[str, list[str]]) -> Any | None:
+    """The ``filter[tags]`` condition on time entries (any of the tags; all of them with
+    ``filter[tag_match]=all``), or None when the filter is absent. Tags of another firm
+    match nothing."""
+    match = filters.get("tag_match", ["any"])
+    if len(match) != 1 or match[0] not in {"any", "all"}:
+        raise ValidationFailed.field(
+            "filter[tag_match]", "The selected filter[tag_match] is invalid: use any or all."
+        )
+    if not filters.get("tags"):
+        return None
+    return repository.tagged(
+        actor.firm.id, parse_uuids(filters["tags"]), match_all=match[0] == "all"
     )
