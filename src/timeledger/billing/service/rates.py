@@ -33,7 +33,8 @@ from timeledger.kit.paging import Page, build_page, page_of
 from timeledger.models import Account, AccountType, BillingRate, Case, TimeEntryAction
 from timeledger.permissions import may_manage_billing, require
 
-NOT_FOUND = "No billing rate with that UUID."
+# As every record route: a UUID of another firm looks exactly like one that exists nowhere.
+NOT_FOUND = "Not Found."
 RATE_FILTERS = ("level", "staff_uuid", "client_uuid", "case_uuid", "on", "archived")
 LEVELS = ("case_staff", "case", "client_staff", "client", "staff", "firm")
 

@@ -27,7 +27,8 @@ from timeledger.permissions import (
 )
 
 MAX_TAGS_PER_ENTRY = 50
-NOT_FOUND = "No tag with that UUID."
+# As every record route: a UUID of another firm looks exactly like one that exists nowhere.
+NOT_FOUND = "Not Found."
 
 
 def tag_ids_for_entry(session: Session, *, actor: Actor, uuids: Sequence[uuid.UUID]) -> list[int]:
