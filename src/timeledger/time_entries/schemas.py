@@ -317,7 +317,10 @@ class InvoiceRequest(BaseModel):
         default_factory=dict, max_length=10
     )
     invoice_ref: str | None = Field(default=None, max_length=64)
-    invoiced_at: datetime | None = Field(default=None, description="Default now.")
+    invoiced_at: datetime | None = Field(
+        default=None,
+        description="Default now; without an offset it is read in the firm's time zone.",
+    )
 
     @field_validator("invoiced_at", mode="before")
     @classmethod
@@ -330,8 +333,6 @@ class InvoiceRequest(BaseModel):
             parsed = parse_api_datetime(value)
         except ValueError:
             raise ValueError("The invoiced at field must be a valid date.") from None
-        if parsed.tzinfo is None:
-            raise ValueError("The invoiced at field must carry an offset (or Z).")
         return parsed
 
     @model_validator(mode="after")

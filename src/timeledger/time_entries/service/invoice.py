@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from timeledger.audit import service as audit
 from timeledger.auth.service import Actor
 from timeledger.billing.service import locks
+from timeledger.dates import to_utc
 from timeledger.errors import ValidationFailed
 from timeledger.models import TimeEntry, TimeEntryAction
 from timeledger.permissions import may_manage_billing, require
@@ -42,7 +43,7 @@ def invoice_entries(
     ]
     if problems:
         raise ValidationFailed({"uuids": problems})
-    at = data.invoiced_at or now
+    at = to_utc(data.invoiced_at, actor.firm.time_zone) if data.invoiced_at else now
     for entry in entries:
         _mark(session, actor, entry, at=at, ref=data.invoice_ref, now=now)
     audit.record_change(
