@@ -199,21 +199,31 @@ class TestInvoice:
         assert [str(e.uuid) for e in untouched] == [done]
 
     @pytest.mark.parametrize(
-        "body",
+        ("body", "field"),
         [
-            {},
-            {"uuids": [], "filter": {"between": "2025-08-01,2025-08-31"}},
-            {"filter": {"nonsense": "1"}},
-            {"uuids": ["not-a-uuid"]},
-            {"uuids": [], "invoice_ref": "x" * 65},
-            {"filter": {"between": "2025-08-01,2025-08-31"}, "invoiced_at": "yesterday"},
+            ({}, "body"),
+            ({"uuids": [], "filter": {"between": "2025-08-01,2025-08-31"}}, "body"),
+            ({"filter": {"nonsense": "1"}}, "filter"),
+            ({"filter": {"between": "2025-08-01"}}, "filter[between]"),
+            ({"uuids": ["not-a-uuid"]}, "uuids.0"),
+            ({"uuids": [], "invoice_ref": "x" * 65}, "invoice_ref"),
+            (
+                {"filter": {"between": "2025-08-01,2025-08-31"}, "invoiced_at": "yesterday"},
+                "invoiced_at",
+            ),
+            (
+                {"filter": {"between": "2025-08-01,2025-08-31"}, "invoiced_at": "0001-01-01"},
+                "invoiced_at",
+            ),
+            ({"filter": {"between": "2025-08-01,2025-08-31"}}, "uuids"),
         ],
     )
     def test_bad_requests_are_422(
-        self, client: TestClient, world: FirmWorld, body: dict[str, Any]
+        self, client: TestClient, world: FirmWorld, body: dict[str, Any], field: str
     ) -> None:
         response = client.post(f"{ENTRIES}/invoice", json=body, headers=world.owner.headers())
         assert response.status_code == 422, response.text
+        assert field in response.json()["errors"], response.text
 
     def test_only_owners_and_admins(
         self, client: TestClient, world: FirmWorld, member: Staff, log: Log

@@ -28,6 +28,7 @@ def invoice_entries(
     Owners and admins. 422, and nothing written, when a UUID is not a live entry of the
     firm, an entry is running or already invoiced, or there are more than 10,000."""
     require(may_manage_billing(actor))
+    at = _instant(data, actor.firm.time_zone) or now
     entries = _entries(session, actor, data)
     if not entries:
         raise ValidationFailed.field("uuids", "No time entries match.")
@@ -43,7 +44,6 @@ def invoice_entries(
     ]
     if problems:
         raise ValidationFailed({"uuids": problems})
-    at = to_utc(data.invoiced_at, actor.firm.time_zone) if data.invoiced_at else now
     for entry in entries:
         _mark(session, actor, entry, at=at, ref=data.invoice_ref, now=now)
     audit.record_change(
@@ -100,3 +100,14 @@ def _mark(
     audit.record(
         session, entry=entry, action=TimeEntryAction.INVOICED, actor=actor, before=before, now=now
     )
+
+
+def _instant(data: InvoiceRequest, time_zone: str) -> datetime | None:
+    if data.invoiced_at is None:
+        return None
+    try:
+        return to_utc(data.invoiced_at, time_zone)
+    except ValueError:
+        raise ValidationFailed.field(
+            "invoiced_at", "The invoiced at field must be a date between the years 1900 and 9998."
+        ) from None
