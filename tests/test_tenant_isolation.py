@@ -258,6 +258,14 @@ ROUTES: dict[tuple[str, str], list[Check]] = {
     ],
     ("POST", "/api/v1/cases"): [
         Body(lambda c: {"name": "Hijacked", "participants": [_uuid(c.a.client)]}, "participants.0"),
+        Body(
+            lambda c: {
+                "name": "Hijacked",
+                "participants": [_uuid(c.b.client)],
+                "billing_client_uuid": _uuid(c.a.client),
+            },
+            "billing_client_uuid",
+        ),
         Own(
             lambda c: {"name": "Ours", "participants": [_uuid(c.b.client)]}, "/api/v1/cases/{uuid}"
         ),

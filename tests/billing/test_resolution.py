@@ -236,3 +236,50 @@ class TestBillingClient:
 def _id(session: Session, entry_uuid: str) -> int:
     found = session.scalars(select(TimeEntry.id).where(TimeEntry.uuid == uuid.UUID(entry_uuid)))
     return found.one()
+
+
+class TestBillingClientOnCases:
+    def test_chosen_among_the_client_participants(
+        self, client: TestClient, world: FirmWorld, rate: Rate, log: Log
+    ) -> None:
+        headers = world.owner.headers()
+        both = [str(world.client.uuid), str(world.other_client.uuid)]
+        outsider = client.post(
+            "/api/v1/cases",
+            json={"name": "Joint", "participants": [both[0]], "billing_client_uuid": both[1]},
+            headers=headers,
+        )
+        assert outsider.status_code == 422
+        assert "billing_client_uuid" in outsider.json()["errors"]
+        staff_member = client.post(
+            "/api/v1/cases",
+            json={
+                "name": "Joint",
+                "participants": [*both, str(world.owner.account.uuid)],
+                "billing_client_uuid": str(world.owner.account.uuid),
+            },
+            headers=headers,
+        )
+        assert staff_member.status_code == 422
+        made = client.post(
+            "/api/v1/cases",
+            json={"name": "Joint", "participants": both, "billing_client_uuid": both[1]},
+            headers=headers,
+        )
+        assert made.status_code == 200, made.text
+        case = made.json()
+        assert case["billing_client_uuid"] == both[1]
+        rate(16000, client_uuid=world.other_client.uuid)
+        assert rate_of(log(on="case", uuid=case["uuid"])) == 16000
+
+        url = f"/api/v1/cases/{case['uuid']}"
+        dropped = client.put(url, json={"participants": [both[0]]}, headers=headers)
+        assert dropped.status_code == 422
+        assert "billing_client_uuid" in dropped.json()["errors"]
+        cleared = client.put(url, json={"billing_client_uuid": None}, headers=headers)
+        assert cleared.json()["billing_client_uuid"] is None
+        assert rate_of(log(on="case", uuid=case["uuid"])) is None
+        moved = client.put(
+            url, json={"participants": [both[0]], "billing_client_uuid": both[0]}, headers=headers
+        )
+        assert moved.json()["billing_client_uuid"] == both[0]
