@@ -30,7 +30,7 @@ from timeledger.errors import NotFound, ValidationFailed
 from timeledger.kit.ids import parse_uuids, uuid_or_not_found
 from timeledger.kit.listing import ListParams
 from timeledger.kit.paging import Page, build_page, page_of
-from timeledger.models import Account, AccountType, BillingRate, Case, TimeEntryAction
+from timeledger.models import Account, AccountType, BillingRate, Case, TimeEntry, TimeEntryAction
 from timeledger.permissions import may_manage_billing, require
 
 # As every record route: a UUID of another firm looks exactly like one that exists nowhere.
@@ -200,19 +200,7 @@ def reprice(
             skipped += 1
             continue
         checked += 1
-        before = audit.snapshot(entry)
-        if resolve.snapshot_rate(session, firm=firm, entry=entry):
-            changed += 1
-            entry.updated_at = now
-            repository.flush(session)
-            audit.record(
-                session,
-                entry=entry,
-                action=TimeEntryAction.REPRICED,
-                actor=actor,
-                before=before,
-                now=now,
-            )
+        changed += _reprice_one(session, actor, entry, now)
     result = RepriceResult(checked=checked, changed=changed, skipped_locked=skipped)
     audit.record_change(
         session,
@@ -230,6 +218,19 @@ def reprice(
         now=now,
     )
     return result
+
+
+def _reprice_one(session: Session, actor: Actor, entry: TimeEntry, now: datetime) -> int:
+    """Re-take one entry's rate snapshot; 1 (and a ``repriced`` event) if it changed."""
+    before = audit.snapshot(entry)
+    if not resolve.snapshot_rate(session, firm=actor.firm, entry=entry):
+        return 0
+    entry.updated_at = now
+    repository.flush(session)
+    audit.record(
+        session, entry=entry, action=TimeEntryAction.REPRICED, actor=actor, before=before, now=now
+    )
+    return 1
 
 
 def _account(

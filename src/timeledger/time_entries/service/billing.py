@@ -14,19 +14,15 @@ from timeledger.billing.service import locks, resolve, tags
 from timeledger.models import TimeEntry
 
 
-def on_create(
-    session: Session,
-    *,
-    actor: Actor,
-    entry: TimeEntry,
-    billable: bool | None,
-    override_lock: bool,
-    now: datetime,
+def check_new_start(
+    session: Session, *, actor: Actor, started_at: datetime, override_lock: bool, now: datetime
 ) -> None:
-    """Before the insert: refuse time in the locked period; set billable and the rate."""
-    locks.check_start(
-        session, actor=actor, started_at=entry.started_at, override=override_lock, now=now
-    )
+    """Refuse new time in the locked period (before anything is written)."""
+    locks.check_start(session, actor=actor, started_at=started_at, override=override_lock, now=now)
+
+
+def on_create(session: Session, *, actor: Actor, entry: TimeEntry, billable: bool | None) -> None:
+    """Before the insert: set billable (the firm's default when not sent) and the rate."""
     entry.billable = (
         billable
         if billable is not None

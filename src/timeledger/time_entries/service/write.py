@@ -53,21 +53,7 @@ def create_time_entry(
     """Create an entry (or start a timer) as the caller. Time in the locked period is
     refused (422) unless an owner sends ``override_lock``."""
     require(may_record_time(actor))
-    time_zone = actor.firm.time_zone
-    errors: dict[str, list[str]] = {}
-    trackable = find_live(
-        session,
-        firm=actor.firm,
-        trackable_type=data.trackable_type,
-        trackable_uuid=data.trackable_uuid,
-    )
-    if trackable is None:
-        errors["trackable_uuid"] = ["The selected trackable uuid is invalid."]
-    start = instant(data.start_date, "start_date", time_zone, errors)
-    end = instant(data.end_date, "end_date", time_zone, errors)
-    if errors:
-        raise ValidationFailed(errors)
-    assert trackable is not None
+    trackable, start, end = _create_fields(session, actor, data)
     tag_ids = billing.tag_ids(session, actor=actor, uuids=data.tags)
     interval = resolve_interval(
         start=start,
@@ -75,6 +61,9 @@ def create_time_entry(
         minutes=data.total_time_in_minutes,
         now=now,
         clock_skew=clock_skew,
+    )
+    billing.check_new_start(
+        session, actor=actor, started_at=interval.start, override_lock=override_lock, now=now
     )
     if interval.is_running:
         stop_running_entry(
@@ -92,20 +81,35 @@ def create_time_entry(
         created_at=now,
         updated_at=now,
     )
-    billing.on_create(
-        session,
-        actor=actor,
-        entry=entry,
-        billable=data.billable,
-        override_lock=override_lock,
-        now=now,
-    )
+    billing.on_create(session, actor=actor, entry=entry, billable=data.billable)
     insert(session, entry, interval)
     billing.set_tags(session, entry, tag_ids)
     audit.record(
         session, entry=entry, action=TimeEntryAction.CREATED, actor=actor, before=None, now=now
     )
     return present_one(session, entry, firm=actor.firm, now=now, actor=actor)
+
+
+def _create_fields(
+    session: Session, actor: Actor, data: TimeEntryCreate
+) -> tuple[Trackable, datetime | None, datetime | None]:
+    """The live trackable and the start and end (UTC) a create names; 422 otherwise."""
+    time_zone = actor.firm.time_zone
+    errors: dict[str, list[str]] = {}
+    trackable = find_live(
+        session,
+        firm=actor.firm,
+        trackable_type=data.trackable_type,
+        trackable_uuid=data.trackable_uuid,
+    )
+    if trackable is None:
+        errors["trackable_uuid"] = ["The selected trackable uuid is invalid."]
+    start = instant(data.start_date, "start_date", time_zone, errors)
+    end = instant(data.end_date, "end_date", time_zone, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    assert trackable is not None
+    return trackable, start, end
 
 
 def instant(
@@ -217,18 +221,7 @@ def change_time_entry(
         session, actor=actor, entry=entry, verb="changed", override_lock=override_lock, now=now
     )
     before = audit.snapshot(entry)
-    time_zone = actor.firm.time_zone
-    sent = data.model_fields_set
-    errors: dict[str, list[str]] = {}
-    trackable = _new_trackable(session, actor=actor, entry=entry, data=data, errors=errors)
-    change = IntervalChange(
-        start=instant(data.start_date, "start_date", time_zone, errors),
-        end=instant(data.end_date, "end_date", time_zone, errors),
-        end_sent="end_date" in sent,
-        minutes=data.total_time_in_minutes,
-    )
-    if errors:
-        raise ValidationFailed(errors)
+    trackable, change = _change_fields(session, actor, entry, data)
     tag_ids = billing.tag_ids(session, actor=actor, uuids=data.tags)
     interval = merge_interval(
         Interval(entry.started_at, entry.ended_at), change, now=now, clock_skew=clock_skew
@@ -249,10 +242,29 @@ def change_time_entry(
     billing.set_tags(session, entry, tag_ids)
     if data.name is not None:
         entry.name = data.name
-    if "description" in sent:
+    if "description" in data.model_fields_set:
         entry.description = data.description
     _move(session, actor, entry, interval, now=now, override=override_lock)
     return _recorded(session, actor, entry, TimeEntryAction.UPDATED, before=before, now=now)
+
+
+def _change_fields(
+    session: Session, actor: Actor, entry: TimeEntry, data: TimeEntryPatch
+) -> tuple[tuple[TrackableType, Trackable] | None, IntervalChange]:
+    """The trackable a change moves the entry to (or None) and its interval change; 422
+    for a bad trackable or date."""
+    time_zone = actor.firm.time_zone
+    errors: dict[str, list[str]] = {}
+    trackable = _new_trackable(session, actor=actor, entry=entry, data=data, errors=errors)
+    change = IntervalChange(
+        start=instant(data.start_date, "start_date", time_zone, errors),
+        end=instant(data.end_date, "end_date", time_zone, errors),
+        end_sent="end_date" in data.model_fields_set,
+        minutes=data.total_time_in_minutes,
+    )
+    if errors:
+        raise ValidationFailed(errors)
+    return trackable, change
 
 
 def stop_time_entry(
