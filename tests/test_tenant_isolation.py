@@ -44,6 +44,7 @@ from timeledger.auth.service import hash_token
 from timeledger.config import Settings
 from timeledger.models import (
     Account,
+    AuditEvent,
     BillingRate,
     BoardTask,
     Case,
@@ -116,6 +117,22 @@ def billing_rows(session: Session, world: FirmWorld) -> tuple[BillingRate, Tag]:
     session.add_all([rate, tag])
     session.flush()
     return rate, tag
+
+
+def _audit_b(ctx: Ctx) -> dict[str, object]:
+    """Give firm B (and firm A) one audit event each, so the list has something to show."""
+    for world, rate in ((ctx.a, ctx.a_rate), (ctx.b, ctx.b_rate)):
+        ctx.session.add(
+            AuditEvent(
+                firm_id=world.firm.id,
+                subject_type="billing_rate",
+                subject_uuid=rate.uuid,
+                action="created",
+                created_at=FROZEN_NOW,
+            )
+        )
+    ctx.session.flush()
+    return {}
 
 
 Params = Callable[[Ctx], dict[str, object]]
@@ -410,6 +427,10 @@ ROUTES: dict[tuple[str, str], list[Check]] = {
         Path(lambda c: {"uuid": c.a_rate.uuid}, lambda c: {"from": "2020-01-01"})
     ],
     ("GET", "/api/v1/tags"): [Listing()],
+    ("GET", "/api/v1/audit-events"): [
+        Listing(query=lambda c: {"filter[subject_uuid]": _uuid(c.a_rate)}),
+        Listing(path=lambda c: _audit_b(c)),
+    ],
     ("POST", "/api/v1/tags"): [Own(lambda c: {"name": "Ours"}, "/api/v1/tags/{uuid}")],
     ("GET", "/api/v1/tags/{uuid}"): [Path(lambda c: {"uuid": c.a_tag.uuid})],
     ("PUT", "/api/v1/tags/{uuid}"): [

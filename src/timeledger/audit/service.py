@@ -10,11 +10,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from timeledger.audit import repository
-from timeledger.audit.schemas import TimeEntryEventRead, TimeEntryHistory
+from timeledger.audit.schemas import AuditEventRead, TimeEntryEventRead, TimeEntryHistory
 from timeledger.auth.service import Actor
 from timeledger.errors import NotFound
+from timeledger.kit.ids import parse_uuids
+from timeledger.kit.listing import ListParams
+from timeledger.kit.paging import Page, build_page, page_of
 from timeledger.models import AuditEvent, TimeEntry, TimeEntryAction, TimeEntryEvent
-from timeledger.permissions import may_read_history, require
+from timeledger.permissions import may_manage_billing, may_read_history, require
 
 
 def snapshot(entry: TimeEntry) -> dict[str, Any]:
@@ -108,3 +111,29 @@ def history(session: Session, *, actor: Actor, entry_uuid: uuid.UUID) -> TimeEnt
             for event, account, token in repository.events_of(session, entry.id)
         ]
     )
+
+
+def list_changes(session: Session, *, actor: Actor, params: ListParams) -> Page[AuditEventRead]:
+    """The firm's billing audit trail, newest first (``sort=created_at``: oldest first).
+    Owners and admins. Filters: ``subject_type``, ``subject_uuid``."""
+    require(may_manage_billing(actor))
+    statement = repository.firm_changes(actor.firm.id)
+    if params.filters.get("subject_type"):
+        statement = statement.where(repository.subject_type_in(params.filters["subject_type"]))
+    if params.filters.get("subject_uuid"):
+        uuids = parse_uuids(params.filters["subject_uuid"])
+        statement = statement.where(repository.subject_uuid_in(uuids))
+    order = repository.change_order(params.sort.descending)
+    events, total = page_of(session, statement, params=params, order_by=order)
+    accounts, tokens = repository.accounts_and_tokens(session, events)
+    time_zone = actor.firm.time_zone
+    items = [
+        AuditEventRead.build(
+            event,
+            account=accounts.get(event.account_id) if event.account_id else None,
+            token=tokens.get(event.token_id) if event.token_id else None,
+            time_zone=time_zone,
+        )
+        for event in events
+    ]
+    return build_page(items, total=total, params=params)
