@@ -99,7 +99,8 @@ class TimeEntry(IdMixin, TimestampMixin, Base):
     # type when the client does not say. The rate is a snapshot taken when the entry is
     # written (and re-taken when its trackable or start changes), never by a rate change;
     # the amount is derived from it (kit/money.py), never stored.
-    billable: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # Only a server default: the services always set it; bulk loads (bench/) leave it out.
+    billable: Mapped[bool] = mapped_column(Boolean, server_default=true())
     hourly_rate_minor: Mapped[int | None] = mapped_column(Integer)
     currency: Mapped[str | None] = mapped_column(String(3))
     rate_id: Mapped[int | None] = mapped_column(ForeignKey("billing_rates.id"), index=True)
