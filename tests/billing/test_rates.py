@@ -238,3 +238,37 @@ class TestAudit:
         )
         assert response.status_code == 422
         assert "hourly_rate" in response.json()["errors"]
+
+
+class TestFarDates:
+    def test_dates_outside_the_writable_years_are_422_never_500(
+        self, client: TestClient, world: FirmWorld, rate: Rate
+    ) -> None:
+        headers = world.owner.headers()
+        for day in ("0001-01-01", "9999-12-31"):
+            response = post(client, world.owner, hourly_rate=1, effective_from=day)
+            assert response.status_code == 422, response.text
+            assert "effective_from" in response.json()["errors"]
+        rule = rate(100)
+        far = client.post(
+            f"{RATES}/{rule['uuid']}/reprice",
+            json={"from": "2025-01-01", "to": "9998-12-31"},
+            headers=headers,
+        )
+        assert far.status_code == 422
+        assert "to" in far.json()["errors"]
+        client.put(
+            f"/api/v1/firm/{world.firm.uuid}", json={"time_zone": "Asia/Tokyo"}, headers=headers
+        )
+        early = client.put(
+            f"/api/v1/firm/{world.firm.uuid}/lock",
+            json={"locked_before": "1900-01-01"},
+            headers=headers,
+        )
+        assert early.status_code == 422
+        assert "locked_before" in early.json()["errors"]
+        before = client.post(
+            f"{RATES}/{rule['uuid']}/reprice", json={"from": "1900-01-01"}, headers=headers
+        )
+        assert before.status_code == 422
+        assert "from" in before.json()["errors"]

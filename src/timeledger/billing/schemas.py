@@ -4,9 +4,9 @@ from datetime import date
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, Field, StrictInt, field_validator
+from pydantic import AfterValidator, BaseModel, Field, StrictInt, field_validator
 
-from timeledger.dates import ApiDateTime, format_api_datetime, format_optional
+from timeledger.dates import MAX_YEAR, MIN_YEAR, ApiDateTime, format_api_datetime, format_optional
 from timeledger.kit.money import is_currency
 from timeledger.models import Account, BillingRate, Case, Tag
 
@@ -17,6 +17,16 @@ def _currency(value: object) -> object:
     if not isinstance(value, str) or not is_currency(value):
         raise ValueError("The currency must be an ISO 4217 code, such as GBP.")
     return value
+
+
+def _in_range(value: date) -> date:
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(f"The date must be between the years {MIN_YEAR} and {MAX_YEAR}.")
+    return value
+
+
+# A local date in the firm's zone (Y-m-d), in the years every instant can be written in.
+LocalDate = Annotated[date, AfterValidator(_in_range)]
 
 
 # Shown on time entries --------------------------------------------------------------------
@@ -56,8 +66,8 @@ class BillingRateCreate(_RateFields):
 
     hourly_rate: HourlyRate = Field(description="Minor units per hour (pence), e.g. 15000.")
     currency: str | None = Field(default=None, description="ISO 4217; default the firm's.")
-    effective_from: date = Field(description="Local date in the firm's zone, inclusive.")
-    effective_to: date | None = Field(default=None, description="Inclusive; null: open.")
+    effective_from: LocalDate = Field(description="Local date in the firm's zone, inclusive.")
+    effective_to: LocalDate | None = Field(default=None, description="Inclusive; null: open.")
     staff_uuid: UUID | None = None
     client_uuid: UUID | None = None
     case_uuid: UUID | None = None
@@ -69,8 +79,8 @@ class BillingRateUpdate(_RateFields):
 
     hourly_rate: HourlyRate | None = None
     currency: str | None = None
-    effective_from: date | None = None
-    effective_to: date | None = None
+    effective_from: LocalDate | None = None
+    effective_to: LocalDate | None = None
 
 
 class BillingRateRead(BaseModel):
@@ -122,8 +132,8 @@ class BillingRateRead(BaseModel):
 class RepriceRequest(BaseModel):
     """The body of ``POST /api/v1/billing-rates/{uuid}/reprice``."""
 
-    from_date: date = Field(alias="from", description="Local date, inclusive.")
-    to_date: date | None = Field(
+    from_date: LocalDate = Field(alias="from", description="Local date, inclusive.")
+    to_date: LocalDate | None = Field(
         default=None, alias="to", description="Local date, inclusive; default the rule's end."
     )
 
@@ -171,7 +181,7 @@ class TagRead(BaseModel):
 class LockUpdate(BaseModel):
     """The body of ``PUT /api/v1/firm/{uuid}/lock``."""
 
-    locked_before: date | None = Field(
+    locked_before: LocalDate | None = Field(
         description="Local date in the firm's zone: time starting before its midnight is "
         "locked. null removes the lock (owners only)."
     )

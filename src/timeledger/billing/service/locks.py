@@ -16,7 +16,8 @@ from timeledger.audit import service as audit
 from timeledger.auth.service import Actor
 from timeledger.billing import repository
 from timeledger.billing.schemas import LockRead, LockUpdate
-from timeledger.dates import format_api_datetime, format_optional, to_utc
+from timeledger.billing.service import resolve
+from timeledger.dates import format_api_datetime, format_optional
 from timeledger.errors import NotFound, ValidationFailed
 from timeledger.kit.ids import uuid_or_not_found
 from timeledger.models import Firm, TimeEntry, TimeEntryAction
@@ -156,7 +157,7 @@ def set_lock_boundary(
     new = (
         None
         if locked_before is None
-        else to_utc(datetime.combine(locked_before, datetime.min.time()), firm.time_zone)
+        else resolve.local_midnight(locked_before, firm.time_zone, "locked_before")
     )
     old = firm.locked_before
     if old is not None and (new is None or new < old):

@@ -25,7 +25,7 @@ from timeledger.billing.schemas import (
     RepriceResult,
 )
 from timeledger.billing.service import locks, resolve
-from timeledger.dates import to_utc
+from timeledger.dates import MAX_YEAR
 from timeledger.errors import NotFound, ValidationFailed
 from timeledger.kit.ids import parse_uuids, uuid_or_not_found
 from timeledger.kit.listing import ListParams
@@ -185,11 +185,11 @@ def reprice(
     if to_date is not None and to_date < data.from_date:
         raise ValidationFailed.field("to", "The to date must be a date after or equal to from.")
     firm = actor.firm
-    start = to_utc(datetime.combine(data.from_date, datetime.min.time()), firm.time_zone)
+    start = resolve.local_midnight(data.from_date, firm.time_zone, "from")
     end = (
-        to_utc(datetime.combine(to_date + timedelta(days=1), datetime.min.time()), firm.time_zone)
+        resolve.local_midnight(to_date + timedelta(days=1), firm.time_zone, "to")
         if to_date is not None
-        else datetime.max.replace(year=9998, tzinfo=start.tzinfo)
+        else datetime.max.replace(year=MAX_YEAR, tzinfo=start.tzinfo)
     )
     entries = repository.entries_to_reprice(
         session, firm_id=firm.id, start=start, end=end, account_id=rule.staff_account_id

@@ -24,7 +24,8 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from timeledger.billing import repository
-from timeledger.dates import zone
+from timeledger.dates import to_utc, zone
+from timeledger.errors import ValidationFailed
 from timeledger.models import BillingRate, Firm, TimeEntry, TrackableType
 from timeledger.models.firm import DEFAULT_BILLABLE
 
@@ -81,6 +82,17 @@ def level(rule: BillingRate) -> int:
     if rule.client_account_id is not None:
         return 3 + staff
     return 2 if staff else 1
+
+
+def local_midnight(day: date, time_zone: str, field: str) -> datetime:
+    """The UTC instant of local midnight starting ``day`` in ``time_zone``; 422 on
+    ``field`` when it falls outside the years every instant can be written in."""
+    try:
+        return to_utc(datetime.combine(day, datetime.min.time()), time_zone)
+    except (ValueError, OverflowError):
+        raise ValidationFailed.field(
+            field, f"The {field.replace('_', ' ')} must be between the years 1900 and 9998."
+        ) from None
 
 
 def local_date(instant: datetime, time_zone: str) -> date:
