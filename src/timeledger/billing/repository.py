@@ -34,6 +34,13 @@ def lock_firm(session: Session, firm_id: int) -> None:
     session.execute(select(Firm.id).where(Firm.id == firm_id).with_for_update())
 
 
+def refresh_boundary(session: Session, firm: Firm) -> None:
+    """Re-read the firm's lock boundary inside this transaction, with a share lock on
+    PostgreSQL: an entry write and a lock change never pass each other (the lock change
+    takes the row for update)."""
+    session.refresh(firm, ["locked_before"], with_for_update={"read": True})
+
+
 def add(session: Session, row: object) -> None:
     session.add(row)
     session.flush()

@@ -64,6 +64,7 @@ def check_entry(
 
     ``verb``: what the message says cannot be done ("changed", "stopped", "deleted"...).
     """
+    repository.refresh_boundary(session, actor.firm)
     reason = lock_reason(entry, actor.firm)
     if reason is None:
         return
@@ -91,6 +92,7 @@ def check_start(
     """Refuse (422) time that would start in the locked period (a new entry, or one moved
     into it), unless an owner overrides the lock."""
     firm = actor.firm
+    repository.refresh_boundary(session, firm)
     if not in_locked_period(started_at, firm):
         return
     assert firm.locked_before is not None
@@ -154,6 +156,7 @@ def set_lock_boundary(
     require(may_manage_billing(actor))
     firm = actor.firm
     repository.lock_firm(session, firm.id)
+    repository.refresh_boundary(session, firm)
     new = (
         None
         if locked_before is None
