@@ -30,7 +30,15 @@ from timeledger.errors import NotFound, ValidationFailed
 from timeledger.kit.ids import parse_uuids, uuid_or_not_found
 from timeledger.kit.listing import ListParams
 from timeledger.kit.paging import Page, build_page, page_of
-from timeledger.models import Account, AccountType, BillingRate, Case, TimeEntry, TimeEntryAction
+from timeledger.models import (
+    Account,
+    AccountType,
+    BillingRate,
+    Case,
+    Firm,
+    TimeEntry,
+    TimeEntryAction,
+)
 from timeledger.permissions import may_manage_billing, require
 
 # As every record route: a UUID of another firm looks exactly like one that exists nowhere.
@@ -231,6 +239,35 @@ def _reprice_one(session: Session, actor: Actor, entry: TimeEntry, now: datetime
         session, entry=entry, action=TimeEntryAction.REPRICED, actor=actor, before=before, now=now
     )
     return 1
+
+
+def ensure_firm_default(
+    session: Session, *, firm: Firm, hourly_rate: int, since: date, now: datetime
+) -> None:
+    """Give ``firm`` an open firm-default rate from ``since`` unless a rule overlaps it
+    (the demo firm's; audited without an actor)."""
+    rule = BillingRate(
+        firm_id=firm.id,
+        hourly_rate_minor=hourly_rate,
+        currency=firm.currency,
+        effective_from=since,
+        created_at=now,
+        updated_at=now,
+    )
+    if repository.overlapping(session, rule) is not None:
+        return
+    repository.add(session, rule)
+    audit.record_change(
+        session,
+        firm_id=firm.id,
+        subject_type="billing_rate",
+        subject_uuid=rule.uuid,
+        action="created",
+        actor=None,
+        before=None,
+        after=_snapshot(rule),
+        now=now,
+    )
 
 
 def _account(
