@@ -315,3 +315,27 @@ class TestReprice:
             headers=world.owner.headers(),
         )
         assert response.json() == {"checked": 1, "changed": 1, "skipped_locked": 0}
+
+
+class TestHistory:
+    def test_members_do_not_see_rates_in_their_entries_history(
+        self,
+        client: TestClient,
+        session: Session,
+        world: FirmWorld,
+        member: Staff,
+        rate: Rate,
+        log: Log,
+    ) -> None:
+        rate(12000)
+        entry = log(member).json()
+        url = f"{ENTRIES}/{entry['uuid']}/history"
+        theirs = client.get(url, headers=member.headers()).json()["data"][0]["after"]
+        assert "hourly_rate_minor" not in theirs
+        assert theirs["billable"] is True
+        owners = client.get(url, headers=world.owner.headers()).json()["data"][0]["after"]
+        assert (owners["hourly_rate_minor"], owners["currency"]) == (12000, "GBP")
+        world.firm.members_see_amounts = True
+        session.flush()
+        allowed = client.get(url, headers=member.headers()).json()["data"][0]["after"]
+        assert allowed["hourly_rate_minor"] == 12000

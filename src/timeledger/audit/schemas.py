@@ -33,16 +33,24 @@ class TimeEntryEventRead(BaseModel):
         account: Account | None,
         token: PersonalAccessToken | None,
         time_zone: str,
+        hide: tuple[str, ...] = (),
     ) -> TimeEntryEventRead:
+        """``hide``: fields left out of before and after (amounts the caller may not see)."""
         return cls(
             uuid=event.uuid,
             action=event.action.value,
             account=AccountRead.build(account, time_zone=time_zone) if account else None,
             token=TokenRef(uuid=token.uuid, name=token.name) if token else None,
-            before=event.before,
-            after=event.after,
+            before=_without(event.before, hide),
+            after=_without(event.after, hide),
             created_at=format_api_datetime(event.created_at, time_zone),
         )
+
+
+def _without(fields: dict[str, Any] | None, hide: tuple[str, ...]) -> dict[str, Any] | None:
+    if fields is None or not hide:
+        return fields
+    return {key: value for key, value in fields.items() if key not in hide}
 
 
 class TimeEntryHistory(BaseModel):

@@ -17,7 +17,7 @@ from timeledger.kit.ids import parse_uuids
 from timeledger.kit.listing import ListParams
 from timeledger.kit.paging import Page, build_page, page_of
 from timeledger.models import AuditEvent, TimeEntry, TimeEntryAction, TimeEntryEvent
-from timeledger.permissions import may_manage_billing, may_read_history, require
+from timeledger.permissions import may_manage_billing, may_read_history, may_see_amounts, require
 
 
 def snapshot(entry: TimeEntry) -> dict[str, Any]:
@@ -105,12 +105,19 @@ def history(session: Session, *, actor: Actor, entry_uuid: uuid.UUID) -> TimeEnt
         raise NotFound("No time entry with that UUID.")
     require(may_read_history(actor, entry))
     time_zone = actor.firm.time_zone
+    hide = () if may_see_amounts(actor) else _AMOUNT_FIELDS
     return TimeEntryHistory(
         data=[
-            TimeEntryEventRead.build(event, account=account, token=token, time_zone=time_zone)
+            TimeEntryEventRead.build(
+                event, account=account, token=token, time_zone=time_zone, hide=hide
+            )
             for event, account, token in repository.events_of(session, entry.id)
         ]
     )
+
+
+# The rate snapshot, hidden from members unless the firm shows them amounts (issue 11).
+_AMOUNT_FIELDS = ("hourly_rate_minor", "currency", "rate_id")
 
 
 def list_changes(session: Session, *, actor: Actor, params: ListParams) -> Page[AuditEventRead]:
