@@ -197,3 +197,7 @@ class TestFilters:
         )
         assert response.status_code == 422
         assert self.uuids(client, world, **{"filter[tags]": "nonsense"}) == set()
+        empty = {"filter[tags]": tagged["research"], "filter[tag_match]": ""}
+        assert self.uuids(client, world, **empty) == {tagged["both"], tagged["only_research"]}
+        listed = client.get(TAGS, params={"filter[archived]": ""}, headers=world.owner.headers())
+        assert len(listed.json()["data"]) == 2

@@ -156,7 +156,7 @@ def list_rates(session: Session, *, actor: Actor, params: ListParams) -> Page[Bi
 
 def _filters(filters: dict[str, list[str]]) -> list[Any]:
     conditions: list[Any] = []
-    if filters.get("archived", ["0"])[0] not in {"1", "true"}:
+    if (filters.get("archived") or ["0"])[0] not in {"1", "true"}:
         conditions.append(repository.rate_not_archived())
     if filters.get("level"):
         unknown = [v for v in filters["level"] if v not in LEVELS]

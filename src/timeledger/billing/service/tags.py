@@ -135,7 +135,7 @@ def list_tags(session: Session, *, actor: Actor, params: ListParams) -> Page[Tag
     ``filter[search]`` matches part of the name ignoring case."""
     require(may_use_time_entries(actor))
     statement = repository.firm_tags(actor.firm.id)
-    if params.filters.get("archived", ["0"])[0] not in {"1", "true"}:
+    if (params.filters.get("archived") or ["0"])[0] not in {"1", "true"}:
         statement = statement.where(repository.not_archived())
     if params.filters.get("search"):
         statement = statement.where(repository.name_contains(params.filters["search"][0]))
@@ -170,7 +170,7 @@ def tag_condition(actor: Actor, filters: dict[str, list[str]]) -> Any | None:
     """The ``filter[tags]`` condition on time entries (any of the tags; all of them with
     ``filter[tag_match]=all``), or None when the filter is absent. Tags of another firm
     match nothing."""
-    match = filters.get("tag_match", ["any"])
+    match = filters.get("tag_match") or ["any"]
     if len(match) != 1 or match[0] not in {"any", "all"}:
         raise ValidationFailed.field(
             "filter[tag_match]", "The selected filter[tag_match] is invalid: use any or all."
