@@ -124,8 +124,9 @@ def day_pieces(
 ) -> Iterator[tuple[date, int]]:
     """Cut ``[start, end)`` at each local midnight and clip it to ``within``: ``(local date,
     whole seconds)`` for each non-empty piece, in order. Seconds are real elapsed time."""
-    lo = max(start, within[0])
-    hi = min(end, within[1])
+    # In UTC: Python subtracts two datetimes of one zone as wall-clock times.
+    lo = max(start.astimezone(UTC), within[0])
+    hi = min(end.astimezone(UTC), within[1])
     while lo < hi:
         day = local_date(lo, tz)
         edge = min(day_start(day + timedelta(days=1), tz), hi)
