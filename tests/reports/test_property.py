@@ -18,7 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
@@ -151,6 +151,19 @@ def _flatten(groups: list[dict[str, Any]] | None, path: tuple[str, ...], out: di
     max_examples=60,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+# Half-way (3 of 6 minutes) rounds up; an aligned hour stays; an entry over the change.
+@example(
+    zone_name="Europe/London",
+    change=0,
+    raw_entries=[(0, 0, 0, 3), (2, 1, -30, 60), (3, 0, -90, 180)],
+    first_offset=-1,
+    length=2,
+    group_by=["client", "day"],
+    split=False,
+    rounding=("nearest", 6),
+    include_running=True,
+    as_of_offset=0,
 )
 @given(
     zone_name=st.sampled_from(sorted(CHANGES)),
