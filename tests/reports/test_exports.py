@@ -12,16 +12,16 @@ from fastapi.testclient import TestClient
 from pypdf import PdfReader
 from sqlalchemy.orm import Session
 
+from tests.conftest import FROZEN_NOW
 from tests.factories import FirmWorld, make_client
 from tests.factories.time_entries import make_entry
-from tests.conftest import FROZEN_NOW
 
 LONDON = ZoneInfo("Europe/London")
 MARCH = {"from": "2026-03-01", "to": "2026-03-31"}
 
 
-def local(*args: int) -> datetime:
-    return datetime(*args, tzinfo=LONDON).astimezone(UTC)  # type: ignore[misc]
+def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=LONDON).astimezone(UTC)
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def march(session: Session, world: FirmWorld) -> FirmWorld:
         on=world.firm,
         start=start + timedelta(days=2),
         minutes=45,
-        name="=HYPERLINK(\"http://evil\")",
+        name='=HYPERLINK("http://evil")',
     )
     return world
 
@@ -61,7 +61,7 @@ class TestCsv:
         assert [row["Seconds"] for row in rows[:-1]] == ["5400", "420", "2700"]
         assert rows[0]["Duration"] == "1:30:00"
         assert rows[0]["Hours"] == "1.50"
-        assert rows[2]["Name"] == "'=HYPERLINK(\"http://evil\")"
+        assert rows[2]["Name"] == '\'=HYPERLINK("http://evil")'
         assert rows[-1]["Seconds"] == str(5400 + 420 + 2700)
 
     def test_without_bom(self, client: TestClient, march: FirmWorld) -> None:
@@ -78,7 +78,9 @@ class TestCsv:
         assert "format" in odt.json()["errors"]
         nothing = client.get("/api/v1/reports/planets.csv", params=MARCH, headers=headers)
         assert nothing.status_code == 404
-        bad = client.get("/api/v1/reports/summary.csv", params={**MARCH, "bom": "x"}, headers=headers)
+        bad = client.get(
+            "/api/v1/reports/summary.csv", params={**MARCH, "bom": "x"}, headers=headers
+        )
         assert bad.status_code == 422
 
 
@@ -102,7 +104,10 @@ class TestXlsx:
         assert total["Rounded seconds"] == body["totals"]["rounded_seconds"]
         assert total["Hours"] == pytest.approx(body["totals"]["seconds"] / 3600)
         assert total["Duration"] == timedelta(seconds=body["totals"]["seconds"])
-        assert sheet.cell(row=len(rows), column=header.index("Duration") + 1).number_format == "[h]:mm:ss"
+        assert (
+            sheet.cell(row=len(rows), column=header.index("Duration") + 1).number_format
+            == "[h]:mm:ss"
+        )
         top = [dict(zip(header, row, strict=True)) for row in rows[1:-1] if row[0] == 1]
         assert sum(row["Seconds"] for row in top) == body["totals"]["seconds"]
         assert [row["Client"] for row in top] == ["Gareth Thompson", "(the firm)"]

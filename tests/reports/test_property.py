@@ -140,7 +140,9 @@ def _canonical(key: dict[str, Any]) -> str:
     return json.dumps({k: v for k, v in key.items() if k != "name"}, sort_keys=True)
 
 
-def _flatten(groups: list[dict[str, Any]] | None, path: tuple[str, ...], out: dict[Any, Any]) -> None:
+def _flatten(
+    groups: list[dict[str, Any]] | None, path: tuple[str, ...], out: dict[Any, Any]
+) -> None:
     for group in groups or []:
         here = (*path, _canonical(group["key"]))
         out[here] = (group["entries"], group["seconds"], group["rounded_seconds"])
@@ -293,7 +295,9 @@ def test_summary_matches_brute_force(
     _flatten(body["groups"], (), actual)
     assert actual == {path: (len(ids), s, r) for path, (ids, s, r) in expected.items()}
     # Totals add up at every level.
-    assert sum(g["seconds"] for g in body["groups"]) == (body["totals"]["seconds"] if group_by else 0)
+    assert sum(g["seconds"] for g in body["groups"]) == (
+        body["totals"]["seconds"] if group_by else 0
+    )
 
 
 def entry_account(fixture: Fixture, entry: TimeEntry) -> Account:

@@ -11,13 +11,22 @@ from tests.conftest import FROZEN_NOW
 from tests.factories import FirmWorld, make_client, make_staff
 from tests.factories.time_entries import make_entry
 from timeledger.cases.service import create_case
-from timeledger.models import AccountRole, AccountType
+from timeledger.models import (
+    Account,
+    AccountRole,
+    AccountType,
+    BoardTask,
+    Case,
+    Circle,
+    Firm,
+    Task,
+)
 
 LONDON = ZoneInfo("Europe/London")
 
 
-def local(*args: int) -> datetime:
-    return datetime(*args, tzinfo=LONDON).astimezone(UTC)  # type: ignore[misc]
+def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=LONDON).astimezone(UTC)
 
 
 def get(client: TestClient, world: FirmWorld, path: str, **params: str) -> Any:
@@ -34,7 +43,9 @@ class TestSummary:
     def test_totals_only_without_groups(
         self, client: TestClient, world: FirmWorld, session: Session
     ) -> None:
-        make_entry(session, account=world.owner.account, on=world.client, start=local(2026, 3, 2, 9))
+        make_entry(
+            session, account=world.owner.account, on=world.client, start=local(2026, 3, 2, 9)
+        )
         body = get(client, world, "summary", **{"from": "2026-03-01", "to": "2026-03-31"})
         assert body["totals"] == {"entries": 1, "seconds": 1800, "rounded_seconds": 1800}
         assert body["groups"] == []
@@ -54,7 +65,7 @@ class TestSummary:
         )
         start = local(2026, 3, 2, 9)
         owner = world.owner.account
-        on_each = [
+        on_each: list[Account | Case | Circle | Task | BoardTask | Firm] = [
             world.client,
             world.case,
             world.task,
@@ -95,7 +106,13 @@ class TestSummary:
     ) -> None:
         owner = world.owner.account
         start = local(2026, 3, 2, 9)
-        for record in [world.client, world.case_task, world.board_task, world.circle]:
+        records: list[Account | Task | BoardTask | Circle] = [
+            world.client,
+            world.case_task,
+            world.board_task,
+            world.circle,
+        ]
+        for record in records:
             make_entry(session, account=owner, on=record, start=start)
         body = get(
             client,
@@ -147,7 +164,11 @@ class TestSummary:
         ]
         assert split["totals"]["entries"] == 1
         april = get(
-            client, world, "summary", **{"from": "2026-04-01", "to": "2026-04-30"}, attribution="split"
+            client,
+            world,
+            "summary",
+            **{"from": "2026-04-01", "to": "2026-04-30"},
+            attribution="split",
         )
         assert april["totals"]["seconds"] == 7200
         april_start = get(client, world, "summary", **{"from": "2026-04-01", "to": "2026-04-30"})
@@ -197,7 +218,9 @@ class TestSummary:
         body = get(client, world, "summary", **{"from": day, "to": day})
         assert body["totals"]["seconds"] == 3600
         assert body["meta"]["as_of"] == "2025-08-07T13:41:42+01:00"
-        later = get(client, world, "summary", **{"from": day, "to": day}, as_of="2025-08-07T14:11:42+01:00")
+        later = get(
+            client, world, "summary", **{"from": day, "to": day}, as_of="2025-08-07T14:11:42+01:00"
+        )
         assert later["totals"]["seconds"] == 5400
         without = get(client, world, "summary", **{"from": day, "to": day}, include_running="false")
         assert without["totals"]["entries"] == 0
@@ -287,7 +310,9 @@ class TestBadInput:
         self.refused(client, world, "filter[planets]", period="today", **{"filter[planets]": "x"})
 
     def test_bad_rounding_step(self, client: TestClient, world: FirmWorld) -> None:
-        self.refused(client, world, "rounding_minutes", period="today", rounding="up", rounding_minutes="7")
+        self.refused(
+            client, world, "rounding_minutes", period="today", rounding="up", rounding_minutes="7"
+        )
 
     def test_split_with_rounding(self, client: TestClient, world: FirmWorld) -> None:
         self.refused(
@@ -315,11 +340,17 @@ class TestBadInput:
             period="today",
             **{"filter[staff]": str(other_world.owner.account.uuid)},
         )
-        self.refused(client, world, "filter.cases", period="today", **{"filter[cases]": "not-a-uuid"})
+        self.refused(
+            client, world, "filter.cases", period="today", **{"filter[cases]": "not-a-uuid"}
+        )
 
     def test_bad_trackable_type(self, client: TestClient, world: FirmWorld) -> None:
         self.refused(
-            client, world, "filter.trackable_type", period="today", **{"filter[trackable_type]": "x"}
+            client,
+            world,
+            "filter.trackable_type",
+            period="today",
+            **{"filter[trackable_type]": "x"},
         )
 
 
@@ -404,7 +435,10 @@ def test_new_client_names_sort_and_null_buckets_come_last(
     aaron = make_client(session, world.firm, now=FROZEN_NOW, first="Aaron", last="Abbot")
     owner = world.owner.account
     start = local(2026, 3, 2, 9)
-    for record in [world.firm, world.client, aaron]:
+    firsts: list[Firm | Account] = [world.firm, world.client, aaron]
+    for record in firsts:
         make_entry(session, account=owner, on=record, start=start)
-    body = get(client, world, "summary", **{"from": "2026-03-02", "to": "2026-03-02", "group_by": "client"})
+    body = get(
+        client, world, "summary", **{"from": "2026-03-02", "to": "2026-03-02", "group_by": "client"}
+    )
     assert [g["key"]["name"] for g in body["groups"]] == ["Aaron Abbot", "Gareth Thompson", None]
