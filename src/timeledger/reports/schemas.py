@@ -40,8 +40,11 @@ class Totals(BaseModel):
     rounded_seconds: int = Field(description="Sum of each entry's rounded duration.")
 
 
-class GroupNode(Totals):
+class GroupNode(BaseModel):
     key: GroupKey
+    entries: int
+    seconds: int
+    rounded_seconds: int
     groups: list[GroupNode] | None = Field(description="The next level; null at the last.")
 
 
