@@ -3,15 +3,17 @@ the clients whose roll-up holds it, and the pieces it counts as (local date, sec
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy.orm import Session
 
 from timeledger.models import TrackableType
 from timeledger.reports import repository
-from timeledger.reports.calendar import day_pieces, local_date, range_edges
+from timeledger.reports.calendar import day_pieces, day_start, local_date, range_edges
 from timeledger.reports.params import Attribution, ReportParams
 from timeledger.reports.repository import EntryRow
 from timeledger.reports.rounding import round_seconds
@@ -26,14 +28,15 @@ WITHOUT_NONE = "no_client"
 ClientRef = tuple[str, int | str]
 
 
-@dataclass(frozen=True, slots=True)
-class Piece:
+class Piece(NamedTuple):
     day: date
     seconds: int
     rounded_seconds: int
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass pays for object.__setattr__ on every field, and reports
+# build one per entry.
+@dataclass(slots=True)
 class EntryFacts:
     row: EntryRow
     client: ClientRef
@@ -57,6 +60,10 @@ class Resolver:
         self._session = session
         self._params = params
         self._edges = range_edges(params.dates, params.tz)
+        # Each local date's first instant: the date of an instant in the range is one
+        # bisection away, cheaper than a time-zone conversion per entry.
+        self._first = params.dates.first
+        self._day_starts = [day_start(day, params.tz) for day in params.dates.days()]
         self._tasks: dict[int, tuple[int | None, int | None]] = {}
         self._board_tasks: dict[int, int] = {}
         self._cases: dict[int, tuple[int, ...]] = {}
@@ -93,6 +100,11 @@ class Resolver:
             return row.trackable_id, self._cases.get(row.trackable_id, ())
         return None, ()
 
+    def _local_date(self, instant: datetime) -> date:
+        if self._edges[0] <= instant < self._edges[1]:
+            return self._first + timedelta(days=bisect_right(self._day_starts, instant) - 1)
+        return local_date(instant, self._params.tz)
+
     def _facts(self, row: EntryRow) -> EntryFacts:
         case, clients = self._case_and_clients(row)
         return EntryFacts(
@@ -100,22 +112,20 @@ class Resolver:
             client=billing_client(row.trackable_type, clients),
             case_id=case,
             roll_up_clients=clients,
-            pieces=tuple(self._pieces(row)),
+            pieces=self._pieces(row),
         )
 
-    def _pieces(self, row: EntryRow) -> Iterator[Piece]:
+    def _pieces(self, row: EntryRow) -> tuple[Piece, ...]:
         params = self._params
         end = row.ended_at or max(params.as_of, row.started_at)
         if params.attribution is Attribution.START:
             seconds = int((end - row.started_at).total_seconds())
             rounded = round_seconds(seconds, params.rounding, params.rounding_minutes)
-            yield Piece(local_date(row.started_at, params.tz), seconds, rounded)
-            return
+            return (Piece(self._local_date(row.started_at), seconds, rounded),)
         pieces = list(day_pieces(row.started_at, end, params.tz, within=self._edges))
         if not pieces and self._edges[0] <= row.started_at < self._edges[1]:
             pieces = [(local_date(row.started_at, params.tz), 0)]  # an empty entry still counts
-        for day, seconds in pieces:
-            yield Piece(day, seconds, seconds)
+        return tuple(Piece(day, seconds, seconds) for day, seconds in pieces)
 
 
 def billing_client(kind: TrackableType, clients: tuple[int, ...]) -> ClientRef:
