@@ -131,40 +131,50 @@ def _table(result: SummaryReport | WeeklyReport | DetailedReport) -> Table:
     meta = result.meta
     title = f"{meta.from_} to {meta.to} ({meta.time_zone}, as of {meta.as_of})"
     if isinstance(result, SummaryReport):
-        table = Table("Group", "Entries", "Duration", "Rounded", title=title)
-
-        def add(groups: list[GroupNode] | None, depth: int) -> None:
-            for group in groups or []:
-                table.add_row(
-                    "  " * depth + label(group.key),
-                    str(group.entries),
-                    _clock(group.seconds),
-                    _clock(group.rounded_seconds),
-                )
-                add(group.groups, depth + 1)
-
-        add(result.groups, 0)
-        totals = result.totals
-        table.add_row(
-            "Total",
-            str(totals.entries),
-            _clock(totals.seconds),
-            _clock(totals.rounded_seconds),
-            style="bold",
-        )
-        return table
+        return _summary_table(result, title)
     if isinstance(result, WeeklyReport):
-        table = Table(
-            "Staff", "Trackable", *(d.strftime("%a %d") for d in result.dates), "Total", title=title
-        )
-        for row in result.rows:
+        return _weekly_table(result, title)
+    return _detailed_table(result, title)
+
+
+def _summary_table(result: SummaryReport, title: str) -> Table:
+    table = Table("Group", "Entries", "Duration", "Rounded", title=title)
+
+    def add(groups: list[GroupNode] | None, depth: int) -> None:
+        for group in groups or []:
             table.add_row(
-                label(row.staff), label(row.trackable), *map(_clock, row.days), _clock(row.total)
+                "  " * depth + label(group.key),
+                str(group.entries),
+                _clock(group.seconds),
+                _clock(group.rounded_seconds),
             )
+            add(group.groups, depth + 1)
+
+    add(result.groups, 0)
+    totals = result.totals
+    table.add_row(
+        "Total",
+        str(totals.entries),
+        _clock(totals.seconds),
+        _clock(totals.rounded_seconds),
+        style="bold",
+    )
+    return table
+
+
+def _weekly_table(result: WeeklyReport, title: str) -> Table:
+    table = Table(
+        "Staff", "Trackable", *(d.strftime("%a %d") for d in result.dates), "Total", title=title
+    )
+    for row in result.rows:
         table.add_row(
-            "Total", "", *map(_clock, result.day_totals), _clock(result.total), style="bold"
+            label(row.staff), label(row.trackable), *map(_clock, row.days), _clock(row.total)
         )
-        return table
+    table.add_row("Total", "", *map(_clock, result.day_totals), _clock(result.total), style="bold")
+    return table
+
+
+def _detailed_table(result: DetailedReport, title: str) -> Table:
     table = Table("Date", "Start", "Staff", "Client", "Trackable", "Name", "Duration", title=title)
     for entry in result.data:
         table.add_row(

@@ -191,6 +191,25 @@ _DETAILED_COLUMNS = [
 ]
 
 
+def _detailed_row(entry: DetailedEntry) -> list[Cell]:
+    return [
+        entry.local_date,
+        entry.start_date,
+        entry.end_date or "(running)",
+        label(entry.staff),
+        label(entry.client),
+        entry.trackable["trackable_type"],
+        label(entry.trackable),
+        entry.name,
+        entry.description,
+        entry.seconds,
+        entry.seconds,
+        entry.seconds,
+        entry.rounded_seconds,
+        entry.uuid,
+    ]
+
+
 def detailed_table(
     entries: Iterator[DetailedEntry],
     meta: ReportMeta,
@@ -212,22 +231,7 @@ def detailed_table(
             rounded += entry.rounded_seconds
             if progress is not None and count % 1000 == 0:
                 progress(count)
-            yield [
-                entry.local_date,
-                entry.start_date,
-                entry.end_date or "(running)",
-                label(entry.staff),
-                label(entry.client),
-                entry.trackable["trackable_type"],
-                label(entry.trackable),
-                entry.name,
-                entry.description,
-                entry.seconds,
-                entry.seconds,
-                entry.seconds,
-                entry.rounded_seconds,
-                entry.uuid,
-            ]
+            yield _detailed_row(entry)
         if progress is not None:
             progress(count)
         table.totals = [
