@@ -6,7 +6,8 @@ entries, 20 staff each, entries going back from now), then times, through
 
 - ``month``: the summary of the last full month, grouped by client then staff;
 - ``week``: the weekly grid of the last full week;
-- ``export``: the detailed CSV export of that month (with Python's heap peak).
+- ``export``: the detailed CSV export of that month (with Python's heap peak);
+- ``export_all``: the detailed CSV of the firm's whole history, once, with its heap peak.
 
 Each is run ``--repeat`` times after one warm-up; the median and the best are printed, with
 the entries counted and the query plan of the firm-wide range.
@@ -114,12 +115,33 @@ def run_size(url: str, entries: int, repeat: int) -> dict[str, Any]:
                 "bytes": size,
                 "heap_peak_mib": round(peak / 2**20, 1),
             }
+            results["export_all"] = _export_all(session, actor, now)
             firm_id = actor.firm.id
             lo = datetime.combine(last_month_end.replace(day=1), datetime.min.time(), UTC)
             results["plan"] = _plan(session, firm_id, lo, lo + timedelta(days=31))
     finally:
         engine.dispose()
     return results
+
+
+def _export_all(session: Session, actor: Any, now: datetime) -> dict[str, Any]:
+    """The detailed CSV of the firm's whole history (the last five years): one run, its
+    time, size and Python heap peak: memory must not grow with the entries."""
+    query = {
+        "from": (now.date() - timedelta(days=5 * 365 - 1)).isoformat(),
+        "to": now.date().isoformat(),
+    }
+    tracemalloc.start()
+    started = time.perf_counter()
+    exported = service.export(
+        session, actor=actor, report="detailed", file_format="csv", query=query, now=now
+    )
+    elapsed = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    with exported.file:
+        size = len(exported.file.read())
+    return {"ms": round(elapsed * 1000, 1), "bytes": size, "heap_peak_mib": round(peak / 2**20, 1)}
 
 
 def _figures(times: list[float]) -> dict[str, float]:

@@ -15,7 +15,7 @@ from timeledger.reports import service
 from timeledger.reports.schemas import DetailedReport, SummaryReport, WeeklyReport
 
 router = api_router(prefix="/api/v1/reports", tags=["Reports"])
-_ERRORS = error_responses(401, 403, 422)
+_ERRORS = error_responses(400, 401, 403, 422)
 _RANGE = (
     "Range: `from` and `to` (inclusive local dates in the firm's time zone) or `period` "
     "(today, this_week, last_week, this_month, last_month, this_tax_year, last_tax_year). "
@@ -31,7 +31,7 @@ _FILE = {
             "application/pdf": {},
         }
     },
-    **_ERRORS,
+    **error_responses(400, 401, 403, 404, 422),
 }
 
 
