@@ -374,6 +374,15 @@ class TestWeekly:
         assert body["day_totals"] == [3600, 0, 900, 0, 0, 0, 1800]
         assert body["total"] == 6300
 
+    def test_rounding_is_not_a_weekly_key(self, client: TestClient, world: FirmWorld) -> None:
+        response = client.get(
+            "/api/v1/reports/weekly",
+            params={"rounding": "up", "rounding_minutes": "15"},
+            headers=world.owner.headers(),
+        )
+        assert response.status_code == 422
+        assert "rounding" in response.json()["errors"]
+
     def test_bad_week_of(self, client: TestClient, world: FirmWorld) -> None:
         response = client.get(
             "/api/v1/reports/weekly", params={"week_of": "soon"}, headers=world.owner.headers()

@@ -39,7 +39,11 @@ from timeledger.reports.service.keys import Ident, Namer, ident
 from timeledger.reports.service.selection import Selection, select_report, selected_facts
 
 SUMMARY_KEYS = COMMON_KEYS | {"group_by"}
-WEEKLY_KEYS = (COMMON_KEYS - {"from", "to", "period"}) | {"week_of"}
+# The grid counts raw seconds on the local date each entry started: no range, attribution
+# or rounding keys.
+WEEKLY_KEYS = (
+    COMMON_KEYS - {"from", "to", "period", "attribution", "rounding", "rounding_minutes"}
+) | {"week_of"}
 DETAILED_KEYS = COMMON_KEYS | {"cursor", "per_page"}
 MAX_PER_PAGE = 500
 DEFAULT_PER_PAGE = 50
