@@ -157,3 +157,22 @@ class TestPdf:
         assert f"Page {pages} of {pages}" in reader.pages[-1].extract_text()
         assert "Zoë Ángel" in reader.pages[0].extract_text()
         assert "Total: 120 entries" in reader.pages[-1].extract_text()
+
+
+def test_every_key_has_a_label_in_a_summary_csv(client: TestClient, march: FirmWorld) -> None:
+    response = fetch(
+        client,
+        march,
+        "summary.csv",
+        **MARCH,
+        group_by="tax_year,trackable_type,trackable",
+        rounding="nearest",
+        rounding_minutes="6",
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    labels = {tuple(row[1:4]) for row in rows[1:-1] if row[0] == "3"}
+    assert labels == {
+        ("2025-04-06 to 2026-04-05", "case", "Pension transfer"),
+        ("2025-04-06 to 2026-04-05", "client", "Gareth Thompson"),
+        ("2025-04-06 to 2026-04-05", "firm", "Acme Planning"),
+    }

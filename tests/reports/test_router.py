@@ -451,3 +451,29 @@ def test_new_client_names_sort_and_null_buckets_come_last(
         client, world, "summary", **{"from": "2026-03-02", "to": "2026-03-02", "group_by": "client"}
     )
     assert [g["key"]["name"] for g in body["groups"]] == ["Aaron Abbot", "Gareth Thompson", None]
+
+
+def test_filters_by_case_and_type_and_split_counts_open_timers(
+    client: TestClient, world: FirmWorld, session: Session
+) -> None:
+    owner = world.owner.account
+    make_entry(session, account=owner, on=world.case_task, start=local(2026, 3, 2, 9))
+    make_entry(session, account=owner, on=world.client, start=local(2026, 3, 2, 10))
+    # A timer started the day before the range and still running at as_of.
+    make_entry(
+        session, account=owner, on=world.board_task, start=local(2026, 3, 1, 23), minutes=None
+    )
+    query = {"from": "2026-03-02", "to": "2026-03-02", "as_of": "2026-03-02T01:00:00"}
+    cases = get(client, world, "summary", **query, **{"filter[cases]": str(world.case.uuid)})
+    assert cases["totals"]["entries"] == 1  # the timer started outside the range
+    split = get(
+        client,
+        world,
+        "summary",
+        **query,
+        attribution="split",
+        group_by="case",
+        **{"filter[trackable_type]": "board_task,task"},
+    )
+    assert split["totals"] == {"entries": 2, "seconds": 3600 + 1800, "rounded_seconds": 5400}
+    assert [g["key"]["name"] for g in split["groups"]] == ["Pension transfer"]

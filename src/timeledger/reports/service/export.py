@@ -88,8 +88,6 @@ def label(key: GroupKey) -> str:
     if key.get("uuid") is None:
         if key.get("without"):
             return _WITHOUT[key["without"] or ""]
-        if kind == "trackable" and key.get("trackable_type") == "firm":
-            return "(the firm)"
         return "(none)"
     return key.get("name") or ""
 
