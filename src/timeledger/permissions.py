@@ -193,3 +193,18 @@ def may_manage_tags(actor: Actor) -> Verdict:
         is_manager(actor) and actor.login.has_write_permission,
         "Only owners and admins may rename or archive tags.",
     )
+
+
+# Reports (issue 12) ---------------------------------------------------------------------
+
+
+def may_read_reports(actor: Actor) -> Verdict:
+    """Run reports at all: the firm's employees."""
+    return _verdict(is_staff(actor), "Only the firm's employees may run reports.")
+
+
+def reports_default_to_own_time(actor: Actor) -> bool:
+    """Owners and admins report on the whole firm by default; members on their own time,
+    unless ``filter[staff]`` names others, which they may, as every employee reads every
+    entry of the firm (docs/api.md)."""
+    return not is_manager(actor)

@@ -9,7 +9,7 @@ from sqlalchemy import create_engine, inspect, text
 
 from timeledger import migrations
 
-BEFORE_BILLING = "93d7a65d7e22"
+BEFORE_BILLING = "12a1f0e5c0de"
 
 
 def test_existing_entries_are_upgraded_and_the_downgrade_is_clean(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ Existing entries get ``billable`` from the firm default (the firm's own time is 
 billable, the rest is) and no rate snapshot.
 
 Revision ID: 84ad8b315cc2
-Revises: 93d7a65d7e22
+Revises: 12a1f0e5c0de
 Create Date: 2026-12-01 02:45:54.995744
 """
 
@@ -22,7 +22,7 @@ DEFAULT_BILLABLE = (
 )
 
 revision: str = "84ad8b315cc2"
-down_revision: str | Sequence[str] | None = "93d7a65d7e22"
+down_revision: str | Sequence[str] | None = "12a1f0e5c0de"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
