@@ -17,9 +17,10 @@ from bench.dataset import ENTRY_NAMES, TRACKABLE_WEIGHTS, Shape, account_timelin
 from bench.world import World
 from timeledger.models import TimeEntry
 
-# The table's own column order, which the compiled INSERT and COPY use as they are.
-ENTRY_COLUMNS = tuple(column.name for column in TimeEntry.__table__.columns)
-assert ENTRY_COLUMNS == (
+# The columns the compiled INSERT and COPY write, in the table's own order. The billing
+# columns (issue 11) are left to the database: billable by its server default (true), no
+# rate snapshot, not invoiced.
+ENTRY_COLUMNS = (
     "firm_id",
     "account_id",
     "trackable_type",
@@ -33,7 +34,14 @@ assert ENTRY_COLUMNS == (
     "uuid",
     "created_at",
     "updated_at",
-), ENTRY_COLUMNS
+)
+_LEFT_TO_THE_DATABASE = [
+    column
+    for column in TimeEntry.__table__.columns
+    if column.name not in ENTRY_COLUMNS
+    and not (column.nullable or column.server_default is not None)
+]
+assert not _LEFT_TO_THE_DATABASE, _LEFT_TO_THE_DATABASE
 # started_at, ended_at, deleted_at; then id, uuid; then created_at, updated_at.
 EntryTuple = tuple[
     int, int, str, int, str, str | None, int, int | None, int | None, int, str, int, int

@@ -46,10 +46,13 @@ from timeledger.auth.service import hash_token
 from timeledger.config import Settings
 from timeledger.models import (
     Account,
+    AuditEvent,
+    BillingRate,
     BoardTask,
     Case,
     Circle,
     PersonalAccessToken,
+    Tag,
     Task,
     TimeEntry,
     TrackableType,
@@ -64,6 +67,11 @@ class Ctx:
     # A finished time entry of each firm, logged by its owner against its client.
     a_entry: TimeEntry
     b_entry: TimeEntry
+    # Billing (issue 11): a client rate and a tag of each firm.
+    a_rate: BillingRate
+    b_rate: BillingRate
+    a_tag: Tag
+    b_tag: Tag
 
     def token_uuid(self, world: FirmWorld) -> str:
         token = self.session.scalars(
@@ -89,6 +97,44 @@ def log_time(session: Session, world: FirmWorld) -> TimeEntry:
     session.add(entry)
     session.flush()
     return entry
+
+
+def billing_rows(session: Session, world: FirmWorld) -> tuple[BillingRate, Tag]:
+    rate = BillingRate(
+        firm_id=world.firm.id,
+        client_account_id=world.client.id,
+        hourly_rate_minor=15000,
+        currency="GBP",
+        effective_from=FROZEN_NOW.date().replace(day=1),
+        created_at=FROZEN_NOW,
+        updated_at=FROZEN_NOW,
+    )
+    tag = Tag(
+        firm_id=world.firm.id,
+        name="Research",
+        name_key="research",
+        created_at=FROZEN_NOW,
+        updated_at=FROZEN_NOW,
+    )
+    session.add_all([rate, tag])
+    session.flush()
+    return rate, tag
+
+
+def _audit_b(ctx: Ctx) -> dict[str, object]:
+    """Give firm B (and firm A) one audit event each, so the list has something to show."""
+    for world, rate in ((ctx.a, ctx.a_rate), (ctx.b, ctx.b_rate)):
+        ctx.session.add(
+            AuditEvent(
+                firm_id=world.firm.id,
+                subject_type="billing_rate",
+                subject_uuid=rate.uuid,
+                action="created",
+                created_at=FROZEN_NOW,
+            )
+        )
+    ctx.session.flush()
+    return {}
 
 
 Params = Callable[[Ctx], dict[str, object]]
@@ -164,7 +210,17 @@ ROUTES: dict[tuple[str, str], list[Check]] = {
                 "total_time_in_minutes": 5,
             },
             "trackable_uuid",
-        )
+        ),
+        Body(
+            lambda c: {
+                "trackable_type": "client",
+                "trackable_uuid": _uuid(c.b.client),
+                "name": "Tagging",
+                "total_time_in_minutes": 5,
+                "tags": [_uuid(c.a_tag)],
+            },
+            "tags",
+        ),
     ],
     ("GET", "/api/v1/time-entry"): [Listing()],
     ("GET", "/api/v1/time-entry/{trackable_type}"): [
@@ -193,6 +249,7 @@ ROUTES: dict[tuple[str, str], list[Check]] = {
     ],
     ("PATCH", "/api/v1/time-entry/{uuid}"): [
         Path(lambda c: {"uuid": c.a_entry.uuid}, lambda c: {"name": "Hijacked"}),
+        Body(lambda c: {"tags": [_uuid(c.a_tag)]}, "tags", lambda c: {"uuid": c.b_entry.uuid}),
         Body(
             lambda c: {"trackable_type": "case", "trackable_uuid": _uuid(c.a.case)},
             "trackable_uuid",
@@ -230,6 +287,14 @@ ROUTES: dict[tuple[str, str], list[Check]] = {
     ],
     ("POST", "/api/v1/cases"): [
         Body(lambda c: {"name": "Hijacked", "participants": [_uuid(c.a.client)]}, "participants.0"),
+        Body(
+            lambda c: {
+                "name": "Hijacked",
+                "participants": [_uuid(c.b.client)],
+                "billing_client_uuid": _uuid(c.a.client),
+            },
+            "billing_client_uuid",
+        ),
         Own(
             lambda c: {"name": "Ours", "participants": [_uuid(c.b.client)]}, "/api/v1/cases/{uuid}"
         ),
@@ -330,6 +395,70 @@ ROUTES: dict[tuple[str, str], list[Check]] = {
     ("PUT", "/api/v1/firm/{uuid}"): [
         Path(lambda c: {"uuid": c.a.firm.uuid}, lambda c: {"name": "Hijacked"})
     ],
+    # Billing (issue 11).
+    ("GET", "/api/v1/billing-rates"): [
+        Listing(),
+        Listing(query=lambda c: {"filter[client_uuid]": _uuid(c.a.client)}),
+    ],
+    ("POST", "/api/v1/billing-rates"): [
+        Body(
+            lambda c: {
+                "hourly_rate": 100,
+                "effective_from": "2020-01-01",
+                "client_uuid": _uuid(c.a.client),
+            },
+            "client_uuid",
+        ),
+        Body(
+            lambda c: {
+                "hourly_rate": 100,
+                "effective_from": "2020-01-01",
+                "case_uuid": _uuid(c.a.case),
+            },
+            "case_uuid",
+        ),
+        Body(
+            lambda c: {
+                "hourly_rate": 100,
+                "effective_from": "2020-01-01",
+                "staff_uuid": _uuid(c.a.owner.account),
+            },
+            "staff_uuid",
+        ),
+        Own(
+            lambda c: {"hourly_rate": 100, "effective_from": "2020-01-01"},
+            "/api/v1/billing-rates/{uuid}",
+        ),
+    ],
+    ("GET", "/api/v1/billing-rates/{uuid}"): [Path(lambda c: {"uuid": c.a_rate.uuid})],
+    ("PUT", "/api/v1/billing-rates/{uuid}"): [
+        Path(lambda c: {"uuid": c.a_rate.uuid}, lambda c: {"hourly_rate": 1})
+    ],
+    ("DELETE", "/api/v1/billing-rates/{uuid}"): [Path(lambda c: {"uuid": c.a_rate.uuid})],
+    ("POST", "/api/v1/billing-rates/{uuid}/reprice"): [
+        Path(lambda c: {"uuid": c.a_rate.uuid}, lambda c: {"from": "2020-01-01"})
+    ],
+    ("GET", "/api/v1/tags"): [Listing()],
+    ("GET", "/api/v1/audit-events"): [
+        Listing(query=lambda c: {"filter[subject_uuid]": _uuid(c.a_rate)}),
+        Listing(path=lambda c: _audit_b(c)),
+    ],
+    ("POST", "/api/v1/tags"): [Own(lambda c: {"name": "Ours"}, "/api/v1/tags/{uuid}")],
+    ("GET", "/api/v1/tags/{uuid}"): [Path(lambda c: {"uuid": c.a_tag.uuid})],
+    ("PUT", "/api/v1/tags/{uuid}"): [
+        Path(lambda c: {"uuid": c.a_tag.uuid}, lambda c: {"name": "Hijacked"})
+    ],
+    ("DELETE", "/api/v1/tags/{uuid}"): [Path(lambda c: {"uuid": c.a_tag.uuid})],
+    ("PUT", "/api/v1/firm/{uuid}/lock"): [
+        Path(lambda c: {"uuid": c.a.firm.uuid}, lambda c: {"locked_before": "2025-01-01"})
+    ],
+    ("POST", "/api/v1/time-entry/invoice"): [
+        Body(lambda c: {"uuids": [_uuid(c.a_entry)], "invoice_ref": "INV-1"}, "uuids"),
+        Body(
+            lambda c: {"filter": {"accounts": _uuid(c.a.owner.account)}, "invoice_ref": "INV-1"},
+            "uuids",
+        ),
+    ],
     ("GET", "/api/v1/personal-access-tokens"): [Listing()],
     ("POST", "/api/v1/personal-access-tokens"): [
         Body(
@@ -427,7 +556,10 @@ def test_a_new_route_without_a_check_is_reported(settings: Settings) -> None:
 def _firm_a_uuids(ctx: Ctx) -> set[str]:
     a = ctx.a
     records = [a.firm, a.owner.account, a.client, a.other_client, a.case, a.circle, a.task]
-    return {_uuid(record) for record in [*records, a.case_task, a.board_task]} | {ctx.token_uuid(a)}
+    billing = [ctx.a_rate, ctx.a_tag]
+    return {_uuid(record) for record in [*records, a.case_task, a.board_task, *billing]} | {
+        ctx.token_uuid(a)
+    }
 
 
 def _check_listing(
@@ -490,6 +622,10 @@ def _untouched(ctx: Ctx) -> None:
     assert ctx.a.firm.name != "Hijacked"
     entry = ctx.a_entry
     assert (entry.name, entry.deleted_at, entry.ended_at) == ("Review", None, FROZEN_NOW)
+    assert entry.invoiced_at is None
+    assert (ctx.a_rate.hourly_rate_minor, ctx.a_rate.archived_at) == (15000, None)
+    assert (ctx.a_tag.name, ctx.a_tag.archived_at) == ("Research", None)
+    assert ctx.a.firm.locked_before is None
 
 
 @pytest.mark.parametrize(("method", "path", "check"), CHECKS)
@@ -504,12 +640,18 @@ def test_firm_b_cannot_reach_firm_a(
     check: Check,
 ) -> None:
     session.flush()
+    a_rate, a_tag = billing_rows(session, world)
+    b_rate, b_tag = billing_rows(session, other_world)
     ctx = Ctx(
         a=world,
         b=other_world,
         session=session,
         a_entry=log_time(session, world),
         b_entry=log_time(session, other_world),
+        a_rate=a_rate,
+        b_rate=b_rate,
+        a_tag=a_tag,
+        b_tag=b_tag,
     )
     headers = other_world.owner.headers()
     if isinstance(check, Listing):

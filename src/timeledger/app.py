@@ -12,6 +12,9 @@ from timeledger import __version__
 from timeledger.accounts.router import clients_router
 from timeledger.accounts.router import router as accounts_router
 from timeledger.audit.router import router as audit_router
+from timeledger.billing.router import lock_router as billing_lock_router
+from timeledger.billing.router import rates_router as billing_rates_router
+from timeledger.billing.router import tags_router as billing_tags_router
 from timeledger.board_tasks.router import router as board_tasks_router
 from timeledger.cases.router import client_cases_router
 from timeledger.cases.router import router as cases_router
@@ -62,6 +65,10 @@ ROUTERS: tuple[APIRouter, ...] = (
     board_tasks_router,
     firms_router,
     tokens_router,
+    # Billing (issue 11).
+    billing_rates_router,
+    billing_tags_router,
+    billing_lock_router,
     reports_router,
 )
 

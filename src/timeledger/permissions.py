@@ -20,6 +20,9 @@ The rules:
   admins change and delete any entry of the firm, members only their own; changing needs
   write permission, deleting delete permission. An entry's history is for managers and
   the entry's own account.
+- Billing: owners and admins manage rates, billing settings, invoices and the lock; only
+  owners override a lock. Rates and amounts are visible to owners and admins, and to
+  members when the firm allows (``members_see_amounts``).
 """
 
 from __future__ import annotations
@@ -147,6 +150,48 @@ def _own_or_managed(actor: Actor, entry: TimeEntry, verb: str) -> Verdict:
     return _verdict(
         actor.account.role in MANAGER_ROLES or entry.account_id == actor.account.id,
         f"Members may {verb} only their own time entries.",
+    )
+
+
+# Billing (issue 11) ---------------------------------------------------------------------
+# Owners and admins manage rates, the firm's billing settings, invoices and the lock; only
+# owners override a lock (and the audit trail records it). Rates and amounts are shown to
+# owners and admins, and to members only when the firm turns ``members_see_amounts`` on.
+# Staff read tags and, with write permission, create them; managers rename and archive.
+
+
+def may_manage_billing(actor: Actor) -> Verdict:
+    """Rates, billing settings, invoicing, repricing and the lock boundary."""
+    return _verdict(
+        is_manager(actor) and actor.login.has_write_permission,
+        "Only owners and admins may manage billing.",
+    )
+
+
+def may_override_lock(actor: Actor) -> Verdict:
+    """Change a locked time entry (or unlock a period) anyway."""
+    return _verdict(
+        is_staff(actor)
+        and actor.account.role == AccountRole.OWNER
+        and actor.login.has_write_permission,
+        "Only owners may override a lock.",
+    )
+
+
+def may_see_amounts(actor: Actor) -> bool:
+    """Whether time-entry resources show this caller rates and amounts."""
+    return is_manager(actor) or (is_staff(actor) and actor.firm.members_see_amounts)
+
+
+def may_create_tags(actor: Actor) -> Verdict:
+    return _verdict(is_staff(actor) and actor.login.has_write_permission)
+
+
+def may_manage_tags(actor: Actor) -> Verdict:
+    """Rename or archive a tag."""
+    return _verdict(
+        is_manager(actor) and actor.login.has_write_permission,
+        "Only owners and admins may rename or archive tags.",
     )
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 from typer.testing import CliRunner
 
 from tests.conftest import FROZEN_NOW
@@ -16,6 +16,7 @@ from timeledger.app import create_app
 from timeledger.cli import app as cli
 from timeledger.config import Settings
 from timeledger.db import build_session_factory
+from timeledger.models import BillingRate
 
 runner = CliRunner()
 
@@ -80,6 +81,11 @@ def test_the_seed_request_works_with_the_printed_token(cli_database, settings: S
     assert response.status_code == 200
     assert response.json()["total_time_in_minutes"] == 45
     assert response.json()["account"]["uuid"] == seeded["account_uuid"]
+    # The demo firm's default rate (GBP 150.00 an hour), seeded once however often it runs.
+    assert response.json()["amount"] == {"amount": 11250, "currency": "GBP"}
+    run("demo", "--json")
+    with cli_database.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(BillingRate)) == 1
 
 
 def test_demo_prints_a_ready_to_paste_curl(cli_database):

@@ -19,6 +19,18 @@ class TestGetFirm:
             "time_zone": "Europe/London",
             "created_at": "2025-08-07T13:41:42+01:00",
             "updated_at": "2025-08-07T13:41:42+01:00",
+            "currency": "GBP",
+            "week_start": "monday",
+            "billable_default": {
+                "client": True,
+                "case": True,
+                "task": True,
+                "board_task": True,
+                "circle": True,
+                "firm": False,
+            },
+            "members_see_amounts": False,
+            "locked_before": None,
         }
 
     def test_clients_read_their_firm_too(

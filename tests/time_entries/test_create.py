@@ -28,6 +28,17 @@ RESOURCE_KEYS = {
     "created_at",
     "updated_at",
 }
+# Issue 11's extensions, beside every upstream key.
+BILLING_KEYS = {
+    "billable",
+    "hourly_rate",
+    "amount",
+    "tags",
+    "invoiced_at",
+    "invoice_ref",
+    "is_locked",
+    "locked_reason",
+}
 ACCOUNT_KEYS = {
     "name",
     "role",
@@ -69,7 +80,7 @@ class TestSeedExample:
         )
         assert response.status_code == 200
         entry = response.json()
-        assert set(entry) == RESOURCE_KEYS
+        assert set(entry) == RESOURCE_KEYS | BILLING_KEYS
         assert set(entry["trackable"]) == ACCOUNT_KEYS
         assert set(entry["account"]) == ACCOUNT_KEYS
         assert entry["name"] == "Research"

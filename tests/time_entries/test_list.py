@@ -198,7 +198,7 @@ class TestFilters:
         assert response.status_code == 400
         assert response.json() == {
             "message": "Requested filter(s) `name` are not allowed. Allowed filter(s) are "
-            "`uuid, accounts, circle_uuids, between`."
+            "`uuid, accounts, circle_uuids, between, tags, tag_match`."
         }
 
 
@@ -497,5 +497,6 @@ class TestQueries:
         assert small == large
         # Token with login (one query), page, count, then one per trackable type with a
         # table: client (accounts), case, circle, task, board task. The caller's own account
-        # is already loaded by authentication, so the page's accounts cost nothing.
-        assert large == 8
+        # is already loaded by authentication, so the page's accounts cost nothing. Then the
+        # page's tags (one query); rate rules only when an entry has one (none here).
+        assert large == 9

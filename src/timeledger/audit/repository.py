@@ -1,13 +1,66 @@
 from __future__ import annotations
 
-from sqlalchemy import select
+import uuid
+from collections.abc import Collection, Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session
 
-from timeledger.models import Account, PersonalAccessToken, TimeEntry, TimeEntryEvent
+from timeledger.models import (
+    Account,
+    AuditEvent,
+    PersonalAccessToken,
+    TimeEntry,
+    TimeEntryEvent,
+)
 
 
 def add_event(session: Session, event: TimeEntryEvent) -> None:
     session.add(event)
+
+
+def add_change(session: Session, event: AuditEvent) -> None:
+    session.add(event)
+
+
+def firm_changes(firm_id: int) -> Select[AuditEvent]:
+    return select(AuditEvent).where(AuditEvent.firm_id == firm_id)
+
+
+def subject_type_in(kinds: Collection[str]) -> ColumnElement[bool]:
+    return AuditEvent.subject_type.in_(kinds)
+
+
+def subject_uuid_in(uuids: Collection[uuid.UUID]) -> ColumnElement[bool]:
+    return AuditEvent.subject_uuid.in_(uuids)
+
+
+def change_order(descending: bool) -> list[Any]:
+    return [AuditEvent.id.desc()] if descending else [AuditEvent.id.asc()]
+
+
+def accounts_and_tokens(
+    session: Session, events: Sequence[AuditEvent]
+) -> tuple[dict[int, Account], dict[int, PersonalAccessToken]]:
+    account_ids = {e.account_id for e in events if e.account_id is not None}
+    token_ids = {e.token_id for e in events if e.token_id is not None}
+    accounts = (
+        {a.id: a for a in session.scalars(select(Account).where(Account.id.in_(account_ids)))}
+        if account_ids
+        else {}
+    )
+    tokens = (
+        {
+            t.id: t
+            for t in session.scalars(
+                select(PersonalAccessToken).where(PersonalAccessToken.id.in_(token_ids))
+            )
+        }
+        if token_ids
+        else {}
+    )
+    return accounts, tokens
 
 
 def entry_in_firm(session: Session, *, firm_id: int, entry_uuid: object) -> TimeEntry | None:

@@ -1,4 +1,5 @@
-"""Recording and reading the audit trail of time entries."""
+"""Recording and reading the audit trail: of time entries (``time_entry_events``) and of
+the firm's billing data (``audit_events``: rates, tags, the lock, invoices, overrides)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from timeledger.audit import repository
-from timeledger.audit.schemas import TimeEntryEventRead, TimeEntryHistory
+from timeledger.audit.schemas import AuditEventRead, TimeEntryEventRead, TimeEntryHistory
 from timeledger.auth.service import Actor
 from timeledger.errors import NotFound
-from timeledger.models import TimeEntry, TimeEntryAction, TimeEntryEvent
-from timeledger.permissions import may_read_history, require
+from timeledger.kit.ids import parse_uuids
+from timeledger.kit.listing import ListParams
+from timeledger.kit.paging import Page, build_page, page_of
+from timeledger.models import AuditEvent, TimeEntry, TimeEntryAction, TimeEntryEvent
+from timeledger.permissions import may_manage_billing, may_read_history, may_see_amounts, require
 
 
 def snapshot(entry: TimeEntry) -> dict[str, Any]:
@@ -27,7 +31,44 @@ def snapshot(entry: TimeEntry) -> dict[str, Any]:
         "start_date": entry.started_at.isoformat(),
         "end_date": entry.ended_at.isoformat() if entry.ended_at else None,
         "deleted_at": entry.deleted_at.isoformat() if entry.deleted_at else None,
+        "billable": entry.billable,
+        "hourly_rate_minor": entry.hourly_rate_minor,
+        "currency": entry.currency,
+        "rate_id": entry.rate_id,
+        "invoiced_at": entry.invoiced_at.isoformat() if entry.invoiced_at else None,
+        "invoice_ref": entry.invoice_ref,
     }
+
+
+def record_change(
+    session: Session,
+    *,
+    firm_id: int,
+    subject_type: str,
+    subject_uuid: uuid.UUID | None,
+    action: str,
+    actor: Actor | None,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    now: datetime,
+) -> None:
+    """Add one billing audit event (a rate, tag, lock, invoice, reprice or lock override)
+    in the caller's transaction. ``before``/``after`` are JSON-ready dicts (UTC dates)."""
+    repository.add_change(
+        session,
+        AuditEvent(
+            firm_id=firm_id,
+            subject_type=subject_type,
+            subject_uuid=subject_uuid,
+            action=action,
+            account_id=actor.account.id if actor else None,
+            user_id=actor.user.id if actor else None,
+            token_id=actor.token.id if actor else None,
+            before=before,
+            after=after,
+            created_at=now,
+        ),
+    )
 
 
 def record(
@@ -64,9 +105,42 @@ def history(session: Session, *, actor: Actor, entry_uuid: uuid.UUID) -> TimeEnt
         raise NotFound("No time entry with that UUID.")
     require(may_read_history(actor, entry))
     time_zone = actor.firm.time_zone
+    hide = () if may_see_amounts(actor) else _AMOUNT_FIELDS
     return TimeEntryHistory(
         data=[
-            TimeEntryEventRead.build(event, account=account, token=token, time_zone=time_zone)
+            TimeEntryEventRead.build(
+                event, account=account, token=token, time_zone=time_zone, hide=hide
+            )
             for event, account, token in repository.events_of(session, entry.id)
         ]
     )
+
+
+# The rate snapshot, hidden from members unless the firm shows them amounts (issue 11).
+_AMOUNT_FIELDS = ("hourly_rate_minor", "currency", "rate_id")
+
+
+def list_changes(session: Session, *, actor: Actor, params: ListParams) -> Page[AuditEventRead]:
+    """The firm's billing audit trail, newest first (``sort=created_at``: oldest first).
+    Owners and admins. Filters: ``subject_type``, ``subject_uuid``."""
+    require(may_manage_billing(actor))
+    statement = repository.firm_changes(actor.firm.id)
+    if params.filters.get("subject_type"):
+        statement = statement.where(repository.subject_type_in(params.filters["subject_type"]))
+    if params.filters.get("subject_uuid"):
+        uuids = parse_uuids(params.filters["subject_uuid"])
+        statement = statement.where(repository.subject_uuid_in(uuids))
+    order = repository.change_order(params.sort.descending)
+    events, total = page_of(session, statement, params=params, order_by=order)
+    accounts, tokens = repository.accounts_and_tokens(session, events)
+    time_zone = actor.firm.time_zone
+    items = [
+        AuditEventRead.build(
+            event,
+            account=accounts.get(event.account_id) if event.account_id else None,
+            token=tokens.get(event.token_id) if event.token_id else None,
+            time_zone=time_zone,
+        )
+        for event in events
+    ]
+    return build_page(items, total=total, params=params)

@@ -18,6 +18,14 @@ Participants = Annotated[
     ),
 ]
 
+BillingClient = Annotated[
+    uuid.UUID | None,
+    Field(
+        description="Extension: one of the case's client participants, whose bill its time "
+        "goes to; null clears it."
+    ),
+]
+
 
 class CaseResource(CaseRead):
     """A case as ``/api/v1/cases`` shows it: the trackable shape plus its participants."""
@@ -25,15 +33,22 @@ class CaseResource(CaseRead):
     participants_count: int
     participants: list[AccountRead]
     archived_at: ApiDateTime | None = None
+    billing_client_uuid: uuid.UUID | None = Field(
+        default=None,
+        description="Extension: the client participant time on the case bills to; null: its "
+        "only client participant, or none when it has several (docs/billing.md).",
+    )
 
     @classmethod
     def build_with(cls, case: Case, *, participants: list[Account], time_zone: str) -> CaseResource:
         short = CaseRead.build(case, time_zone=time_zone)
+        billing = next((a for a in participants if a.id == case.billing_client_id), None)
         return cls(
             **short.model_dump(),
             participants_count=len(participants),
             participants=[AccountRead.build(a, time_zone=time_zone) for a in participants],
             archived_at=format_optional(case.archived_at, time_zone),
+            billing_client_uuid=billing.uuid if billing else None,
         )
 
 
@@ -53,6 +68,7 @@ class CaseCreate(BaseModel):
 
     name: Name
     participants: Participants
+    billing_client_uuid: BillingClient = None
 
 
 class CaseUpdate(BaseModel):
@@ -61,3 +77,4 @@ class CaseUpdate(BaseModel):
 
     name: Name | None = None
     participants: Participants | None = None
+    billing_client_uuid: BillingClient = None

@@ -65,7 +65,15 @@ def show_case(session: Session, *, actor: Actor, raw_uuid: str) -> CaseResource:
 def add_case(session: Session, *, actor: Actor, data: CaseCreate, now: datetime) -> CaseResource:
     require(may_edit_records(actor))
     participants = participants_for(session, firm=actor.firm, uuids=data.participants)
-    case = create_case(session, firm=actor.firm, name=data.name, participants=participants, now=now)
+    billing_client = _billing_client(data.billing_client_uuid, participants)
+    case = create_case(
+        session,
+        firm=actor.firm,
+        name=data.name,
+        participants=participants,
+        now=now,
+        billing_client_id=billing_client,
+    )
     return _present(session, [case], actor.firm)[0]
 
 
@@ -78,9 +86,11 @@ def update_case(
     for name in ("name", "participants"):
         if name in changes and changes[name] is None:
             raise ValidationFailed.field(name, f"The {name} field is required.")
+    participants = None
     if data.participants is not None:
         participants = participants_for(session, firm=actor.firm, uuids=data.participants)
         repository.replace_participants(session, case, participants)
+    _keep_billing_client(session, case, data, participants)
     if data.name is not None:
         case.name = data.name
         case.slug = case_slug(case.name)
@@ -124,17 +134,55 @@ def _present(session: Session, cases: Sequence[Case], firm: Firm) -> list[CaseRe
     ]
 
 
+def _billing_client(chosen: uuid.UUID | None, participants: Sequence[Account]) -> int | None:
+    """The id of the chosen billing client; 422 unless it is a client participant."""
+    if chosen is None:
+        return None
+    for account in participants:
+        if account.uuid == chosen and account.type == AccountType.CLIENT:
+            return account.id
+    raise ValidationFailed.field(
+        "billing_client_uuid", "The billing client must be one of the case's client participants."
+    )
+
+
+def _keep_billing_client(
+    session: Session, case: Case, data: CaseUpdate, participants: Sequence[Account] | None
+) -> None:
+    """Set (or clear) the billing client when sent; refuse a participant change that would
+    drop the current one without choosing again."""
+    current = participants
+    if current is None:
+        current = repository.participants_of(session, [case.id])[case.id]
+    if "billing_client_uuid" in data.model_fields_set:
+        case.billing_client_id = _billing_client(data.billing_client_uuid, current)
+    elif case.billing_client_id is not None and case.billing_client_id not in {
+        a.id for a in current
+    }:
+        raise ValidationFailed.field(
+            "billing_client_uuid",
+            "The case's billing client is no longer a participant; choose another, or null.",
+        )
+
+
 def case_slug(name: str) -> str:
     return slugify(name, max_length=200) or "case"
 
 
 def create_case(
-    session: Session, *, firm: Firm, name: str, participants: Sequence[Account], now: datetime
+    session: Session,
+    *,
+    firm: Firm,
+    name: str,
+    participants: Sequence[Account],
+    now: datetime,
+    billing_client_id: int | None = None,
 ) -> Case:
     case = Case(
         firm_id=firm.id,
         name=name,
         slug=case_slug(name),
+        billing_client_id=billing_client_id,
         created_at=now,
         updated_at=now,
     )

@@ -8,13 +8,14 @@ from __future__ import annotations
 import secrets
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from timeledger.accounts import service as accounts
 from timeledger.accounts.staff import create_login, create_user
 from timeledger.auth import repository as auth_repository
+from timeledger.billing.service import rates
 from timeledger.board_tasks.service import create_board_task
 from timeledger.cases.service import create_case
 from timeledger.circles.service import create_circle
@@ -37,6 +38,7 @@ from timeledger.trackables.repository import M
 
 DEFAULT_FIRM_NAME = "Demo Financial Planning"
 OWNER = ("Alex", "Morgan")
+DEMO_RATE = 15000  # GBP 150.00 an hour
 CLIENTS = (
     ("Gareth", "Thompson", AccountRole.INDIVIDUAL, "gareth@example.com"),
     ("Priya", "Shah", AccountRole.JOINT, "priya@example.com"),
@@ -84,6 +86,10 @@ def seed_demo(
         for first, last, role, email in CLIENTS
     ]
     case, circle, task, board_task = _records(session, firm, clients, now)
+    # A firm-default rate, so the demo's time entries show what they are worth.
+    rates.ensure_firm_default(
+        session, firm=firm, hourly_rate=DEMO_RATE, since=date(2020, 1, 1), now=now
+    )
     issued = issue_token(session, user=user, name="demo", now=now, lifetime=token_lifetime)
     return DemoFirm(
         firm=firm,

@@ -7,12 +7,20 @@ import typer
 from pydantic import ValidationError
 
 from timeledger.auth.service import authenticate
-from timeledger.cli.context import command_session
+from timeledger.cli.context import (
+    AccountOption,
+    TokenOption,
+    acting,
+    command_session,
+    echo_json,
+    validated,
+)
 from timeledger.clock import SystemClock
 from timeledger.config import Settings
 from timeledger.errors import ValidationFailed, laravel_errors
 from timeledger.time_entries import service as time_entries
-from timeledger.time_entries.schemas import TimeEntryCreate
+from timeledger.time_entries.schemas import InvoiceRequest, TimeEntryCreate
+from timeledger.time_entries.service import invoice as invoices
 
 app = typer.Typer(help="Log time from the command line, as the API would.", no_args_is_help=True)
 
@@ -54,3 +62,28 @@ def log(
             session, actor=actor, data=data, now=now, clock_skew=settings.clock_skew
         )
     typer.echo(json.dumps(entry.model_dump(mode="json"), indent=2))
+
+
+@app.command()
+def invoice(
+    entries: list[str] = typer.Option([], "--entry", help="A time entry's UUID; repeat."),
+    between: str | None = typer.Option(
+        None, help="Y-m-d,Y-m-d: instead of --entry, the entries that started then."
+    ),
+    accounts: str | None = typer.Option(None, help="With --between: whose (UUIDs, commas)."),
+    ref: str | None = typer.Option(None, help="The invoice's reference."),
+    token: str = TokenOption,
+    account: str | None = AccountOption,
+) -> None:
+    """Mark entries invoiced, as POST /api/v1/time-entry/invoice (all or none)."""
+    filters = {"between": between, "accounts": accounts}
+    raw: dict[str, Any] = {
+        "uuids": entries or None,
+        "filter": {k: v for k, v in filters.items() if v} or None,
+        "invoice_ref": ref,
+    }
+    with command_session(Settings()) as session:
+        data = validated(InvoiceRequest, raw)
+        now = SystemClock().now()
+        actor = acting(session, token, account, now)
+        echo_json(invoices.invoice_entries(session, actor=actor, data=data, now=now))

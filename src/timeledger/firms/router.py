@@ -22,9 +22,11 @@ def get_firm(uuid: str, actor: ActorDep) -> FirmRead:
 @router.put(
     "/{uuid}",
     response_model=FirmRead,
-    summary="Update the firm's name and time zone",
-    description="Owners only. Changing the time zone changes how every date is shown and how "
-    "dates without an offset are read; stored instants do not move.",
+    summary="Update the firm's name, time zone and billing settings",
+    description="Name and time zone: owners only. Changing the time zone changes how every "
+    "date is shown and how dates without an offset are read; stored instants do not move. "
+    "Billing settings (currency, week_start, billable_default, members_see_amounts; "
+    "extensions): owners and admins.",
     responses=error_responses(400, 401, 403, 404, 422),
 )
 def update_firm(

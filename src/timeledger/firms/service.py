@@ -16,7 +16,7 @@ from timeledger.firms.schemas import FirmRead, FirmUpdate
 from timeledger.kit.ids import parse_uuid, uuid_or_not_found
 from timeledger.models import Firm
 from timeledger.models.firm import DEFAULT_TIME_ZONE
-from timeledger.permissions import may_change_firm, require
+from timeledger.permissions import may_change_firm, may_manage_billing, require
 
 # Files some systems keep beside the zones: they name the server's zone, not an IANA one.
 _NOT_ZONES = frozenset({"localtime", "posixrules"})
@@ -73,15 +73,18 @@ def show_firm(*, actor: Actor, raw_uuid: str) -> FirmRead:
 def update_firm(
     session: Session, *, actor: Actor, raw_uuid: str, data: FirmUpdate, now: datetime
 ) -> FirmRead:
-    """Owners set the firm's name and time zone. The slug stays, so links keep working."""
+    """Owners set the firm's name and time zone (the slug stays, so links keep working);
+    owners and admins its billing settings. Only the fields sent change."""
     if uuid_or_not_found(raw_uuid) != actor.firm.uuid:
         raise NotFound()
-    require(may_change_firm(actor))
-    firm = actor.firm
     changes = data.model_dump(exclude_unset=True)
-    for name in ("name", "time_zone"):
-        if name in changes and changes[name] is None:
+    owners_only = changes.keys() & {"name", "time_zone"}
+    require(may_change_firm(actor) if owners_only else may_manage_billing(actor))
+    firm = actor.firm
+    for name in changes:
+        if changes[name] is None:
             raise ValidationFailed.field(name, f"The {name.replace('_', ' ')} field is required.")
+    _billing_settings(firm, data)
     if data.time_zone is not None:
         if not is_iana_zone(data.time_zone):
             raise ValidationFailed.field(
@@ -95,3 +98,18 @@ def update_firm(
     firm.updated_at = now
     session.flush()
     return FirmRead.build(firm, time_zone=firm.time_zone)
+
+
+def _billing_settings(firm: Firm, data: FirmUpdate) -> None:
+    if data.currency is not None:
+        firm.currency = data.currency
+    if data.week_start is not None:
+        firm.week_start = data.week_start
+    if data.billable_default is not None:
+        # A new dict: the JSON column notices replacement, not changes in place.
+        firm.billable_default = {
+            **firm.billable_default,
+            **{kind.value: value for kind, value in data.billable_default.items()},
+        }
+    if data.members_see_amounts is not None:
+        firm.members_see_amounts = data.members_see_amounts

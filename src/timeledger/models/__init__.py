@@ -1,7 +1,9 @@
 """Every table, one module each. Alembic's env.py imports only this package."""
 
 from timeledger.models.account import ROLES_BY_TYPE, Account, AccountRole, AccountType
+from timeledger.models.audit_event import AuditEvent
 from timeledger.models.base import Base
+from timeledger.models.billing_rate import BillingRate
 from timeledger.models.board_task import BoardTask
 from timeledger.models.case import Case
 from timeledger.models.case_participant import CaseParticipant
@@ -11,9 +13,11 @@ from timeledger.models.firm import Firm
 from timeledger.models.idempotency_key import IdempotencyKey
 from timeledger.models.login import Login
 from timeledger.models.personal_access_token import PersonalAccessToken
+from timeledger.models.tag import Tag
 from timeledger.models.task import Task, TaskPriority
 from timeledger.models.time_entry import TimeEntry, TrackableType
 from timeledger.models.time_entry_event import TimeEntryAction, TimeEntryEvent
+from timeledger.models.time_entry_tag import TimeEntryTag
 from timeledger.models.user import User
 
 __all__ = [
@@ -21,7 +25,9 @@ __all__ = [
     "Account",
     "AccountRole",
     "AccountType",
+    "AuditEvent",
     "Base",
+    "BillingRate",
     "BoardTask",
     "Case",
     "CaseParticipant",
@@ -31,11 +37,13 @@ __all__ = [
     "IdempotencyKey",
     "Login",
     "PersonalAccessToken",
+    "Tag",
     "Task",
     "TaskPriority",
     "TimeEntry",
     "TimeEntryAction",
     "TimeEntryEvent",
+    "TimeEntryTag",
     "TrackableType",
     "User",
 ]

@@ -17,3 +17,6 @@ class Case(IdMixin, TimestampMixin, Base):
     name: Mapped[str] = mapped_column(String(255))
     slug: Mapped[str] = mapped_column(String(255))
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The one participant whose bill time on the case goes to (issue 11); without it, a
+    # case with exactly one client participant bills that client.
+    billing_client_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))

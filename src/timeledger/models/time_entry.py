@@ -3,7 +3,19 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Enum, ForeignKey, Index, String, Text, text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from timeledger.models.base import Base, IdMixin, TimestampMixin, UTCDateTime
@@ -52,6 +64,18 @@ class TimeEntry(IdMixin, TimestampMixin, Base):
             "trackable_id",
             "started_at",
         ),
+        CheckConstraint(
+            "hourly_rate_minor IS NULL OR hourly_rate_minor >= 0", name="rate_not_negative"
+        ),
+        # A rate snapshot has both its amount and its currency, or neither.
+        CheckConstraint(
+            "(hourly_rate_minor IS NULL AND currency IS NULL) "
+            "OR (hourly_rate_minor IS NOT NULL AND currency IS NOT NULL)",
+            name="rate_with_currency",
+        ),
+        CheckConstraint(
+            "invoice_ref IS NULL OR invoiced_at IS NOT NULL", name="invoice_ref_when_invoiced"
+        ),
         # Reports: a firm-wide time range of live entries, in (start, id) order.
         Index(
             "ix_time_entries_firm_start_live",
@@ -81,3 +105,14 @@ class TimeEntry(IdMixin, TimestampMixin, Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Billing (issue 11). ``billable`` is set from the firm's default for the trackable
+    # type when the client does not say. The rate is a snapshot taken when the entry is
+    # written (and re-taken when its trackable or start changes), never by a rate change;
+    # the amount is derived from it (kit/money.py), never stored.
+    # Only a server default: the services always set it; bulk loads (bench/) leave it out.
+    billable: Mapped[bool] = mapped_column(Boolean, server_default=true())
+    hourly_rate_minor: Mapped[int | None] = mapped_column(Integer)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    rate_id: Mapped[int | None] = mapped_column(ForeignKey("billing_rates.id"), index=True)
+    invoiced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    invoice_ref: Mapped[str | None] = mapped_column(String(64))

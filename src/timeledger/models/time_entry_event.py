@@ -16,6 +16,9 @@ class TimeEntryAction(StrEnum):
     UPDATED = "updated"
     STOPPED = "stopped"
     DELETED = "deleted"
+    # Billing (issue 11): marked invoiced; its rate snapshot re-resolved by a reprice.
+    INVOICED = "invoiced"
+    REPRICED = "repriced"
 
 
 class TimeEntryEvent(IdMixin, Base):

@@ -247,3 +247,26 @@ def trackables_by_key(
         rows: dict[int, Trackable] = _by_id(session, model, ids)
         found.update({(kind, row_id): row for row_id, row in rows.items()})
     return found
+
+
+def entries_in_firm(
+    session: Session, *, firm_id: int, uuids: Collection[uuid.UUID]
+) -> list[TimeEntry]:
+    """The live entries of the firm with these UUIDs, locked for the update (PostgreSQL)."""
+    return list(
+        session.scalars(firm_entries(firm_id).where(TimeEntry.uuid.in_(uuids)).with_for_update())
+    )
+
+
+def matching(
+    session: Session, firm_id: int, conditions: Sequence[ColumnElement[bool]], *, limit: int
+) -> list[TimeEntry]:
+    return list(
+        session.scalars(
+            firm_entries(firm_id)
+            .where(*conditions)
+            .order_by(TimeEntry.id)
+            .limit(limit)
+            .with_for_update()
+        )
+    )

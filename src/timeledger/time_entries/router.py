@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Query
 
 from timeledger.dependencies import ActorDep, ClockDep, SessionDep, SettingsDep, api_router
 from timeledger.errors import error_responses
@@ -12,13 +12,15 @@ from timeledger.kit.paging import Page
 from timeledger.time_entries import service
 from timeledger.time_entries.schemas import (
     SEED_RESPONSE,
+    InvoiceRequest,
+    InvoiceResult,
     TimeEntryCreate,
     TimeEntryPatch,
     TimeEntryRead,
     TimeEntryStop,
     TimeEntryUpdate,
 )
-from timeledger.time_entries.service import read
+from timeledger.time_entries.service import invoice, read
 
 router = api_router(prefix="/api/v1/time-entry", tags=["Time entries"])
 client_router = api_router(prefix="/api/v1/client", tags=["Time entries"])
@@ -43,6 +45,13 @@ ClientListParams = Annotated[
             default_sort=read.DEFAULT_SORT,
             filter_descriptions=read.CLIENT_FILTER_DESCRIPTIONS,
         )
+    ),
+]
+OverrideLock = Annotated[
+    bool,
+    Query(
+        description="Extension: owners only; change a locked entry (or write into the locked "
+        "period) anyway. The audit trail records every override."
     ),
 ]
 _LIST_ERRORS = error_responses(400, 401, 403, 404, 422)
@@ -71,6 +80,7 @@ def create_time_entry(
     session: SessionDep,
     clock: ClockDep,
     settings: SettingsDep,
+    override_lock: OverrideLock = False,
 ) -> TimeEntryRead:
     return service.create_time_entry(
         session,
@@ -78,6 +88,7 @@ def create_time_entry(
         data=body,
         now=clock.now(),
         clock_skew=settings.clock_skew,
+        override_lock=override_lock,
     )
 
 
@@ -161,6 +172,7 @@ def update_time_entry(
     session: SessionDep,
     clock: ClockDep,
     settings: SettingsDep,
+    override_lock: OverrideLock = False,
 ) -> TimeEntryRead:
     return service.change_time_entry(
         session,
@@ -169,6 +181,7 @@ def update_time_entry(
         data=body,
         now=clock.now(),
         clock_skew=settings.clock_skew,
+        override_lock=override_lock,
     )
 
 
@@ -185,6 +198,7 @@ def patch_time_entry(
     session: SessionDep,
     clock: ClockDep,
     settings: SettingsDep,
+    override_lock: OverrideLock = False,
 ) -> TimeEntryRead:
     return service.change_time_entry(
         session,
@@ -193,6 +207,7 @@ def patch_time_entry(
         data=body,
         now=clock.now(),
         clock_skew=settings.clock_skew,
+        override_lock=override_lock,
     )
 
 
@@ -209,9 +224,15 @@ def stop_time_entry(
     session: SessionDep,
     clock: ClockDep,
     body: TimeEntryStop | None = None,
+    override_lock: OverrideLock = False,
 ) -> TimeEntryRead:
     return service.stop_time_entry(
-        session, actor=actor, entry_uuid=uuid, data=body, now=clock.now()
+        session,
+        actor=actor,
+        entry_uuid=uuid,
+        data=body,
+        now=clock.now(),
+        override_lock=override_lock,
     )
 
 
@@ -223,9 +244,30 @@ def stop_time_entry(
     responses=error_responses(400, 401, 403, 404),
 )
 def delete_time_entry(
-    uuid: str, actor: ActorDep, session: SessionDep, clock: ClockDep
+    uuid: str,
+    actor: ActorDep,
+    session: SessionDep,
+    clock: ClockDep,
+    override_lock: OverrideLock = False,
 ) -> TimeEntryRead:
-    return service.delete_time_entry(session, actor=actor, entry_uuid=uuid, now=clock.now())
+    return service.delete_time_entry(
+        session, actor=actor, entry_uuid=uuid, now=clock.now(), override_lock=override_lock
+    )
+
+
+@router.post(
+    "/invoice",
+    response_model=InvoiceResult,
+    summary="Mark time entries invoiced (extension)",
+    description="Owners and admins. By uuids, or by filter (the filters of GET "
+    "/api/v1/time-entry). All the entries or none: 422 when one is unknown, running or "
+    "already invoiced. Invoiced entries are locked.",
+    responses=error_responses(400, 401, 403, 422),
+)
+def invoice_time_entries(
+    body: InvoiceRequest, actor: ActorDep, session: SessionDep, clock: ClockDep
+) -> InvoiceResult:
+    return invoice.invoice_entries(session, actor=actor, data=body, now=clock.now())
 
 
 @client_router.get(

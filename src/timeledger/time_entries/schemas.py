@@ -1,14 +1,24 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from timeledger.accounts.schemas import AccountRead
+from timeledger.billing.schemas import HourlyRateRead, MoneyRead, TagRef
 from timeledger.dates import ApiDateTime, format_api_datetime, format_optional, parse_api_datetime
-from timeledger.models import Account, TimeEntry, TrackableType
+from timeledger.kit.money import amount_minor
+from timeledger.models import Account, Tag, TimeEntry, TrackableType
 from timeledger.time_entries.intervals import MAX_MINUTES, elapsed_seconds, whole_minutes
 from timeledger.trackables.repository import Trackable
 from timeledger.trackables.service import TrackableRead, parse_trackable_type, present
@@ -57,6 +67,21 @@ SEED_RESPONSE: dict[str, Any] = {
     "created_at": "2025-08-07T13:41:42+01:00",
     "updated_at": "2025-08-07T13:41:42+01:00",
 }
+
+TagUuids = Annotated[
+    list[uuid.UUID],
+    Field(
+        max_length=50,
+        description="Extension: the UUIDs of the entry's tags; replaces them all ([] clears).",
+    ),
+]
+Billable = Annotated[
+    bool,
+    Field(
+        description="Extension: whether the time is billable; default the firm's setting for "
+        "the trackable type."
+    ),
+]
 
 Minutes = Annotated[
     int,
@@ -119,6 +144,8 @@ class TimeEntryCreate(_EntryFields):
     )
     end_date: datetime | None = None
     total_time_in_minutes: Minutes | None = None
+    billable: Billable | None = None
+    tags: TagUuids | None = None
 
 
 class TimeEntryPatch(_EntryFields):
@@ -144,8 +171,10 @@ class TimeEntryPatch(_EntryFields):
     total_time_in_minutes: Minutes | None = Field(
         default=None, description="Alone, keeps the start and moves the end."
     )
+    billable: Billable | None = None
+    tags: TagUuids | None = None
 
-    @field_validator("name", "trackable_uuid", mode="before")
+    @field_validator("name", "trackable_uuid", "billable", "tags", mode="before")
     @classmethod
     def _not_null(cls, value: object, info: ValidationInfo) -> object:
         if value is None:
@@ -185,6 +214,16 @@ class TimeEntryStop(_EntryFields):
     )
 
 
+@dataclass(frozen=True)
+class BillingView:
+    """What the resource shows of an entry's billing, loaded per page by the presenter."""
+
+    tags: list[Tag] = field(default_factory=list)
+    locked_reason: str | None = None
+    show_amounts: bool = False
+    rate_uuid: uuid.UUID | None = None
+
+
 class TimeEntryRead(BaseModel):
     """The time entry resource, as upstream shows it."""
 
@@ -207,6 +246,23 @@ class TimeEntryRead(BaseModel):
     )
     created_at: ApiDateTime
     updated_at: ApiDateTime
+    # Extensions (issue 11); Plannr clients ignore unknown keys.
+    billable: bool = Field(description="Extension: whether the time is billable.")
+    hourly_rate: HourlyRateRead | None = Field(
+        description="Extension: the rate snapshot taken when the entry was written; null "
+        "without a rate, or when the caller may not see amounts."
+    )
+    amount: MoneyRead | None = Field(
+        description="Extension: seconds x rate / 3600 rounded half up, in minor units (so "
+        "far, while running); null as hourly_rate is."
+    )
+    tags: list[TagRef] = Field(description="Extension: the entry's tags.")
+    invoiced_at: ApiDateTime | None = Field(description="Extension: when it was invoiced.")
+    invoice_ref: str | None = Field(description="Extension: the invoice's reference.")
+    is_locked: bool = Field(description="Extension: whether the entry is locked.")
+    locked_reason: str | None = Field(
+        description="Extension: period (starts before the firm's lock) or invoiced."
+    )
 
     @classmethod
     def build(
@@ -217,8 +273,11 @@ class TimeEntryRead(BaseModel):
         account: Account,
         time_zone: str,
         now: datetime,
+        billing: BillingView | None = None,
     ) -> TimeEntryRead:
+        billing = billing or BillingView()
         seconds = elapsed_seconds(entry.started_at, entry.ended_at, now)
+        rate = entry.hourly_rate_minor if billing.show_amounts else None
         return cls(
             uuid=entry.uuid,
             name=entry.name,
@@ -233,4 +292,56 @@ class TimeEntryRead(BaseModel):
             computed_time_elapsed_in_seconds=seconds,
             created_at=format_api_datetime(entry.created_at, time_zone),
             updated_at=format_api_datetime(entry.updated_at, time_zone),
+            billable=entry.billable,
+            hourly_rate=None
+            if rate is None or entry.currency is None
+            else HourlyRateRead(amount=rate, currency=entry.currency, rate_uuid=billing.rate_uuid),
+            amount=None
+            if rate is None or entry.currency is None
+            else MoneyRead(amount=amount_minor(seconds, rate), currency=entry.currency),
+            tags=[TagRef(uuid=tag.uuid, name=tag.name) for tag in billing.tags],
+            invoiced_at=format_optional(entry.invoiced_at, time_zone),
+            invoice_ref=entry.invoice_ref,
+            is_locked=billing.locked_reason is not None,
+            locked_reason=billing.locked_reason,
         )
+
+
+class InvoiceRequest(BaseModel):
+    """The body of ``POST /api/v1/time-entry/invoice`` (extension): ``uuids``, or ``filter``
+    (the filter keys of ``GET /api/v1/time-entry``, e.g. ``{"accounts": "<uuid>,<uuid>",
+    "between": "2025-07-01,2025-07-31"}``)."""
+
+    uuids: list[uuid.UUID] | None = Field(default=None, max_length=10_000)
+    filter: dict[str, Annotated[str, Field(max_length=20_000)]] = Field(
+        default_factory=dict, max_length=10
+    )
+    invoice_ref: str | None = Field(default=None, max_length=64)
+    invoiced_at: datetime | None = Field(
+        default=None,
+        description="Default now; without an offset it is read in the firm's time zone.",
+    )
+
+    @field_validator("invoiced_at", mode="before")
+    @classmethod
+    def _date(cls, value: object) -> datetime | None:
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise ValueError("The invoiced at field must be a date string.")
+        try:
+            parsed = parse_api_datetime(value)
+        except ValueError:
+            raise ValueError("The invoiced at field must be a valid date.") from None
+        return parsed
+
+    @model_validator(mode="after")
+    def _one_way(self) -> InvoiceRequest:
+        if (self.uuids is None) == (not self.filter):
+            raise ValueError("Send either uuids or filter.")
+        return self
+
+
+class InvoiceResult(BaseModel):
+    invoiced: int
+    uuids: list[uuid.UUID]

@@ -1,5 +1,6 @@
-"""Turning entries into the API resource, with their accounts and trackables loaded in
-batches: a page costs one query for the accounts and one per trackable type on it."""
+"""Turning entries into the API resource, with their accounts, trackables, tags and rate
+rules loaded in batches: a page costs one query for the accounts, one per trackable type
+on it, one for the tags and one for the rate rules."""
 
 from __future__ import annotations
 
@@ -8,21 +9,33 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from timeledger.models import Account, Firm, TimeEntry
+from timeledger.auth.service import Actor
+from timeledger.billing.service import locks, rates, tags
+from timeledger.models import Firm, TimeEntry
+from timeledger.permissions import may_see_amounts
 from timeledger.time_entries import repository
-from timeledger.time_entries.schemas import TimeEntryRead
-from timeledger.trackables.repository import Trackable
+from timeledger.time_entries.schemas import BillingView, TimeEntryRead
 
 
 def present_many(
-    session: Session, entries: Sequence[TimeEntry], *, firms: Mapping[int, Firm], now: datetime
+    session: Session,
+    entries: Sequence[TimeEntry],
+    *,
+    firms: Mapping[int, Firm],
+    now: datetime,
+    show_amounts: bool = False,
 ) -> list[TimeEntryRead]:
-    """The resources of ``entries``; ``firms`` holds the firm of each (by id)."""
+    """The resources of ``entries``; ``firms`` holds the firm of each (by id). Rates and
+    amounts are shown only with ``show_amounts`` (permissions.may_see_amounts)."""
     accounts = repository.accounts_by_id(session, (entry.account_id for entry in entries))
     trackables = repository.trackables_by_key(
         session,
         firms=firms,
         keys=[(entry.trackable_type, entry.trackable_id) for entry in entries],
+    )
+    entry_tags = tags.tags_of(session, [entry.id for entry in entries])
+    rule_uuids = (
+        rates.rate_uuids(session, (e.rate_id for e in entries if e.rate_id)) if show_amounts else {}
     )
     return [
         TimeEntryRead.build(
@@ -31,18 +44,19 @@ def present_many(
             account=accounts[entry.account_id],
             time_zone=firms[entry.firm_id].time_zone,
             now=now,
+            billing=BillingView(
+                tags=entry_tags.get(entry.id, []),
+                locked_reason=locks.lock_reason(entry, firms[entry.firm_id]),
+                show_amounts=show_amounts,
+                rate_uuid=rule_uuids.get(entry.rate_id) if entry.rate_id else None,
+            ),
         )
         for entry in entries
     ]
 
 
-def present_one(session: Session, entry: TimeEntry, *, firm: Firm, now: datetime) -> TimeEntryRead:
-    return present_many(session, [entry], firms={firm.id: firm}, now=now)[0]
-
-
-def present(
-    entry: TimeEntry, *, trackable: Trackable, account: Account, time_zone: str, now: datetime
+def present_one(
+    session: Session, entry: TimeEntry, *, firm: Firm, now: datetime, actor: Actor | None = None
 ) -> TimeEntryRead:
-    return TimeEntryRead.build(
-        entry, trackable=trackable, account=account, time_zone=time_zone, now=now
-    )
+    show = actor is not None and may_see_amounts(actor)
+    return present_many(session, [entry], firms={firm.id: firm}, now=now, show_amounts=show)[0]

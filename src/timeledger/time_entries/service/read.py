@@ -11,13 +11,14 @@ from sqlalchemy import ColumnElement, Select
 from sqlalchemy.orm import Session
 
 from timeledger.auth.service import Actor
+from timeledger.billing.service import tags
 from timeledger.dates import parse_api_datetime, to_utc
 from timeledger.errors import NotFound, ValidationFailed
 from timeledger.kit.ids import parse_uuids, uuid_or_not_found
 from timeledger.kit.listing import ListParams
 from timeledger.kit.paging import Page, build_page, page_of
 from timeledger.models import Account, Firm, TimeEntry, TrackableType
-from timeledger.permissions import may_use_time_entries, require
+from timeledger.permissions import may_see_amounts, may_use_time_entries, require
 from timeledger.time_entries import repository
 from timeledger.time_entries.schemas import TimeEntryRead
 from timeledger.time_entries.service.present import present_many, present_one
@@ -26,8 +27,11 @@ from timeledger.trackables.service import parse_trackable_type
 
 SORTS = ("created_at", "start_date", "end_date")
 DEFAULT_SORT = "-end_date"
-ENTRY_FILTERS = ("uuid", "accounts", "circle_uuids", "between")
+# Every time-entry list also takes the tag filters (issue 11).
+TAG_FILTERS = ("tags", "tag_match")
+ENTRY_FILTERS = ("uuid", "accounts", "circle_uuids", "between", *TAG_FILTERS)
 CLIENT_FILTERS = (
+    *TAG_FILTERS,
     "trackable_type",
     "account_uuids",
     "start_date_after",
@@ -35,7 +39,13 @@ CLIENT_FILTERS = (
     "end_date_after",
     "end_date_before",
 )
+TAG_FILTER_DESCRIPTIONS = {
+    "tags": "Extension: comma-separated tag UUIDs: entries with any of them (all of them "
+    "with filter[tag_match]=all).",
+    "tag_match": "Extension: any (default) or all.",
+}
 ENTRY_FILTER_DESCRIPTIONS = {
+    **TAG_FILTER_DESCRIPTIONS,
     "uuid": "Comma-separated time-entry UUIDs.",
     "accounts": "Comma-separated UUIDs of the accounts whose entries to list. "
     "Absent: only your own entries.",
@@ -45,6 +55,7 @@ ENTRY_FILTER_DESCRIPTIONS = {
     "them (inclusive, in the firm's time zone).",
 }
 CLIENT_FILTER_DESCRIPTIONS = {
+    **TAG_FILTER_DESCRIPTIONS,
     "trackable_type": "Comma-separated trackable types: client, case, task, board_task.",
     "account_uuids": "Comma-separated UUIDs of the accounts whose entries to list. "
     "Absent: only your own entries.",
@@ -66,7 +77,7 @@ def show_time_entry(
     session: Session, *, actor: Actor, entry_uuid: str | uuid.UUID, now: datetime
 ) -> TimeEntryRead:
     entry = find_entry(session, actor=actor, entry_uuid=entry_uuid)
-    return present_one(session, entry, firm=actor.firm, now=now)
+    return present_one(session, entry, firm=actor.firm, now=now, actor=actor)
 
 
 def find_entry(session: Session, *, actor: Actor, entry_uuid: str | uuid.UUID) -> TimeEntry:
@@ -134,7 +145,13 @@ def _page(
     entries, total = page_of(
         session, statement, params=params, order_by=repository.entry_order(params.sort)
     )
-    items = present_many(session, entries, firms={actor.firm.id: actor.firm}, now=now)
+    items = present_many(
+        session,
+        entries,
+        firms={actor.firm.id: actor.firm},
+        now=now,
+        show_amounts=may_see_amounts(actor),
+    )
     return build_page(items, total=total, params=params)
 
 
@@ -161,8 +178,25 @@ def _trackable_scope(
     return [repository.on_trackables(kind, [trackable.id])]
 
 
+def _tagged(actor: Actor, filters: dict[str, list[str]]) -> list[ColumnElement[bool]]:
+    condition = tags.tag_condition(actor, filters)
+    return [] if condition is None else [condition]
+
+
+def entry_conditions(actor: Actor, filters: dict[str, list[str]]) -> list[ColumnElement[bool]]:
+    """The conditions ``GET /api/v1/time-entry`` applies for these filters; 422 on an
+    unknown filter."""
+    unknown = sorted(set(filters) - set(ENTRY_FILTERS))
+    if unknown:
+        raise ValidationFailed.field(
+            "filter",
+            f"Unknown filter(s) {', '.join(unknown)}; allowed: {', '.join(ENTRY_FILTERS)}.",
+        )
+    return _entry_filters(actor, filters)
+
+
 def _entry_filters(actor: Actor, filters: dict[str, list[str]]) -> list[ColumnElement[bool]]:
-    conditions = [_accounts(actor, filters.get("accounts"))]
+    conditions = [_accounts(actor, filters.get("accounts")), *_tagged(actor, filters)]
     if filters.get("uuid"):
         conditions.append(repository.uuid_in(parse_uuids(filters["uuid"])))
     if filters.get("circle_uuids"):
@@ -178,7 +212,7 @@ def _entry_filters(actor: Actor, filters: dict[str, list[str]]) -> list[ColumnEl
 
 
 def _client_filters(actor: Actor, filters: dict[str, list[str]]) -> list[ColumnElement[bool]]:
-    conditions = [_accounts(actor, filters.get("account_uuids"))]
+    conditions = [_accounts(actor, filters.get("account_uuids")), *_tagged(actor, filters)]
     if filters.get("trackable_type"):
         conditions.append(repository.trackable_type_in(_kinds(filters["trackable_type"])))
     time_zone = actor.firm.time_zone

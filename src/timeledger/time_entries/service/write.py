@@ -34,7 +34,8 @@ from timeledger.time_entries.schemas import (
     TimeEntryRead,
     TimeEntryStop,
 )
-from timeledger.time_entries.service.present import present, present_one
+from timeledger.time_entries.service import billing
+from timeledger.time_entries.service.present import present_one
 from timeledger.time_entries.service.read import find_entry
 from timeledger.trackables.repository import Trackable, find_trackable
 from timeledger.trackables.service import find_live
@@ -47,8 +48,52 @@ def create_time_entry(
     data: TimeEntryCreate,
     now: datetime,
     clock_skew: timedelta,
+    override_lock: bool = False,
 ) -> TimeEntryRead:
+    """Create an entry (or start a timer) as the caller. Time in the locked period is
+    refused (422) unless an owner sends ``override_lock``."""
     require(may_record_time(actor))
+    trackable, start, end = _create_fields(session, actor, data)
+    tag_ids = billing.tag_ids(session, actor=actor, uuids=data.tags)
+    interval = resolve_interval(
+        start=start,
+        end=end,
+        minutes=data.total_time_in_minutes,
+        now=now,
+        clock_skew=clock_skew,
+    )
+    billing.check_new_start(
+        session, actor=actor, started_at=interval.start, override_lock=override_lock, now=now
+    )
+    if interval.is_running:
+        stop_running_entry(
+            session, actor, actor.account.id, at=interval.start, now=now, override=override_lock
+        )
+    entry = TimeEntry(
+        firm_id=actor.firm.id,
+        account_id=actor.account.id,
+        trackable_type=data.trackable_type,
+        trackable_id=trackable.id,
+        name=data.name,
+        description=data.description,
+        started_at=interval.start,
+        ended_at=interval.end,
+        created_at=now,
+        updated_at=now,
+    )
+    billing.on_create(session, actor=actor, entry=entry, billable=data.billable)
+    insert(session, entry, interval)
+    billing.set_tags(session, entry, tag_ids)
+    audit.record(
+        session, entry=entry, action=TimeEntryAction.CREATED, actor=actor, before=None, now=now
+    )
+    return present_one(session, entry, firm=actor.firm, now=now, actor=actor)
+
+
+def _create_fields(
+    session: Session, actor: Actor, data: TimeEntryCreate
+) -> tuple[Trackable, datetime | None, datetime | None]:
+    """The live trackable and the start and end (UTC) a create names; 422 otherwise."""
     time_zone = actor.firm.time_zone
     errors: dict[str, list[str]] = {}
     trackable = find_live(
@@ -64,32 +109,7 @@ def create_time_entry(
     if errors:
         raise ValidationFailed(errors)
     assert trackable is not None
-    interval = resolve_interval(
-        start=start,
-        end=end,
-        minutes=data.total_time_in_minutes,
-        now=now,
-        clock_skew=clock_skew,
-    )
-    if interval.is_running:
-        stop_running_entry(session, actor, actor.account.id, at=interval.start, now=now)
-    entry = TimeEntry(
-        firm_id=actor.firm.id,
-        account_id=actor.account.id,
-        trackable_type=data.trackable_type,
-        trackable_id=trackable.id,
-        name=data.name,
-        description=data.description,
-        started_at=interval.start,
-        ended_at=interval.end,
-        created_at=now,
-        updated_at=now,
-    )
-    insert(session, entry, interval)
-    audit.record(
-        session, entry=entry, action=TimeEntryAction.CREATED, actor=actor, before=None, now=now
-    )
-    return present(entry, trackable=trackable, account=actor.account, time_zone=time_zone, now=now)
+    return trackable, start, end
 
 
 def instant(
@@ -113,8 +133,10 @@ def stop_running_entry(
     at: datetime,
     now: datetime,
     reopening: TimeEntry | None = None,
+    override: bool = False,
 ) -> None:
-    """A new timer, or a reopened one, stops the account's running one where it starts."""
+    """A new timer, or a reopened one, stops the account's running one where it starts;
+    a locked running entry is not stopped (422) unless an owner overrides the lock."""
     repository.lock_account(session, account_id)
     running = repository.running_entry(
         session, account_id, except_id=reopening.id if reopening else None
@@ -134,6 +156,14 @@ def stop_running_entry(
             f"The start date must be after the start of your running time entry ({since}), "
             "which it would stop.",
         )
+    billing.check_locked(
+        session,
+        actor=actor,
+        entry=running,
+        verb="stopped by a new timer",
+        override_lock=override,
+        now=now,
+    )
     before = audit.snapshot(running)
     running.ended_at = at
     running.updated_at = now
@@ -180,36 +210,61 @@ def change_time_entry(
     data: TimeEntryPatch,
     now: datetime,
     clock_skew: timedelta,
+    override_lock: bool = False,
 ) -> TimeEntryRead:
     """PUT and PATCH: fields left out keep their values; the interval rules of create
-    apply to the merged entry."""
+    apply to the merged entry. A locked entry, or a move into the locked period, is 422
+    unless an owner sends ``override_lock``."""
     entry = find_entry(session, actor=actor, entry_uuid=entry_uuid)
     require(may_change_entry(actor, entry))
-    before = audit.snapshot(entry)
-    time_zone = actor.firm.time_zone
-    sent = data.model_fields_set
-    errors: dict[str, list[str]] = {}
-    trackable = _new_trackable(session, actor=actor, entry=entry, data=data, errors=errors)
-    change = IntervalChange(
-        start=instant(data.start_date, "start_date", time_zone, errors),
-        end=instant(data.end_date, "end_date", time_zone, errors),
-        end_sent="end_date" in sent,
-        minutes=data.total_time_in_minutes,
+    billing.check_locked(
+        session, actor=actor, entry=entry, verb="changed", override_lock=override_lock, now=now
     )
-    if errors:
-        raise ValidationFailed(errors)
+    before = audit.snapshot(entry)
+    trackable, change = _change_fields(session, actor, entry, data)
+    tag_ids = billing.tag_ids(session, actor=actor, uuids=data.tags)
     interval = merge_interval(
         Interval(entry.started_at, entry.ended_at), change, now=now, clock_skew=clock_skew
     )
     if trackable is not None:
         kind, record = trackable
         entry.trackable_type, entry.trackable_id = kind, record.id
+    billing.on_change(
+        session,
+        actor=actor,
+        entry=entry,
+        new_start=interval.start,
+        moved=trackable is not None,
+        billable=data.billable,
+        override_lock=override_lock,
+        now=now,
+    )
+    billing.set_tags(session, entry, tag_ids)
     if data.name is not None:
         entry.name = data.name
-    if "description" in sent:
+    if "description" in data.model_fields_set:
         entry.description = data.description
-    _move(session, actor, entry, interval, now=now)
+    _move(session, actor, entry, interval, now=now, override=override_lock)
     return _recorded(session, actor, entry, TimeEntryAction.UPDATED, before=before, now=now)
+
+
+def _change_fields(
+    session: Session, actor: Actor, entry: TimeEntry, data: TimeEntryPatch
+) -> tuple[tuple[TrackableType, Trackable] | None, IntervalChange]:
+    """The trackable a change moves the entry to (or None) and its interval change; 422
+    for a bad trackable or date."""
+    time_zone = actor.firm.time_zone
+    errors: dict[str, list[str]] = {}
+    trackable = _new_trackable(session, actor=actor, entry=entry, data=data, errors=errors)
+    change = IntervalChange(
+        start=instant(data.start_date, "start_date", time_zone, errors),
+        end=instant(data.end_date, "end_date", time_zone, errors),
+        end_sent="end_date" in data.model_fields_set,
+        minutes=data.total_time_in_minutes,
+    )
+    if errors:
+        raise ValidationFailed(errors)
+    return trackable, change
 
 
 def stop_time_entry(
@@ -219,10 +274,14 @@ def stop_time_entry(
     entry_uuid: str | uuid.UUID,
     data: TimeEntryStop | None,
     now: datetime,
+    override_lock: bool = False,
 ) -> TimeEntryRead:
-    """Stop a running entry now, or at ``end_date``; 422 if it is not running."""
+    """Stop a running entry now, or at ``end_date``; 422 if it is not running or locked."""
     entry = find_entry(session, actor=actor, entry_uuid=entry_uuid)
     require(may_change_entry(actor, entry))
+    billing.check_locked(
+        session, actor=actor, entry=entry, verb="stopped", override_lock=override_lock, now=now
+    )
     time_zone = actor.firm.time_zone
     if entry.ended_at is not None:
         raise ValidationFailed.field("end_date", "The time entry is not running.")
@@ -234,16 +293,25 @@ def stop_time_entry(
     current = Interval(entry.started_at, None)
     change = IntervalChange(end=end or now, end_sent=True)
     interval = merge_interval(current, change, now=now, clock_skew=timedelta(0))
-    _move(session, actor, entry, interval, now=now)
+    _move(session, actor, entry, interval, now=now, override=override_lock)
     return _recorded(session, actor, entry, TimeEntryAction.STOPPED, before=before, now=now)
 
 
 def delete_time_entry(
-    session: Session, *, actor: Actor, entry_uuid: str | uuid.UUID, now: datetime
+    session: Session,
+    *,
+    actor: Actor,
+    entry_uuid: str | uuid.UUID,
+    now: datetime,
+    override_lock: bool = False,
 ) -> TimeEntryRead:
-    """Soft delete: the row stays, with ``deleted_at``; every read leaves it out."""
+    """Soft delete: the row stays, with ``deleted_at``; every read leaves it out. A locked
+    entry is 422 unless an owner sends ``override_lock``."""
     entry = find_entry(session, actor=actor, entry_uuid=entry_uuid)
     require(may_delete_entry(actor, entry))
+    billing.check_locked(
+        session, actor=actor, entry=entry, verb="deleted", override_lock=override_lock, now=now
+    )
     before = audit.snapshot(entry)
     entry.deleted_at = now
     entry.updated_at = now
@@ -262,7 +330,7 @@ def _recorded(
 ) -> TimeEntryRead:
     """Record the change in the audit trail and answer with the entry as it now is."""
     audit.record(session, entry=entry, action=action, actor=actor, before=before, now=now)
-    return present_one(session, entry, firm=actor.firm, now=now)
+    return present_one(session, entry, firm=actor.firm, now=now, actor=actor)
 
 
 def _new_trackable(
@@ -305,13 +373,25 @@ def _new_trackable(
 
 
 def _move(
-    session: Session, actor: Actor, entry: TimeEntry, interval: Interval, *, now: datetime
+    session: Session,
+    actor: Actor,
+    entry: TimeEntry,
+    interval: Interval,
+    *,
+    now: datetime,
+    override: bool = False,
 ) -> None:
     """Give ``entry`` its new interval; one that runs again stops the account's other
     running entry, as a new timer would."""
     if interval.is_running and entry.ended_at is not None:
         stop_running_entry(
-            session, actor, entry.account_id, at=interval.start, now=now, reopening=entry
+            session,
+            actor,
+            entry.account_id,
+            at=interval.start,
+            now=now,
+            reopening=entry,
+            override=override,
         )
     entry.started_at, entry.ended_at = interval.start, interval.end
     entry.updated_at = now

@@ -1,0 +1,29 @@
+"""Money: integer minor units (pence) with an ISO 4217 currency, and the one rule that
+turns recorded time into an amount. Reports (issue 12) and the time-entry resource both
+call ``amount_minor``; nothing else multiplies time by a rate."""
+
+from __future__ import annotations
+
+import pycountry
+
+SECONDS_PER_HOUR = 3600
+DEFAULT_CURRENCY = "GBP"
+
+
+def amount_minor(seconds: int, hourly_rate_minor: int) -> int:
+    """The value of ``seconds`` of time at ``hourly_rate_minor`` (minor units per hour),
+    in minor units: ``seconds x rate / 3600`` rounded half up (never towards even), in
+    exact integer arithmetic. Both arguments must be non-negative integers.
+
+    Example: 45 minutes (2700 s) at 15000 (GBP 150.00/h) is 11250; 1 s at 1 is 0; 1800 s
+    at 1 is 1 (0.5 rounds up). Raises ``ValueError`` for a negative argument.
+    """
+    if seconds < 0 or hourly_rate_minor < 0:
+        raise ValueError("seconds and hourly_rate_minor must not be negative")
+    return (seconds * hourly_rate_minor * 2 + SECONDS_PER_HOUR) // (2 * SECONDS_PER_HOUR)
+
+
+def is_currency(code: str) -> bool:
+    """Whether ``code`` is an ISO 4217 alphabetic code (upper case, e.g. ``GBP``), by
+    pycountry's copy of the standard."""
+    return len(code) == 3 and code.isupper() and pycountry.currencies.get(alpha_3=code) is not None
