@@ -18,7 +18,13 @@ from timeledger.cases.router import router as cases_router
 from timeledger.circles.router import router as circles_router
 from timeledger.clock import Clock, SystemClock
 from timeledger.config import Settings
-from timeledger.db import build_engine, build_session_factory, pool_capacity
+from timeledger.db import (
+    build_engine,
+    build_probe,
+    build_session_factory,
+    database_wait_seconds,
+    pool_capacity,
+)
 from timeledger.errors import install_error_handlers
 from timeledger.firms.router import router as firms_router
 from timeledger.health.router import router as health_router
@@ -71,17 +77,19 @@ def create_app(
     clock: Clock | None = None,
 ) -> FastAPI:
     settings = settings or Settings()
-    engine = None
+    engine = probe_engine = None
     if session_factory is None:
         # Creating an engine opens no connection; the first request does.
         engine = build_engine(settings)
         session_factory = build_session_factory(engine)
+        probe_engine = build_probe(settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
-        if engine is not None:
-            engine.dispose()
+        for built in (engine, probe_engine):
+            if built is not None:
+                built.dispose()
 
     app = FastAPI(
         title="timeledger",
@@ -91,6 +99,9 @@ def create_app(
     )
     app.state.settings = settings
     app.state.session_factory = session_factory
+    # /readyz's own engine (no pool, short timeouts); tests that bring their own session
+    # factory are probed through it.
+    app.state.probe = build_session_factory(probe_engine) if probe_engine else session_factory
     app.state.clock = clock or SystemClock()
     app.state.rate_limiter = RateLimiter(settings)
     install_error_handlers(app)
@@ -109,7 +120,9 @@ def _install_middleware(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(
         ConcurrencyGateMiddleware,
         capacity=pool_capacity(settings.database_url),
-        exempt=frozenset({"/healthz"}),
+        # The health checks bound their own waits (health/service.py).
+        exempt=frozenset({"/healthz", "/readyz"}),
+        wait_seconds=database_wait_seconds(settings),
     )
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(RequestIdMiddleware)

@@ -102,8 +102,6 @@ def count_request(request: Request, actor: ActorDep, session: SessionDep) -> Non
     UnitOfWork.of(session).checkpoint()
     limiter: RateLimiter = request.app.state.rate_limiter
     decision = limiter.hit(str(actor.user.id))
-    if decision is None:
-        return
     scope_state(request.scope)[RATE_LIMIT_STATE] = decision
     if not decision.allowed:
         raise TooManyAttempts(decision.reset_after)

@@ -12,7 +12,14 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from timeledger.errors import AppError, PayloadTooLarge, ValidationFailed, error_response
+from timeledger.errors import (
+    DATABASE_UNAVAILABLE,
+    AppError,
+    PayloadTooLarge,
+    ServiceUnavailable,
+    ValidationFailed,
+    error_response,
+)
 from timeledger.http.storable import unstorable_fields
 
 _WITH_BODY = frozenset({"POST", "PUT", "PATCH"})
@@ -113,12 +120,19 @@ class ConcurrencyGateMiddleware:
     handler, the commit). Were more requests admitted than there are connections, those
     waiting for a connection could occupy every thread while the holders wait for a
     thread to finish on: all stall until the pool times out. Waiting here costs no thread.
+
+    The wait is bounded: a request that has not got in after ``wait_seconds`` (the
+    database's own lock or pool timeout) is answered 503 with Retry-After, so a database
+    locked by another process cannot build a queue that waits forever.
     """
 
-    def __init__(self, app: ASGIApp, *, capacity: int, exempt: frozenset[str]) -> None:
+    def __init__(
+        self, app: ASGIApp, *, capacity: int, exempt: frozenset[str], wait_seconds: float
+    ) -> None:
         self.app = app
         self.capacity = capacity
         self.exempt = exempt
+        self.wait_seconds = wait_seconds
         self._gates: dict[int, asyncio.Semaphore] = {}
 
     def _gate(self) -> asyncio.Semaphore:
@@ -131,5 +145,13 @@ class ConcurrencyGateMiddleware:
         if scope["type"] != "http" or scope["path"] in self.exempt:
             await self.app(scope, receive, send)
             return
-        async with self._gate():
+        gate = self._gate()
+        try:
+            await asyncio.wait_for(gate.acquire(), self.wait_seconds)
+        except TimeoutError:
+            await _answer(ServiceUnavailable(DATABASE_UNAVAILABLE), scope, receive, send)
+            return
+        try:
             await self.app(scope, receive, send)
+        finally:
+            gate.release()

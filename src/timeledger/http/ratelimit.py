@@ -3,7 +3,13 @@
 The algorithm and the counters are the ``limits`` library's: a fixed one-minute window per
 user, which is what Laravel's throttle does. Counters live in this process's memory, or
 in Redis when ``TIMELEDGER_REDIS_URL`` is set so the limit holds across workers and
-machines. If Redis cannot be reached the request is let through (logged), not refused.
+machines.
+
+Redis never holds a request up: every call has a timeout (``TIMELEDGER_REDIS_TIMEOUT_SECONDS``,
+0.2 s) and no retry. When Redis refuses, times out or errs, the request is counted in this
+process's memory instead (the limit then holds per process: fail open, not refused), and
+Redis is left alone for ``REDIS_BACKOFF_SECONDS`` before it is tried again, so an outage
+costs one timeout per back-off period, not one per request.
 """
 
 from __future__ import annotations
@@ -15,6 +21,8 @@ from dataclasses import dataclass
 
 from limits import RateLimitItemPerMinute, storage, strategies
 from limits.errors import StorageError
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from timeledger.config import Settings
@@ -24,6 +32,8 @@ logger = logging.getLogger(__name__)
 STATE_KEY = "timeledger.http.ratelimit"
 LIMIT_HEADER = "X-Ratelimit-Limit"
 REMAINING_HEADER = "X-Ratelimit-Remaining"
+# After Redis fails, count in memory for this long before trying Redis again.
+REDIS_BACKOFF_SECONDS = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,25 +48,54 @@ class Decision:
 class RateLimiter:
     def __init__(self, settings: Settings) -> None:
         self.item = RateLimitItemPerMinute(settings.rate_limit_per_minute)
-        self.storage: storage.Storage
+        self.memory = strategies.FixedWindowRateLimiter(storage.MemoryStorage(wrap_exceptions=True))
+        self.shared: strategies.FixedWindowRateLimiter | None = None
+        self.storage: storage.Storage | None = None
         if settings.redis_url:
+            timeout = settings.redis_timeout_seconds
             self.storage = storage.RedisStorage(
                 settings.redis_url,
                 key_prefix=settings.redis_key_prefix,
                 wrap_exceptions=True,
+                socket_timeout=timeout,
+                socket_connect_timeout=timeout,
+                # redis-py retries a timed-out call 3 times by default: 4 timeouts a request.
+                retry=Retry(NoBackoff(), 0),  # type: ignore[arg-type]
             )
-        else:
-            self.storage = storage.MemoryStorage(wrap_exceptions=True)
-        self.strategy = strategies.FixedWindowRateLimiter(self.storage)
+            self.shared = strategies.FixedWindowRateLimiter(self.storage)
+        # time.monotonic() before which Redis is not asked (it failed recently).
+        self._redis_down_until = 0.0
 
-    def hit(self, user_key: str) -> Decision | None:
-        """Count one request; None when the counter store is unreachable."""
-        try:
-            allowed = self.strategy.hit(self.item, "user", user_key)
-            stats = self.strategy.get_window_stats(self.item, "user", user_key)
-        except StorageError:
-            logger.warning("rate limit store unreachable; request not counted", exc_info=True)
+    @property
+    def redis_down(self) -> bool:
+        return time.monotonic() < self._redis_down_until
+
+    def hit(self, user_key: str) -> Decision:
+        """Count one request for ``user_key``: in Redis when configured and answering,
+        else in this process's memory."""
+        if self.shared is not None and not self.redis_down:
+            try:
+                return self._count(self.shared, user_key)
+            except StorageError:
+                self._redis_down_until = time.monotonic() + REDIS_BACKOFF_SECONDS
+                logger.warning(
+                    "rate limit store unreachable; counting in memory for %.0f s",
+                    REDIS_BACKOFF_SECONDS,
+                )
+        return self._count(self.memory, user_key)
+
+    def redis_answers(self) -> bool | None:
+        """Whether Redis answers a ping within the timeout; None when none is configured."""
+        if self.storage is None:
             return None
+        try:
+            return bool(self.storage.check())
+        except Exception:
+            return False
+
+    def _count(self, strategy: strategies.FixedWindowRateLimiter, user_key: str) -> Decision:
+        allowed = strategy.hit(self.item, "user", user_key)
+        stats = strategy.get_window_stats(self.item, "user", user_key)
         return Decision(
             allowed=allowed,
             limit=self.item.amount,
