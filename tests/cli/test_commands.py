@@ -91,7 +91,10 @@ class TestUserCreate:
     def test_refuses_a_role_that_is_not_staff(self, cli: CliRunner, firm: str) -> None:
         result = add_user(cli, firm, "c@example.com", "--role", "individual", "--password", "x" * 8)
         assert result.exit_code == 2
-        assert "the role must be one of owner, admin, member" in result.output
+        assert result.output == (
+            "Error: Invalid value for '--role': 'individual' is not a staff role; use one of "
+            "owner, admin, member. See `timeledger --help`.\n"
+        )
 
 
 class TestTokens:

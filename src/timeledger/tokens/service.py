@@ -104,6 +104,16 @@ def revoke_any(session: Session, *, token_uuid: uuid.UUID, now: datetime) -> Per
     return token
 
 
+def revoke_live_named(session: Session, *, user: User, name: str, now: datetime) -> int:
+    """Revoke every live token of ``user`` called ``name``; how many were revoked."""
+    revoked = 0
+    for token in repository.tokens_of_user(session, user.id):
+        if token.name == name and token.revoked_at is None and token.expires_at > now:
+            _revoke(session, token, now)
+            revoked += 1
+    return revoked
+
+
 def _revoke(session: Session, token: PersonalAccessToken, now: datetime) -> None:
     if token.revoked_at is None:
         token.revoked_at = now
