@@ -5,13 +5,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-
-import typer
-from sqlalchemy.orm import Session
-
 from pathlib import Path
 
+import typer
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from timeledger import migrations
 from timeledger.cli.failures import UPGRADE_HINT, CommandFailed, describe_database

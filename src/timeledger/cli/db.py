@@ -25,7 +25,8 @@ def report_upgrade(url: str, revision: str = "head") -> str:
     applied = migrations.revisions_between(after, before)
     database = describe_database(url)
     if not applied:
-        return f"{database[0].upper()}{database[1:]} is up to date (revision {after}); nothing to apply."
+        database = database[0].upper() + database[1:]
+        return f"{database} is up to date (revision {after}); nothing to apply."
     lines = [f"Applied {len(applied)} migration(s) to {database}, now at revision {after}:"]
     lines += [f"  {rev}  {doc}" for rev, doc in applied]
     return "\n".join(lines)

@@ -91,9 +91,7 @@ def seed_demo(
     case, circle, task, board_task = _records(session, firm, clients, now)
     # Tokens are stored hashed, so the previous one cannot be shown again: it is revoked.
     revoked = revoke_live_named(session, user=user, name=DEMO_TOKEN_NAME, now=now)
-    issued = issue_token(
-        session, user=user, name=DEMO_TOKEN_NAME, now=now, lifetime=token_lifetime
-    )
+    issued = issue_token(session, user=user, name=DEMO_TOKEN_NAME, now=now, lifetime=token_lifetime)
     return DemoFirm(
         firm=firm,
         owner=owner,

@@ -42,7 +42,8 @@ def current_revision(database_url: str) -> str | None:
             # Read directly: alembic's MigrationContext logs at INFO on every command.
             if not inspect(connection).has_table("alembic_version"):
                 return None
-            return connection.scalar(text("SELECT version_num FROM alembic_version"))
+            found = connection.scalar(text("SELECT version_num FROM alembic_version"))
+            return None if found is None else str(found)
     finally:
         engine.dispose()
 
