@@ -12,6 +12,7 @@ from timeledger import __version__
 from timeledger.accounts.router import clients_router
 from timeledger.accounts.router import router as accounts_router
 from timeledger.audit.router import router as audit_router
+from timeledger.auth.attempts import PasswordAttempts
 from timeledger.board_tasks.router import router as board_tasks_router
 from timeledger.cases.router import client_cases_router
 from timeledger.cases.router import router as cases_router
@@ -34,6 +35,7 @@ from timeledger.http.ratelimit import RateLimiter, RateLimitHeadersMiddleware
 from timeledger.http.requestid import RequestIdMiddleware
 from timeledger.http.routing import replay_response
 from timeledger.idempotency.schemas import Replay
+from timeledger.kit.counters import Counters
 from timeledger.me.router import logins_router
 from timeledger.me.router import router as me_router
 from timeledger.tasks.router import router as tasks_router
@@ -103,7 +105,9 @@ def create_app(
     # factory are probed through it.
     app.state.probe = build_session_factory(probe_engine) if probe_engine else session_factory
     app.state.clock = clock or SystemClock()
-    app.state.rate_limiter = RateLimiter(settings)
+    counters = Counters(settings)
+    app.state.rate_limiter = RateLimiter(settings, counters)
+    app.state.password_attempts = PasswordAttempts(settings, counters)
     install_error_handlers(app)
     app.add_exception_handler(Replay, replay_response)
     for router in ROUTERS:

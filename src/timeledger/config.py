@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     # else in this process's memory.
     rate_limit_per_minute: int = Field(default=500, ge=1, le=1_000_000)
     redis_url: str | None = None
+    # Wrong passwords allowed per 15 minutes, per user and per client address (then 429).
+    password_attempts_per_user: int = Field(default=10, ge=1, le=10_000)
+    password_attempts_per_address: int = Field(default=50, ge=1, le=100_000)
     # Prefix of every Redis key timeledger writes.
     redis_key_prefix: str = "timeledger"
     # Hours an Idempotency-Key is remembered; at least a day, as promised.

@@ -7,7 +7,8 @@ chunked bodies too, and lets later layers fingerprint the body without consuming
 from __future__ import annotations
 
 import asyncio
-from collections.abc import MutableMapping
+from collections.abc import AsyncIterator, MutableMapping
+from contextlib import asynccontextmanager
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -145,13 +146,56 @@ class ConcurrencyGateMiddleware:
         if scope["type"] != "http" or scope["path"] in self.exempt:
             await self.app(scope, receive, send)
             return
-        gate = self._gate()
+        slot = GateSlot(self._gate(), self.wait_seconds)
         try:
-            await asyncio.wait_for(gate.acquire(), self.wait_seconds)
-        except TimeoutError:
-            await _answer(ServiceUnavailable(DATABASE_UNAVAILABLE), scope, receive, send)
+            await slot.enter()
+        except ServiceUnavailable as exc:
+            await _answer(exc, scope, receive, send)
             return
+        scope_state(scope)[GATE_KEY] = slot
         try:
             await self.app(scope, receive, send)
         finally:
-            gate.release()
+            slot.leave()
+
+
+GATE_KEY = "timeledger.http.gate"
+
+
+class GateSlot:
+    """One request's place in the concurrency gate; ``outside_the_gate`` gives it up
+    while the request does slow work that needs no database connection."""
+
+    def __init__(self, gate: asyncio.Semaphore, wait_seconds: float) -> None:
+        self.gate = gate
+        self.wait_seconds = wait_seconds
+        self.held = False
+
+    async def enter(self) -> None:
+        """Take a place, waiting at most ``wait_seconds`` (else ``ServiceUnavailable``)."""
+        try:
+            await asyncio.wait_for(self.gate.acquire(), self.wait_seconds)
+        except TimeoutError:
+            raise ServiceUnavailable(DATABASE_UNAVAILABLE) from None
+        self.held = True
+
+    def leave(self) -> None:
+        if self.held:
+            self.held = False
+            self.gate.release()
+
+
+@asynccontextmanager
+async def outside_the_gate(scope: Scope) -> AsyncIterator[None]:
+    """Run the block without the request's place in the gate (taken back after it), so
+    CPU-heavy work such as a password hash does not stop other requests from using the
+    database. The request must hold no database connection meanwhile."""
+    slot = scope_state(scope).get(GATE_KEY)
+    if not isinstance(slot, GateSlot) or not slot.held:
+        yield
+        return
+    slot.leave()
+    try:
+        yield
+    finally:
+        await slot.enter()
