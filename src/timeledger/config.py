@@ -44,8 +44,14 @@ class Settings(BaseSettings):
     shutdown_timeout_seconds: int = Field(default=10, ge=1, le=600)
     # Seconds an idle keep-alive connection stays open.
     keep_alive_seconds: int = Field(default=5, ge=1, le=300)
-    # Open connections (or requests in flight) past which a new request gets 503.
+    # Open connections (or requests in flight) past which a new one gets 503.
     max_connections: int = Field(default=1000, ge=1, le=100_000)
+    # Largest request line plus headers, in bytes (431 past it).
+    max_header_bytes: int = Field(default=16 * 1024, ge=1024, le=1024 * 1024)
+    # Seconds to send the headers (408 past it), the body, and to read a response.
+    header_timeout_seconds: float = Field(default=10.0, gt=0, le=600)
+    body_timeout_seconds: float = Field(default=30.0, gt=0, le=3600)
+    send_timeout_seconds: float = Field(default=30.0, gt=0, le=3600)
     # How far ahead of the server clock a client may send a running entry's start.
     clock_skew_seconds: int = Field(default=60, ge=0, le=3600)
 

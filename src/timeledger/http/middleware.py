@@ -30,6 +30,10 @@ class BodyTooLarge(Exception):
     pass
 
 
+class ClientGone(Exception):
+    """The client went away before its whole body arrived."""
+
+
 def header(scope: Scope, name: bytes) -> str | None:
     for key, value in scope.get("headers", []):
         if key.lower() == name:
@@ -38,13 +42,14 @@ def header(scope: Scope, name: bytes) -> str | None:
 
 
 async def read_body(receive: Receive, limit: int) -> bytes:
-    """The whole request body; stops reading as soon as it passes ``limit`` bytes."""
+    """The whole request body; stops reading as soon as it passes ``limit`` bytes
+    (``BodyTooLarge``); ``ClientGone`` if the client leaves (or is timed out) first."""
     chunks: list[bytes] = []
     size = 0
     while True:
         message = await receive()
         if message["type"] != "http.request":
-            return b"".join(chunks)  # the client went away
+            raise ClientGone
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:
@@ -106,6 +111,9 @@ class BodyLimitMiddleware:
             body = await read_body(receive, self.limit)
         except BodyTooLarge:
             await _answer(too_large, scope, receive, send)
+            return
+        except ClientGone:
+            # Half a body is never handled: nothing is written, nobody to answer.
             return
         unstorable = unstorable_fields(body) if scope["method"] in _WITH_BODY else {}
         if unstorable:
