@@ -83,17 +83,18 @@ def test_db_upgrade_says_what_it_applied_then_that_nothing_is_left(
     head = migrations.head_revision()
     assert first.exit_code == 0, first.output
     applied = migrations.revisions_between(head, None)
-    assert first.output.splitlines()[0] == (
+    # stdout: what the command prints (alembic may log to stderr in the test process).
+    assert first.stdout.splitlines()[0] == (
         f"Applied {len(applied)} migration(s) to the SQLite file {tmp_path / 'timeledger.db'}, "
         f"now at revision {head}:"
     )
-    assert [line.split()[0] for line in first.output.splitlines()[1:]] == [r for r, _ in applied]
-    assert again.output == (
+    assert [line.split()[0] for line in first.stdout.splitlines()[1:]] == [r for r, _ in applied]
+    assert again.stdout == (
         f"The SQLite file {tmp_path / 'timeledger.db'} is up to date (revision {head}); "
         "nothing to apply.\n"
     )
     down = run(missing, "db", "downgrade", "base")
-    assert down.output == (
+    assert down.stdout == (
         f"Reverted {len(applied)} migration(s) of the SQLite file {tmp_path / 'timeledger.db'}; "
         "now at revision base (no tables).\n"
     )
