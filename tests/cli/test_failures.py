@@ -46,7 +46,8 @@ ADMIN_COMMANDS = [
     ("token", "revoke", "9f1c2e4a-6b7d-4e8f-a1b2-c3d4e5f60718"),
     ("user", "create", "--firm", "acme", "--email", "a@example.com", "--first-name", "A",
      "--password", "long enough"),
-    ("time", "log", "--on", "firm", "--uuid", "x", "--name", "n", "--token", "t"),
+    ("time", "log", "--on", "firm", "--uuid", "9f1c2e4a-6b7d-4e8f-a1b2-c3d4e5f60718",
+     "--name", "n", "--token", "t"),
 ]  # fmt: skip
 
 
@@ -151,6 +152,25 @@ def test_a_bad_uuid_is_quoted_with_an_example(
     line = one_error_line(run(missing, *command), status=2)
     assert "'nope' is not a UUID; expected 32 hex digits in the form " in line
     assert "9f1c2e4a-6b7d-4e8f-a1b2-c3d4e5f60718" in line
+
+
+def test_a_bad_date_is_quoted_with_an_example(cli_database_env: dict[str, str]) -> None:
+    result = run(
+        cli_database_env,
+        "time", "log", "--on", "firm", "--uuid", "9f1c2e4a-6b7d-4e8f-a1b2-c3d4e5f60718",
+        "--name", "n", "--start", "next week", "--minutes", "5", "--token", "tl_x",
+    )  # fmt: skip
+    line = one_error_line(result)
+    assert line.startswith("Error: start_date: ")
+    assert line.endswith(
+        ": --start 'next week'; e.g. 2025-08-07 10:00:00 (in the firm's time zone) or "
+        "2025-08-07T10:00:00+01:00."
+    )
+
+
+@pytest.fixture
+def cli_database_env(committed_engine, database_url: str) -> dict[str, str]:
+    return {"TIMELEDGER_DATABASE_URL": database_url}
 
 
 def test_postgres_urls_are_read_as_psycopg_3() -> None:
