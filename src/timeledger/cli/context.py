@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from timeledger import migrations
+from timeledger.cli.db import report_upgrade
 from timeledger.cli.failures import UPGRADE_HINT, CommandFailed, describe_database
 from timeledger.config import Settings
 from timeledger.db import build_engine, build_session_factory, is_sqlite, unit_of_work
@@ -62,8 +63,6 @@ def command_session(settings: Settings) -> Iterator[Session]:
 def upgrade_database(settings: Settings) -> None:
     """Apply pending migrations and say which database is used (on standard error, so
     that standard output stays what the command prints)."""
-    from timeledger.cli.db import report_upgrade
-
     typer.echo(report_upgrade(settings.database_url), err=True)
 
 
