@@ -13,9 +13,10 @@ import pytest
 from sqlalchemy.engine import make_url
 from typer.testing import CliRunner, Result
 
-from tests.reliability.faults import refusing_port
+from tests.reliability.faults import refusing_port, sqlite_locked
 from timeledger import migrations
 from timeledger.cli import app
+from timeledger.cli.failures import explain
 from timeledger.config import Settings, normalise_database_url
 from timeledger.db import is_sqlite
 
@@ -28,7 +29,9 @@ def one_error_line(result: Result, status: int = 1) -> str:
     """The single ``Error: ...`` line of a failed command."""
     assert result.exit_code == status, result.output
     assert "Traceback" not in result.output
-    lines = result.output.splitlines()
+    # alembic's INFO lines reach the output only when an earlier test in this process set
+    # up logging (a real `timeledger db ...` does not); they are not the command's words.
+    lines = [line for line in result.output.splitlines() if "[alembic." not in line]
     assert len(lines) == 1, result.output
     assert lines[0].startswith("Error: ")
     return lines[0]
@@ -205,3 +208,36 @@ def test_the_installed_command_prints_no_traceback(missing: dict[str, str]) -> N
     assert done.stdout == ""
     assert done.stderr.startswith("Error: there is no database at ")
     assert done.stderr.count("\n") == 1
+
+
+def test_a_missing_revision_and_a_locked_database_are_worded(
+    missing: dict[str, str], tmp_path: Path
+) -> None:
+    assert run(missing, "db", "upgrade").exit_code == 0
+    unknown = one_error_line(run(missing, "db", "upgrade", "nosuchrevision"))
+    assert unknown.startswith("Error: ")
+    assert unknown.endswith(
+        f"(migrations of the SQLite file {tmp_path / 'timeledger.db'}; see `timeledger db --help`)."
+    )
+    with sqlite_locked(tmp_path / "timeledger.db"):
+        locked = one_error_line(
+            run({**missing, "TIMELEDGER_SQLITE_BUSY_TIMEOUT_SECONDS": "0.2"}, "firm", "create", "A")
+        )
+    assert locked == (
+        f"Error: the SQLite file {tmp_path / 'timeledger.db'} is locked by another process; "
+        "try again when it has finished."
+    )
+
+
+@pytest.mark.parametrize(
+    ("error", "words"),
+    [
+        (FileNotFoundError(2, "No such file or directory", "/x/y.csv"),
+         "No such file or directory: /x/y.csv."),
+        (RuntimeError("boom\nmore"),
+         "unexpected RuntimeError: boom. This is a bug in timeledger; please report it with "
+         "the command you ran."),
+    ],
+)  # fmt: skip
+def test_other_failures_are_one_line_too(error: Exception, words: str) -> None:
+    assert explain(error) == words

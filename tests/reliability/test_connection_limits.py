@@ -139,6 +139,14 @@ class _Transport(asyncio.Transport):
         return self.closed or self.aborted
 
     def write(self, data: bytes | bytearray | memoryview) -> None:
+        self.written += bytes(data)
+
+    written = b""
+
+    def pause_reading(self) -> None:
+        pass
+
+    def resume_reading(self) -> None:
         pass
 
 
@@ -173,3 +181,90 @@ def test_a_response_the_client_does_not_read_is_dropped_after_the_send_timeout()
     reading_aborted, stalled_aborted = asyncio.run(scenario())
     assert stalled_aborted
     assert not reading_aborted
+
+
+async def _ok(scope: dict[str, object], receive: object, send: object) -> None:
+    """A stand-in app: reads the body, answers 200 with its size."""
+    body = b""
+    more = True
+    while more:
+        message = await receive()  # type: ignore[operator]
+        body += message.get("body", b"")
+        more = message.get("more_body", False)
+    await send({"type": "http.response.start", "status": 200, "headers": []})  # type: ignore[operator]
+    await send({"type": "http.response.body", "body": str(len(body)).encode()})  # type: ignore[operator]
+
+
+SMALL = ConnectionLimits(
+    max_header_bytes=1024,
+    header_timeout_seconds=0.2,
+    body_timeout_seconds=0.2,
+    send_timeout_seconds=0.2,
+    max_connections=2,
+)
+
+
+def _in_process(*chunks: bytes, wait: float = 0.4, others: int = 0) -> _Transport:
+    """Drive one connection of the protocol in this process (so coverage sees it): open
+    ``others`` connections first, send ``chunks``, wait, and return the transport."""
+
+    async def scenario() -> _Transport:
+        config = Config(app=_ok, http=protocol_with(SMALL), log_config=None)
+        config.load()
+        state = ServerState()
+        for _ in range(others):
+            config.http_protocol_class(  # type: ignore[call-arg]
+                config=config, server_state=state, app_state={}
+            ).connection_made(_Transport())
+        transport = _Transport()
+        protocol = config.http_protocol_class(  # type: ignore[call-arg]
+            config=config, server_state=state, app_state={}
+        )
+        protocol.connection_made(transport)
+        for chunk in chunks:
+            protocol.data_received(chunk)
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(wait)
+        protocol.connection_lost(None)
+        return transport
+
+    return asyncio.run(scenario())
+
+
+class TestTheProtocolInProcess:
+    """The same limits as above, driven without a server (fast, and measured)."""
+
+    def test_a_request_within_the_limits_is_answered(self) -> None:
+        sent = _in_process(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\n", b"abc")
+        assert sent.written.startswith(b"HTTP/1.1 200 OK\r\n")
+        # Chunked: one chunk of one byte, "3" (the body read whole).
+        assert b"\r\n1\r\n3\r\n" in sent.written
+
+    def test_headers_past_the_limit_in_pieces_get_431(self) -> None:
+        head = b"GET / HTTP/1.1\r\nX-Pad: " + b"a" * 700
+        sent = _in_process(head, b"b" * 700, b"\r\n\r\n")
+        assert sent.written.startswith(b"HTTP/1.1 431 Request Header Fields Too Large\r\n")
+        assert sent.written.endswith(
+            b'{"message": "The request\'s headers may not be larger than 1024 bytes."}'
+        )
+        assert sent.closed
+
+    def test_a_body_in_the_same_piece_as_the_headers_does_not_count_as_headers(self) -> None:
+        request = b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2000\r\n\r\n" + b"x" * 2000
+        sent = _in_process(request)
+        assert sent.written.startswith(b"HTTP/1.1 200 OK\r\n")
+
+    def test_slow_headers_get_408(self) -> None:
+        sent = _in_process(b"GET / HTTP/1.1\r\nHost")
+        assert sent.written.startswith(b"HTTP/1.1 408 Request Timeout\r\n")
+        assert sent.closed
+
+    def test_a_slow_body_closes_the_connection_unanswered(self) -> None:
+        sent = _in_process(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 9\r\n\r\nab")
+        assert sent.closed
+        assert b"HTTP/1.1 200" not in sent.written
+
+    def test_a_connection_past_the_cap_gets_503(self) -> None:
+        sent = _in_process(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", others=2)
+        assert sent.written.startswith(b"HTTP/1.1 503 Service Unavailable\r\n")
+        assert sent.closed
