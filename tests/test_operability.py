@@ -17,6 +17,7 @@ from tests.support import FrozenClock
 from timeledger.app import create_app
 from timeledger.config import LogFormat, Settings
 from timeledger.db import build_engine, build_session_factory
+from timeledger.errors import DATABASE_UNAVAILABLE
 from timeledger.logs import configure_logging, redact
 
 
@@ -29,7 +30,7 @@ def test_healthz_answers_while_the_process_is_up(client: TestClient) -> None:
 def test_readyz_answers_ok_when_the_database_is_reachable(client: TestClient) -> None:
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "redis": "not configured"}
 
 
 def test_readyz_answers_503_when_the_database_is_not(
@@ -45,7 +46,8 @@ def test_readyz_answers_503_when_the_database_is_not(
         alive = client.get("/healthz")
     engine.dispose()
     assert ready.status_code == 503
-    assert ready.json() == {"message": "The database is unreachable."}
+    assert ready.headers["Retry-After"] == "5"
+    assert ready.json() == {"message": DATABASE_UNAVAILABLE}
     assert alive.status_code == 200
 
 

@@ -12,6 +12,7 @@ from timeledger import __version__
 from timeledger.accounts.router import clients_router
 from timeledger.accounts.router import router as accounts_router
 from timeledger.audit.router import router as audit_router
+from timeledger.auth.attempts import PasswordAttempts
 from timeledger.billing.router import lock_router as billing_lock_router
 from timeledger.billing.router import rates_router as billing_rates_router
 from timeledger.billing.router import tags_router as billing_tags_router
@@ -21,7 +22,13 @@ from timeledger.cases.router import router as cases_router
 from timeledger.circles.router import router as circles_router
 from timeledger.clock import Clock, SystemClock
 from timeledger.config import Settings
-from timeledger.db import build_engine, build_session_factory, pool_capacity
+from timeledger.db import (
+    build_engine,
+    build_probe,
+    build_session_factory,
+    database_wait_seconds,
+    pool_capacity,
+)
 from timeledger.errors import install_error_handlers
 from timeledger.firms.router import router as firms_router
 from timeledger.health.router import router as health_router
@@ -31,6 +38,7 @@ from timeledger.http.ratelimit import RateLimiter, RateLimitHeadersMiddleware
 from timeledger.http.requestid import RequestIdMiddleware
 from timeledger.http.routing import replay_response
 from timeledger.idempotency.schemas import Replay
+from timeledger.kit.counters import Counters
 from timeledger.me.router import logins_router
 from timeledger.me.router import router as me_router
 from timeledger.reports.router import router as reports_router
@@ -80,17 +88,19 @@ def create_app(
     clock: Clock | None = None,
 ) -> FastAPI:
     settings = settings or Settings()
-    engine = None
+    engine = probe_engine = None
     if session_factory is None:
         # Creating an engine opens no connection; the first request does.
         engine = build_engine(settings)
         session_factory = build_session_factory(engine)
+        probe_engine = build_probe(settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
-        if engine is not None:
-            engine.dispose()
+        for built in (engine, probe_engine):
+            if built is not None:
+                built.dispose()
 
     app = FastAPI(
         title="timeledger",
@@ -100,8 +110,13 @@ def create_app(
     )
     app.state.settings = settings
     app.state.session_factory = session_factory
+    # /readyz's own engine (no pool, short timeouts); tests that bring their own session
+    # factory are probed through it.
+    app.state.probe = build_session_factory(probe_engine) if probe_engine else session_factory
     app.state.clock = clock or SystemClock()
-    app.state.rate_limiter = RateLimiter(settings)
+    counters = Counters(settings)
+    app.state.rate_limiter = RateLimiter(settings, counters)
+    app.state.password_attempts = PasswordAttempts(settings, counters)
     install_error_handlers(app)
     app.add_exception_handler(Replay, replay_response)
     for router in ROUTERS:
@@ -118,7 +133,9 @@ def _install_middleware(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(
         ConcurrencyGateMiddleware,
         capacity=pool_capacity(settings.database_url),
-        exempt=frozenset({"/healthz"}),
+        # The health checks bound their own waits (health/service.py).
+        exempt=frozenset({"/healthz", "/readyz"}),
+        wait_seconds=database_wait_seconds(settings),
     )
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(RequestIdMiddleware)

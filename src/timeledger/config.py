@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from enum import StrEnum
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -24,12 +24,34 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TIMELEDGER_", extra="ignore")
 
     environment: Environment = Environment.DEVELOPMENT
+    # A relative SQLite path is relative to the folder the command runs in; the CLI and the
+    # server say which file they use (docs/admin.md).
     database_url: str = "sqlite:///./timeledger.db"
     # Echo SQL to the log; for debugging only.
     database_echo: bool = False
     token_lifetime_days: int = Field(default=365, ge=1, le=3650)
-    # Seconds the SQLite driver waits for another process's write lock before failing.
-    sqlite_busy_timeout_seconds: float = Field(default=30.0, gt=0)
+    # Seconds the SQLite driver waits for another process's write lock before failing
+    # (then the API answers 503 with Retry-After); also how long a request waits for the
+    # one SQLite connection.
+    sqlite_busy_timeout_seconds: float = Field(default=10.0, gt=0, le=600)
+    # PostgreSQL: seconds to establish a connection (libpq's minimum is 2), and the longest
+    # a statement may run on the server before it is cancelled.
+    database_connect_timeout_seconds: int = Field(default=5, ge=2, le=600)
+    database_statement_timeout_seconds: float = Field(default=30.0, gt=0, le=3600)
+    # Seconds to wait for Redis (connect, and each answer) before counting in memory.
+    redis_timeout_seconds: float = Field(default=0.2, gt=0, le=30)
+    # Seconds a SIGTERM waits for requests in flight before the server closes them.
+    shutdown_timeout_seconds: int = Field(default=10, ge=1, le=600)
+    # Seconds an idle keep-alive connection stays open.
+    keep_alive_seconds: int = Field(default=5, ge=1, le=300)
+    # Open connections (or requests in flight) past which a new one gets 503.
+    max_connections: int = Field(default=1000, ge=1, le=100_000)
+    # Largest request line plus headers, in bytes (431 past it).
+    max_header_bytes: int = Field(default=16 * 1024, ge=1024, le=1024 * 1024)
+    # Seconds to send the headers (408 past it), the body, and to read a response.
+    header_timeout_seconds: float = Field(default=10.0, gt=0, le=600)
+    body_timeout_seconds: float = Field(default=30.0, gt=0, le=3600)
+    send_timeout_seconds: float = Field(default=30.0, gt=0, le=3600)
     # How far ahead of the server clock a client may send a running entry's start.
     clock_skew_seconds: int = Field(default=60, ge=0, le=3600)
 
@@ -44,6 +66,9 @@ class Settings(BaseSettings):
     # else in this process's memory.
     rate_limit_per_minute: int = Field(default=500, ge=1, le=1_000_000)
     redis_url: str | None = None
+    # Wrong passwords allowed per 15 minutes, per user and per client address (then 429).
+    password_attempts_per_user: int = Field(default=10, ge=1, le=10_000)
+    password_attempts_per_address: int = Field(default=50, ge=1, le=100_000)
     # Prefix of every Redis key timeledger writes.
     redis_key_prefix: str = "timeledger"
     # Hours an Idempotency-Key is remembered; at least a day, as promised.
@@ -53,6 +78,13 @@ class Settings(BaseSettings):
     log_format: LogFormat = LogFormat.TEXT
     log_level: str = "INFO"
 
+    @field_validator("database_url")
+    @classmethod
+    def _driver_spelled_out(cls, url: str) -> str:
+        """Hosting settings often say ``postgres://`` or ``postgresql://``; both mean
+        PostgreSQL through psycopg 3, the driver timeledger ships with."""
+        return normalise_database_url(url)
+
     @property
     def idempotency_retention(self) -> timedelta:
         return timedelta(hours=self.idempotency_key_hours)
@@ -60,6 +92,19 @@ class Settings(BaseSettings):
     @property
     def token_lifetime(self) -> timedelta:
         return timedelta(days=self.token_lifetime_days)
+
+
+_POSTGRES_SCHEMES = ("postgres://", "postgresql://", "postgres+psycopg://")
+
+
+def normalise_database_url(url: str) -> str:
+    """``url`` with a PostgreSQL scheme spelled the way SQLAlchemy finds psycopg 3
+    (``postgresql+psycopg://``); any other URL unchanged."""
+    stripped = url.strip()
+    for scheme in _POSTGRES_SCHEMES:
+        if stripped.startswith(scheme):
+            return "postgresql+psycopg://" + stripped[len(scheme) :]
+    return stripped
 
 
 def get_settings() -> Settings:

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 from timeledger.config import Settings
 
@@ -48,6 +49,8 @@ def build_engine(
             pool_pre_ping=True,
             pool_size=PG_POOL_SIZE,
             max_overflow=PG_MAX_OVERFLOW,
+            pool_timeout=settings.database_connect_timeout_seconds,
+            connect_args=postgres_timeouts(settings),
         )
     engine = create_engine(
         url,
@@ -61,6 +64,52 @@ def build_engine(
     )
     _configure_sqlite(engine, foreign_keys=foreign_keys)
     return engine
+
+
+def database_wait_seconds(settings: Settings) -> float:
+    """The longest a request waits for the database to let it in: SQLite's busy timeout,
+    or the PostgreSQL pool's timeout (the connect timeout)."""
+    if is_sqlite(settings.database_url):
+        return settings.sqlite_busy_timeout_seconds
+    return float(settings.database_connect_timeout_seconds)
+
+
+# /readyz answers within 2 s; its probe gives up on the database before that.
+PROBE_TIMEOUT_SECONDS = 1.0
+
+
+def build_probe(settings: Settings) -> Engine:
+    """An engine for the readiness probe: a fresh connection each time (no pool to queue
+    on behind requests) and waits of about ``PROBE_TIMEOUT_SECONDS``. On SQLite it takes
+    the write lock and gives it back (``BEGIN IMMEDIATE``), so a lock held by another
+    process makes the server not ready, as it makes writes answer 503."""
+    url = settings.database_url
+    if not is_sqlite(url):
+        connect_args = postgres_timeouts(settings, statement_seconds=PROBE_TIMEOUT_SECONDS)
+        connect_args["connect_timeout"] = 2  # libpq's minimum
+        return create_engine(url, poolclass=NullPool, connect_args=connect_args)
+    engine = create_engine(
+        url,
+        poolclass=NullPool,
+        connect_args={"timeout": PROBE_TIMEOUT_SECONDS, "check_same_thread": False},
+    )
+    _configure_sqlite(engine, foreign_keys=True)
+    return engine
+
+
+def postgres_timeouts(
+    settings: Settings, *, statement_seconds: float | None = None
+) -> dict[str, Any]:
+    """libpq connection parameters that bound every wait on PostgreSQL: establishing the
+    connection (``connect_timeout``, whole seconds), and each statement on the server
+    (``statement_timeout``, milliseconds). Nothing waits on PostgreSQL without a bound."""
+    seconds = settings.database_statement_timeout_seconds
+    if statement_seconds is not None:
+        seconds = statement_seconds
+    return {
+        "connect_timeout": settings.database_connect_timeout_seconds,
+        "options": f"-c statement_timeout={max(1, round(seconds * 1000))}",
+    }
 
 
 def _configure_sqlite(engine: Engine, *, foreign_keys: bool) -> None:

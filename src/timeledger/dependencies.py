@@ -3,6 +3,9 @@
 1. ``get_session``: the request's unit of work (``db.UnitOfWork``);
 2. ``get_actor``: who is calling (identity only: ``auth.authenticate``);
 3. ``count_request``: the per-user rate limit, counted with no transaction open;
+   (3b. ``confirm_password``, on routes that take the user's password: checked with no
+   connection held and outside the concurrency gate, failures limited per user and
+   address;)
 4. ``claim_idempotency_key``: a keyed write reserves its key in the request's transaction;
 5. the handler; then ``http.routing.ApiRoute`` stores a keyed write's response with its
    key, and ``get_session`` commits it all before the response is sent.
@@ -19,13 +22,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
-from timeledger.auth.service import ACCOUNT_HEADER, Actor, authenticate
+from timeledger.auth.attempts import PasswordAttempts
+from timeledger.auth.service import ACCOUNT_HEADER, Actor, authenticate, verify_password
 from timeledger.clock import Clock
 from timeledger.config import Settings
 from timeledger.db import UnitOfWork, unit_of_work
-from timeledger.errors import TooManyAttempts
-from timeledger.http.middleware import scope_state
+from timeledger.errors import TooManyAttempts, ValidationFailed
+from timeledger.http.middleware import outside_the_gate, scope_state
 from timeledger.http.ratelimit import STATE_KEY as RATE_LIMIT_STATE
 from timeledger.http.ratelimit import RateLimiter
 from timeledger.http.routing import ApiRoute
@@ -102,11 +107,43 @@ def count_request(request: Request, actor: ActorDep, session: SessionDep) -> Non
     UnitOfWork.of(session).checkpoint()
     limiter: RateLimiter = request.app.state.rate_limiter
     decision = limiter.hit(str(actor.user.id))
-    if decision is None:
-        return
     scope_state(request.scope)[RATE_LIMIT_STATE] = decision
     if not decision.allowed:
         raise TooManyAttempts(decision.reset_after)
+
+
+async def confirm_password(request: Request, actor: ActorDep) -> None:
+    """The body's ``password`` must be the caller's (422 on ``password`` if not; 429 with
+    Retry-After once the user or the client address has failed too often, see
+    ``auth.attempts``). A body without a string password is left to the body's own
+    validation (422).
+
+    Runs after ``count_request`` committed, so no connection or lock is held, and outside
+    the concurrency gate: argon2 takes tens of milliseconds of CPU, and on SQLite the gate
+    has one place, which others' requests need meanwhile.
+    """
+    password = await _body_password(request)
+    if password is None:
+        return
+    attempts: PasswordAttempts = request.app.state.password_attempts
+    user_key = str(actor.user.id)
+    address = request.client.host if request.client else "unknown"
+    await run_in_threadpool(lambda: attempts.check(user_key=user_key, address=address))
+    async with outside_the_gate(request.scope):
+        confirmed = await run_in_threadpool(verify_password, actor.user, password)
+    if not confirmed:
+        await run_in_threadpool(lambda: attempts.record_failure(user_key=user_key, address=address))
+        raise ValidationFailed.field("password", "The password is incorrect.")
+    await run_in_threadpool(lambda: attempts.reset(user_key=user_key))
+
+
+async def _body_password(request: Request) -> str | None:
+    try:
+        body = await request.json()
+    except ValueError:
+        return None
+    password = body.get("password") if isinstance(body, dict) else None
+    return password if isinstance(password, str) and password else None
 
 
 async def keyed_write(request: Request) -> PendingKey | None:
@@ -159,14 +196,21 @@ ACCOUNT_ROUTE_DEPENDENCIES: Sequence[Any] = (
 
 
 def api_router(
-    *, prefix: str = "", tags: list[str | Enum], acts_as_account: bool = True
+    *,
+    prefix: str = "",
+    tags: list[str | Enum],
+    acts_as_account: bool = True,
+    confirms_password: bool = False,
 ) -> APIRouter:
     """A router of the API: ``ApiRoute`` routes and, when its routes act as an account
     (all but ``/logins`` and the health checks), the rate-limit count and the idempotency
-    claim on each."""
+    claim on each; with ``confirms_password``, ``confirm_password`` between the two."""
+    dependencies = list(ACCOUNT_ROUTE_DEPENDENCIES) if acts_as_account else []
+    if confirms_password:
+        dependencies.insert(1, Depends(confirm_password))
     return APIRouter(
         prefix=prefix,
         tags=tags,
         route_class=ApiRoute,
-        dependencies=list(ACCOUNT_ROUTE_DEPENDENCIES) if acts_as_account else None,
+        dependencies=dependencies or None,
     )

@@ -14,6 +14,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 
 logger = logging.getLogger(__name__)
@@ -160,9 +162,23 @@ class TooManyAttempts(AppError):
         return {"Retry-After": str(self.retry_after)}
 
 
+# Seconds a client is asked to wait before retrying a 503 (the database or a lock is busy).
+RETRY_AFTER_SECONDS = 5
+DATABASE_UNAVAILABLE = (
+    "The database is unavailable or busy; nothing was changed. Try again in a few seconds."
+)
+
+
 class ServiceUnavailable(AppError):
+    """503 with ``Retry-After``: a dependency is down or busy; the same request may
+    succeed when retried after that many seconds."""
+
     status_code = 503
     message = "Service Unavailable."
+    retry_after = RETRY_AFTER_SECONDS
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
 
 
 class ValidationFailed(AppError):
@@ -255,6 +271,14 @@ def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(body, status_code=status)
 
 
+def _database_unavailable(_request: Request, exc: Exception) -> JSONResponse:
+    """A database that refuses, does not answer in time, or is locked by another process:
+    503 with Retry-After (the transaction was rolled back by the unit of work). The
+    driver's message may quote the statement's values, so only its class is logged."""
+    logger.warning("database unavailable: %s", type(getattr(exc, "orig", exc)).__name__)
+    return error_response(ServiceUnavailable(DATABASE_UNAVAILABLE))
+
+
 def _unexpected_error(_request: Request, exc: Exception) -> JSONResponse:
     logger.exception("unhandled error", exc_info=exc)
     return JSONResponse({"message": "Server Error."}, status_code=500)
@@ -264,4 +288,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(OperationalError, _database_unavailable)
+    app.add_exception_handler(PoolTimeout, _database_unavailable)
     app.add_exception_handler(Exception, _unexpected_error)

@@ -91,7 +91,10 @@ class TestUserCreate:
     def test_refuses_a_role_that_is_not_staff(self, cli: CliRunner, firm: str) -> None:
         result = add_user(cli, firm, "c@example.com", "--role", "individual", "--password", "x" * 8)
         assert result.exit_code == 2
-        assert "the role must be one of owner, admin, member" in result.output
+        assert result.output == (
+            "Error: Invalid value for '--role': 'individual' is not a staff role; use one of "
+            "owner, admin, member. See `timeledger --help`.\n"
+        )
 
 
 class TestTokens:
@@ -123,9 +126,29 @@ class TestImportRecords:
         result = invoke(cli, "import", "records", str(path), "--firm", firm)
         assert result.exit_code == 1
         assert "Nothing was imported" in result.output
-        assert "line 3: role must be one of business, individual, joint, trust." in result.output
-        assert "line 4: first_name is required." in result.output
+        assert result.output.splitlines()[1:] == [
+            "line 3: role 'wizard' is not a client role; use one of business, individual, "
+            "joint, trust.",
+            "line 4: first_name is required.",
+        ]
         assert count(committed_engine, Account) == 0
+
+    def test_the_refs_file_has_unix_line_ends_and_no_live_formulas(
+        self, cli: CliRunner, firm: str, tmp_path: Path
+    ) -> None:
+        path = tmp_path / "refs-in.csv"
+        path.write_text("kind,ref,first_name\nclient,=HYPERLINK(1),Ann\nclient,+c2,Bob\n")
+        refs = tmp_path / "refs.csv"
+        result = invoke(cli, "import", "records", str(path), "--firm", firm, "--refs", str(refs))
+        assert result.exit_code == 0, result.output
+        written = refs.read_bytes()
+        assert b"\r" not in written
+        lines = written.decode().splitlines()
+        assert lines[0] == "ref,kind,uuid"
+        assert [line.rsplit(",", 2)[:2] for line in lines[1:]] == [
+            ["'=HYPERLINK(1)", "client"],
+            ["'+c2", "client"],
+        ]
 
     def test_shows_progress_when_asked(self, cli: CliRunner, firm: str, tmp_path: Path) -> None:
         path = tmp_path / "few.csv"

@@ -137,3 +137,31 @@ def test_serve_demo_prints_a_curl_for_the_port_it_serves_on(cli_database, monkey
     output = run("serve", "--demo", "--port", "9999").stdout
     assert "curl --request POST http://127.0.0.1:9999/api/v1/time-entry" in output
     assert (served["port"], served["factory"]) == (9999, True)
+
+
+def test_running_the_demo_again_revokes_the_previous_token_and_keeps_the_password(
+    cli_database, settings: Settings
+):
+    """Issue 10, class 1: ``serve --demo`` on every start must not pile up live year-long
+    tokens or print a new password: the previous demo token is revoked, the password is
+    printed only when the owner is created."""
+    first = run("demo").stdout
+    second = run("demo").stdout
+    first_token = first.split("Token (shown once): ")[1].split()[0]
+    second_token = second.split("Token (shown once): ")[1].split()[0]
+    assert "Owner password (shown once):" in first
+    assert "password" not in second.lower()
+    assert "It replaces the previous demo token, which is now revoked." in second
+    app = create_app(
+        settings, session_factory=build_session_factory(cli_database), clock=FrozenClock(FROZEN_NOW)
+    )
+    with TestClient(app) as client:
+        old = client.get("/api/v1/time-entry", headers={"Authorization": f"Bearer {first_token}"})
+        new = client.get("/api/v1/time-entry", headers={"Authorization": f"Bearer {second_token}"})
+    assert old.status_code == 401
+    assert new.status_code == 200
+    listed = run("token", "list", "--email", "owner@demo-financial-planning.example").stdout
+    assert [line for line in listed.splitlines() if "demo" in line and "active" in line] == [
+        line for line in listed.splitlines() if "active" in line
+    ]
+    assert sum("active until" in line for line in listed.splitlines()) == 1

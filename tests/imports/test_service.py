@@ -78,8 +78,14 @@ def test_refers_to_existing_records_by_uuid(session: Session, world: FirmWorld) 
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (GOOD.replace("Tom,Reyes,,joint", "Tom,Reyes,,spouse"), "line 3: role must be one of"),
-        (GOOD.replace("high,2025-09-01", "urgent,2025-09-01"), "line 5: priority must be"),
+        (
+            GOOD.replace("Tom,Reyes,,joint", "Tom,Reyes,,spouse"),
+            "line 3: role 'spouse' is not a client role; use one of",
+        ),
+        (
+            GOOD.replace("high,2025-09-01", "urgent,2025-09-01"),
+            "line 5: priority 'urgent' is not a priority; use one of",
+        ),
         (
             GOOD.replace("2025-09-01 09:00:00", "next week"),
             "line 5: due_at 'next week' is not a date",
@@ -176,6 +182,62 @@ def test_imports_100_000_records(
     assert (summary.clients, summary.cases, summary.tasks) == (40_000, 20_000, 40_000)
     assert count(session, Task, world.firm.id) == 40_000 + 2
     assert count(session, CaseParticipant, world.firm.id) == 40_000 + 1
-    # Checking counts the lines of the file (with its header), importing the records.
-    assert phases == {"Checking": 100_001, "Importing": 100_000}
+    # Checking counts the bytes of the file as it streams by, importing the records.
+    assert phases == {"Checking": len(data), "Importing": 100_000}
     record_property("import_seconds", round(elapsed, 1))
+
+
+def test_every_problem_of_every_line_is_reported_sorted_by_line(
+    session: Session, world: FirmWorld
+) -> None:
+    data = (
+        "kind,ref,first_name,email,role,name,participants,priority,due_at,on\n"
+        "case,k1,,,,Review,nobody,,,\n"
+        "client,c1,,bad-email,wizard,,,,,\n"
+        "task,,,,,,,urgent,someday,\n"
+        "client,c2,Ok\n"
+        "client,c3,Fine,,,,,,,\n"
+    )
+    with pytest.raises(ImportRejected) as raised:
+        import_records(session, firm=world.firm, data=data.encode(), now=FROZEN_NOW)
+    assert raised.value.errors == [
+        "line 2: participant 'nobody' is neither the ref of a client in this file nor the "
+        "UUID of one of the firm's accounts.",
+        "line 3: first_name is required.",
+        "line 3: role 'wizard' is not a client role; use one of business, individual, joint, "
+        "trust.",
+        "line 3: email 'bad-email' is not a valid email address (e.g. name@example.com).",
+        "line 4: name is required.",
+        "line 4: priority 'urgent' is not a priority; use one of low, medium, high, highest.",
+        "line 4: due_at 'someday' is not a date; use Y-m-d H:i:s, e.g. 2025-09-01 09:00:00.",
+        "line 4: a task needs on: the ref or UUID of a client or case.",
+        "line 5: 3 cells, but the header has 10 columns.",
+    ]
+
+
+def test_a_nul_byte_is_refused_with_its_line(session: Session, world: FirmWorld) -> None:
+    data = b"kind,first_name\nclient,Ann\nclient,B\x00b\nclient,Cy\n"
+    with pytest.raises(ImportRejected) as raised:
+        import_records(session, firm=world.firm, data=data, now=FROZEN_NOW)
+    assert raised.value.errors == [
+        "line 3: the line holds a NUL byte (\\0), which no text field may; remove it."
+    ]
+
+
+def test_a_file_is_read_as_a_stream(session: Session, world: FirmWorld, tmp_path) -> None:
+    path = tmp_path / "records.csv"
+    path.write_bytes(GOOD.encode())
+    read: list[int] = []
+    with path.open("rb") as stream:
+        summary = import_records(
+            session,
+            firm=world.firm,
+            data=stream,
+            now=FROZEN_NOW,
+            on_progress=lambda phase, done, total: (
+                read.append(done) if phase == "Checking" else None
+            ),
+        )
+    assert summary.total == 5
+    # One progress step per line read, in bytes: the file is never read whole.
+    assert read == [len(line) for line in GOOD.encode().splitlines(keepends=True)]

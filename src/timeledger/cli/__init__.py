@@ -5,12 +5,18 @@ from __future__ import annotations
 import typer
 
 from timeledger.cli import billing, db, demo, firm, import_, report, serve, time, token, user
+from timeledger.cli.failures import SafeGroup
 
 app = typer.Typer(
     name="timeledger",
-    help="Self-hostable time tracking that speaks the Plannr CRM time-entry API.",
+    help="Self-hostable time tracking that speaks the Plannr CRM time-entry API.\n\n"
+    "Every command works on the database TIMELEDGER_DATABASE_URL names; by default the "
+    "SQLite file ./timeledger.db in the current folder. Only `serve`, `demo` and "
+    "`db upgrade` create or migrate it; the others need it set up and say so.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    # Any failure: one line "Error: ..." and exit status 1, never a traceback.
+    cls=SafeGroup,
 )
 app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)

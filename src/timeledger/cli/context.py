@@ -3,26 +3,52 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
 from pydantic import BaseModel, ValidationError
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from timeledger import migrations
 from timeledger.auth.service import Actor, authenticate
+from timeledger.cli.db import report_upgrade
+from timeledger.cli.failures import UPGRADE_HINT, CommandFailed, describe_database
 from timeledger.config import Settings
-from timeledger.db import build_engine, build_session_factory, unit_of_work
+from timeledger.db import build_engine, build_session_factory, is_sqlite, unit_of_work
 from timeledger.errors import AppError, NotFound, ValidationFailed, laravel_errors
 from timeledger.firms import service as firms
 from timeledger.models import Firm
 
 
+def require_database(settings: Settings) -> None:
+    """Refuse (``CommandFailed``) a database that is missing or not at this code's
+    revision, so an administration command never creates an empty SQLite file in the
+    wrong folder or fails half-way on a missing table."""
+    url = settings.database_url
+    database = describe_database(url)
+    if is_sqlite(url):
+        path = make_url(url).database or ""
+        if path not in {"", ":memory:"} and not Path(path).expanduser().exists():
+            raise CommandFailed(
+                f"there is no database at {database.removeprefix('the SQLite file ')}: "
+                f"{UPGRADE_HINT}, or set TIMELEDGER_DATABASE_URL to your database."
+            )
+    current = migrations.current_revision(url)
+    head = migrations.head_revision()
+    if current != head:
+        state = f"at revision {current}" if current else "not set up"
+        raise CommandFailed(f"{database} is {state}, this timeledger needs {head}: {UPGRADE_HINT}.")
+
+
 @contextmanager
 def command_session(settings: Settings) -> Iterator[Session]:
+    require_database(settings)
     engine = build_engine(settings)
     try:
         with unit_of_work(build_session_factory(engine)) as session:
@@ -40,7 +66,22 @@ def command_session(settings: Settings) -> Iterator[Session]:
 
 
 def upgrade_database(settings: Settings) -> None:
-    migrations.upgrade(settings.database_url)
+    """Apply pending migrations and say which database is used (on standard error, so
+    that standard output stays what the command prints)."""
+    typer.echo(report_upgrade(settings.database_url), err=True)
+
+
+EXAMPLE_UUID = "9f1c2e4a-6b7d-4e8f-a1b2-c3d4e5f60718"
+
+
+def uuid_value(value: str) -> uuid.UUID:
+    """A command-line UUID; a bad one is quoted back with an example of the form."""
+    try:
+        return uuid.UUID(value.strip())
+    except (ValueError, AttributeError):
+        raise typer.BadParameter(
+            f"{value!r} is not a UUID; expected 32 hex digits in the form {EXAMPLE_UUID}"
+        ) from None
 
 
 def firm_named(session: Session, reference: str) -> Firm:

@@ -16,7 +16,9 @@ def demo(
     firm: str = typer.Option(DEFAULT_FIRM_NAME, help="The demo firm's name."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead."),
 ) -> None:
-    """Create (or reuse) a demo firm with records, and print a fresh token for its owner."""
+    """Create (or reuse) a demo firm with records, and print a fresh token for its owner
+    (the previous demo token is revoked; the owner's password is printed only when the
+    owner is created)."""
     settings = Settings()
     upgrade_database(settings)
     print_demo(settings, firm=firm, public_url=settings.public_url, as_json=as_json)
@@ -65,5 +67,8 @@ def _as_text(seeded: DemoFirm, public_url: str) -> str:
     lines += [f"Client: {client.name} ({client.uuid})" for client in seeded.clients]
     lines.append("Trackables (trackable_type: trackable_uuid):")
     lines += [f"  {kind.value}: {value}" for kind, value in seeded.trackables.items()]
-    lines += ["", f"Token (shown once): {seeded.token}", "", "Try it:", curl, ""]
+    lines += ["", f"Token (shown once): {seeded.token}"]
+    if seeded.revoked_tokens:
+        lines.append("(It replaces the previous demo token, which is now revoked.)")
+    lines += ["", "Try it:", curl, ""]
     return "\n".join(lines)

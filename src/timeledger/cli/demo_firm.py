@@ -1,6 +1,8 @@
 """The demo firm: enough records to paste the seed's curl request and get an answer.
 
-Running it again reuses what is there and issues a fresh token.
+Running it again reuses what is there: the owner's password is printed only when the
+owner is created, and the fresh token replaces the previous demo token (revoked), so
+restarting the demo never piles up live year-long tokens.
 """
 
 from __future__ import annotations
@@ -32,11 +34,12 @@ from timeledger.models import (
     TrackableType,
 )
 from timeledger.tasks.service import create_task
-from timeledger.tokens.service import issue_token
+from timeledger.tokens.service import issue_token, revoke_live_named
 from timeledger.trackables import repository as trackables_repository
 from timeledger.trackables.repository import M
 
 DEFAULT_FIRM_NAME = "Demo Financial Planning"
+DEMO_TOKEN_NAME = "demo"
 OWNER = ("Alex", "Morgan")
 DEMO_RATE = 15000  # GBP 150.00 an hour
 CLIENTS = (
@@ -55,6 +58,8 @@ class DemoFirm:
     trackables: dict[TrackableType, uuid.UUID]
     clients: list[Account] = field(default_factory=list)
     owner_password: str | None = None
+    # How many earlier demo tokens this run revoked.
+    revoked_tokens: int = 0
 
 
 def seed_demo(
@@ -90,7 +95,9 @@ def seed_demo(
     rates.ensure_firm_default(
         session, firm=firm, hourly_rate=DEMO_RATE, since=date(2020, 1, 1), now=now
     )
-    issued = issue_token(session, user=user, name="demo", now=now, lifetime=token_lifetime)
+    # Tokens are stored hashed, so the previous one cannot be shown again: it is revoked.
+    revoked = revoke_live_named(session, user=user, name=DEMO_TOKEN_NAME, now=now)
+    issued = issue_token(session, user=user, name=DEMO_TOKEN_NAME, now=now, lifetime=token_lifetime)
     return DemoFirm(
         firm=firm,
         owner=owner,
@@ -98,6 +105,7 @@ def seed_demo(
         token=issued.plain_text,
         clients=clients,
         owner_password=password,
+        revoked_tokens=revoked,
         trackables={
             TrackableType.CLIENT: clients[0].uuid,
             TrackableType.CASE: case.uuid,

@@ -42,16 +42,20 @@ def records(
 ) -> None:
     """Import clients, cases and tasks from a UTF-8 CSV file with a header row.
 
-    All or nothing: a file with any bad line loads nothing, and every bad line is reported
-    with its number. The columns are described in docs/admin.md.
+    All or nothing: a file with any problem loads nothing, and every problem of every line
+    is reported, sorted by line number. The file is read as a stream. The columns are
+    described in docs/admin.md.
     """
-    data = file.read_bytes()
-    show = progress if progress is not None else len(data) >= PROGRESS_FROM_BYTES
-    with _progress_bar(show) as bar, command_session(Settings()) as session:
+    show = progress if progress is not None else file.stat().st_size >= PROGRESS_FROM_BYTES
+    with (
+        file.open("rb") as stream,
+        _progress_bar(show) as bar,
+        command_session(Settings()) as session,
+    ):
         summary = import_records(
             session,
             firm=firm_named(session, firm),
-            data=data,
+            data=stream,
             now=SystemClock().now(),
             on_progress=_advance(bar),
         )
@@ -64,10 +68,23 @@ def records(
 
 
 def _write_refs(path: Path, rows: list[tuple[str, str, uuid.UUID]]) -> None:
+    """The refs file: ``\n`` line ends, and every cell safe to open in a spreadsheet."""
     with path.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out)
+        writer = csv.writer(out, lineterminator="\n")
         writer.writerow(["ref", "kind", "uuid"])
-        writer.writerows((ref, kind, str(new_uuid)) for ref, kind, new_uuid in rows)
+        writer.writerows(
+            (spreadsheet_safe(ref), kind, str(new_uuid)) for ref, kind, new_uuid in rows
+        )
+
+
+# A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """``cell`` as a spreadsheet shows it but never runs it: one that would start a
+    formula gets a leading apostrophe (OWASP's advice on CSV injection)."""
+    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
 
 
 def _progress_bar(show: bool) -> Progress:

@@ -7,6 +7,7 @@ from timeledger.cli.context import upgrade_database
 from timeledger.cli.demo import print_demo
 from timeledger.cli.demo_firm import DEFAULT_FIRM_NAME
 from timeledger.config import Settings
+from timeledger.http.server import uvicorn_options
 from timeledger.logs import configure_logging
 
 
@@ -24,12 +25,8 @@ def serve(
     if demo:
         reachable = "127.0.0.1" if host in {"0.0.0.0", "::"} else host
         print_demo(settings, firm=DEFAULT_FIRM_NAME, public_url=f"http://{reachable}:{port}")
-    # Our handler formats every line (request id, JSON); our middleware logs each request.
     uvicorn.run(
         "timeledger.app:create_app",
         factory=True,
-        host=host,
-        port=port,
-        log_config=None,
-        access_log=False,
+        **uvicorn_options(settings, host=host, port=port),
     )

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 import typer
@@ -13,6 +14,7 @@ from timeledger.cli.context import (
     acting,
     command_session,
     echo_json,
+    uuid_value,
     validated,
 )
 from timeledger.clock import SystemClock
@@ -28,7 +30,9 @@ app = typer.Typer(help="Log time from the command line, as the API would.", no_a
 @app.command()
 def log(
     trackable_type: str = typer.Option(..., "--on", help="client, case, circle, task, ..."),
-    trackable_uuid: str = typer.Option(..., "--uuid", help="The trackable's UUID."),
+    trackable_uuid: uuid.UUID = typer.Option(
+        ..., "--uuid", parser=uuid_value, help="The trackable's UUID."
+    ),
     name: str = typer.Option(..., help="What the time was spent on."),
     description: str | None = typer.Option(None),
     start: str | None = typer.Option(None, help="start_date, as the API reads it."),
@@ -37,14 +41,16 @@ def log(
     token: str = typer.Option(
         ..., envvar="TIMELEDGER_TOKEN", help="A personal access token (or TIMELEDGER_TOKEN)."
     ),
-    account: str | None = typer.Option(None, help="Act as this account (X-PLANNR-ACCOUNT-UUID)."),
+    account: uuid.UUID | None = typer.Option(
+        None, parser=uuid_value, help="Act as this account (X-PLANNR-ACCOUNT-UUID)."
+    ),
 ) -> None:
     """Create a time entry with a token, exactly as POST /api/v1/time-entry does; print it
     as JSON."""
     settings = Settings()
     raw: dict[str, Any] = {
         "trackable_type": trackable_type,
-        "trackable_uuid": trackable_uuid,
+        "trackable_uuid": str(trackable_uuid),
         "name": name,
         "description": description,
         "start_date": start,
@@ -55,13 +61,37 @@ def log(
         try:
             data = TimeEntryCreate.model_validate({k: v for k, v in raw.items() if v is not None})
         except ValidationError as exc:
-            raise ValidationFailed(laravel_errors(exc.errors())[1]["errors"]) from None
+            raise ValidationFailed(
+                _quoted(laravel_errors(exc.errors())[1]["errors"], raw)
+            ) from None
         now = SystemClock().now()
-        actor = authenticate(session, bearer=token, account_header=account, now=now)
+        actor = authenticate(
+            session,
+            bearer=token,
+            account_header=str(account) if account else None,
+            now=now,
+        )
         entry = time_entries.create_time_entry(
             session, actor=actor, data=data, now=now, clock_skew=settings.clock_skew
         )
     typer.echo(json.dumps(entry.model_dump(mode="json"), indent=2))
+
+
+DATE_EXAMPLE = "e.g. 2025-08-07 10:00:00 (in the firm's time zone) or 2025-08-07T10:00:00+01:00"
+_OPTIONS = {"start_date": "--start", "end_date": "--end"}
+
+
+def _quoted(errors: dict[str, list[str]], raw: dict[str, Any]) -> dict[str, list[str]]:
+    """The API's messages, with a bad date option's value quoted and an example added."""
+    quoted: dict[str, list[str]] = {}
+    for field, messages in errors.items():
+        if field in _OPTIONS and raw.get(field) is not None:
+            messages = [
+                f"{message.rstrip('.')}: {_OPTIONS[field]} {raw[field]!r}; {DATE_EXAMPLE}."
+                for message in messages
+            ]
+        quoted[field] = messages
+    return quoted
 
 
 @app.command()

@@ -4,7 +4,7 @@ import uuid
 
 import typer
 
-from timeledger.cli.context import command_session
+from timeledger.cli.context import command_session, uuid_value
 from timeledger.clock import SystemClock
 from timeledger.config import Settings
 from timeledger.tokens import service as tokens
@@ -15,7 +15,9 @@ app = typer.Typer(help="Personal access tokens.", no_args_is_help=True)
 @app.command()
 def create(
     email: str = typer.Option(..., help="The user the token belongs to."),
-    account: uuid.UUID | None = typer.Option(None, help="Bind the token to this account."),
+    account: uuid.UUID | None = typer.Option(
+        None, parser=uuid_value, help="Bind the token to this account (its UUID)."
+    ),
     name: str = typer.Option("cli", help="A label to recognise the token by."),
 ) -> None:
     """Issue a token and print it. It is shown only this once."""
@@ -54,7 +56,9 @@ def list_tokens(email: str = typer.Option(..., help="Whose tokens.")) -> None:
 
 
 @app.command()
-def revoke(token_uuid: uuid.UUID = typer.Argument(..., help="The token's UUID.")) -> None:
+def revoke(
+    token_uuid: uuid.UUID = typer.Argument(..., parser=uuid_value, help="The token's UUID."),
+) -> None:
     """Revoke a token at once (any user's)."""
     with command_session(Settings()) as session:
         token = tokens.revoke_any(session, token_uuid=token_uuid, now=SystemClock().now())

@@ -33,8 +33,10 @@ def create(
     """Create an employee account on a firm with a login for the user EMAIL (created too,
     unless a user with that email exists)."""
     if role not in STAFF_ROLES:
-        typer.echo(f"Error: the role must be one of {', '.join(STAFF_ROLES)}.", err=True)
-        raise typer.Exit(code=2)
+        raise typer.BadParameter(
+            f"{role!r} is not a staff role; use one of {', '.join(STAFF_ROLES)}",
+            param_hint="'--role'",
+        )
     with command_session(Settings()) as session:
         staff = add_staff_user(
             session,

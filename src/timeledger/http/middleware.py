@@ -7,12 +7,20 @@ chunked bodies too, and lets later layers fingerprint the body without consuming
 from __future__ import annotations
 
 import asyncio
-from collections.abc import MutableMapping
+from collections.abc import AsyncIterator, MutableMapping
+from contextlib import asynccontextmanager
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from timeledger.errors import AppError, PayloadTooLarge, ValidationFailed, error_response
+from timeledger.errors import (
+    DATABASE_UNAVAILABLE,
+    AppError,
+    PayloadTooLarge,
+    ServiceUnavailable,
+    ValidationFailed,
+    error_response,
+)
 from timeledger.http.storable import unstorable_fields
 
 _WITH_BODY = frozenset({"POST", "PUT", "PATCH"})
@@ -20,6 +28,10 @@ _WITH_BODY = frozenset({"POST", "PUT", "PATCH"})
 
 class BodyTooLarge(Exception):
     pass
+
+
+class ClientGone(Exception):
+    """The client went away before its whole body arrived."""
 
 
 def header(scope: Scope, name: bytes) -> str | None:
@@ -30,13 +42,14 @@ def header(scope: Scope, name: bytes) -> str | None:
 
 
 async def read_body(receive: Receive, limit: int) -> bytes:
-    """The whole request body; stops reading as soon as it passes ``limit`` bytes."""
+    """The whole request body; stops reading as soon as it passes ``limit`` bytes
+    (``BodyTooLarge``); ``ClientGone`` if the client leaves (or is timed out) first."""
     chunks: list[bytes] = []
     size = 0
     while True:
         message = await receive()
         if message["type"] != "http.request":
-            return b"".join(chunks)  # the client went away
+            raise ClientGone
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:
@@ -99,6 +112,9 @@ class BodyLimitMiddleware:
         except BodyTooLarge:
             await _answer(too_large, scope, receive, send)
             return
+        except ClientGone:
+            # Half a body is never handled: nothing is written, nobody to answer.
+            return
         unstorable = unstorable_fields(body) if scope["method"] in _WITH_BODY else {}
         if unstorable:
             await _answer(ValidationFailed(unstorable), scope, receive, send)
@@ -113,12 +129,19 @@ class ConcurrencyGateMiddleware:
     handler, the commit). Were more requests admitted than there are connections, those
     waiting for a connection could occupy every thread while the holders wait for a
     thread to finish on: all stall until the pool times out. Waiting here costs no thread.
+
+    The wait is bounded: a request that has not got in after ``wait_seconds`` (the
+    database's own lock or pool timeout) is answered 503 with Retry-After, so a database
+    locked by another process cannot build a queue that waits forever.
     """
 
-    def __init__(self, app: ASGIApp, *, capacity: int, exempt: frozenset[str]) -> None:
+    def __init__(
+        self, app: ASGIApp, *, capacity: int, exempt: frozenset[str], wait_seconds: float
+    ) -> None:
         self.app = app
         self.capacity = capacity
         self.exempt = exempt
+        self.wait_seconds = wait_seconds
         self._gates: dict[int, asyncio.Semaphore] = {}
 
     def _gate(self) -> asyncio.Semaphore:
@@ -131,5 +154,56 @@ class ConcurrencyGateMiddleware:
         if scope["type"] != "http" or scope["path"] in self.exempt:
             await self.app(scope, receive, send)
             return
-        async with self._gate():
+        slot = GateSlot(self._gate(), self.wait_seconds)
+        try:
+            await slot.enter()
+        except ServiceUnavailable as exc:
+            await _answer(exc, scope, receive, send)
+            return
+        scope_state(scope)[GATE_KEY] = slot
+        try:
             await self.app(scope, receive, send)
+        finally:
+            slot.leave()
+
+
+GATE_KEY = "timeledger.http.gate"
+
+
+class GateSlot:
+    """One request's place in the concurrency gate; ``outside_the_gate`` gives it up
+    while the request does slow work that needs no database connection."""
+
+    def __init__(self, gate: asyncio.Semaphore, wait_seconds: float) -> None:
+        self.gate = gate
+        self.wait_seconds = wait_seconds
+        self.held = False
+
+    async def enter(self) -> None:
+        """Take a place, waiting at most ``wait_seconds`` (else ``ServiceUnavailable``)."""
+        try:
+            await asyncio.wait_for(self.gate.acquire(), self.wait_seconds)
+        except TimeoutError:
+            raise ServiceUnavailable(DATABASE_UNAVAILABLE) from None
+        self.held = True
+
+    def leave(self) -> None:
+        if self.held:
+            self.held = False
+            self.gate.release()
+
+
+@asynccontextmanager
+async def outside_the_gate(scope: Scope) -> AsyncIterator[None]:
+    """Run the block without the request's place in the gate (taken back after it), so
+    CPU-heavy work such as a password hash does not stop other requests from using the
+    database. The request must hold no database connection meanwhile."""
+    slot = scope_state(scope).get(GATE_KEY)
+    if not isinstance(slot, GateSlot) or not slot.held:
+        yield
+        return
+    slot.leave()
+    try:
+        yield
+    finally:
+        await slot.enter()

@@ -1,26 +1,25 @@
 """Requests per minute per user, as upstream limits them (500 by default).
 
 The algorithm and the counters are the ``limits`` library's: a fixed one-minute window per
-user, which is what Laravel's throttle does. Counters live in this process's memory, or
-in Redis when ``TIMELEDGER_REDIS_URL`` is set so the limit holds across workers and
-machines. If Redis cannot be reached the request is let through (logged), not refused.
+user, which is what Laravel's throttle does. The counters are ``kit.counters.Counters``:
+in Redis when ``TIMELEDGER_REDIS_URL`` is set, so the limit holds across workers and
+machines; in this process's memory otherwise, or while Redis does not answer within its
+short timeout (fail open: requests are never refused because Redis is down).
 """
 
 from __future__ import annotations
 
-import logging
 import math
 import time
 from dataclasses import dataclass
 
-from limits import RateLimitItemPerMinute, storage, strategies
-from limits.errors import StorageError
+from limits import RateLimitItemPerMinute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from timeledger.config import Settings
 from timeledger.http.middleware import scope_state, with_headers
+from timeledger.kit.counters import Counters
 
-logger = logging.getLogger(__name__)
 STATE_KEY = "timeledger.http.ratelimit"
 LIMIT_HEADER = "X-Ratelimit-Limit"
 REMAINING_HEADER = "X-Ratelimit-Remaining"
@@ -36,33 +35,23 @@ class Decision:
 
 
 class RateLimiter:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, counters: Counters | None = None) -> None:
         self.item = RateLimitItemPerMinute(settings.rate_limit_per_minute)
-        self.storage: storage.Storage
-        if settings.redis_url:
-            self.storage = storage.RedisStorage(
-                settings.redis_url,
-                key_prefix=settings.redis_key_prefix,
-                wrap_exceptions=True,
-            )
-        else:
-            self.storage = storage.MemoryStorage(wrap_exceptions=True)
-        self.strategy = strategies.FixedWindowRateLimiter(self.storage)
+        self.counters = counters or Counters(settings)
 
-    def hit(self, user_key: str) -> Decision | None:
-        """Count one request; None when the counter store is unreachable."""
-        try:
-            allowed = self.strategy.hit(self.item, "user", user_key)
-            stats = self.strategy.get_window_stats(self.item, "user", user_key)
-        except StorageError:
-            logger.warning("rate limit store unreachable; request not counted", exc_info=True)
-            return None
+    def hit(self, user_key: str) -> Decision:
+        """Count one request for ``user_key``."""
+        allowed = self.counters.hit(self.item, "user", user_key)
+        stats = self.counters.stats(self.item, "user", user_key)
         return Decision(
             allowed=allowed,
             limit=self.item.amount,
             remaining=max(0, stats.remaining),
             reset_after=max(1, math.ceil(stats.reset_time - time.time())),
         )
+
+    def redis_answers(self) -> bool | None:
+        return self.counters.redis_answers()
 
 
 class RateLimitHeadersMiddleware:

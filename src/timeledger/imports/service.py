@@ -1,24 +1,26 @@
 """``timeledger import records``: all of a CSV file's clients, cases and tasks, or none.
 
-The whole file is read and checked first (every bad line is reported with its number);
-only a file without errors is written, in bulk (``COPY`` on PostgreSQL, ``executemany``
-elsewhere), in the caller's transaction.
+The whole file is read and checked first, as a stream (every problem of every line is
+reported, sorted by line); only a file without errors is written, in bulk (``COPY`` on
+PostgreSQL, ``executemany`` elsewhere), in the caller's transaction.
 """
 
 from __future__ import annotations
 
+import io
+import os
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy.orm import Session
 
 from timeledger.cases.service import case_slug
 from timeledger.errors import AppError
 from timeledger.imports import repository
-from timeledger.imports.parsing import LineError, decode, parse_file
+from timeledger.imports.parsing import LineError, line_number, parse_file, text_lines
 from timeledger.imports.schemas import ImportSummary, ParsedFile
 from timeledger.kit.ids import parse_uuid
 from timeledger.models import Account, AccountType, Case, CaseParticipant, Firm, Task
@@ -50,29 +52,29 @@ class _Plan:
 
 
 def import_records(
-    session: Session, *, firm: Firm, data: bytes, now: datetime, on_progress: Progress | None = None
+    session: Session,
+    *,
+    firm: Firm,
+    data: bytes | BinaryIO,
+    now: datetime,
+    on_progress: Progress | None = None,
 ) -> ImportSummary:
+    """Import the CSV ``data`` (bytes, or a binary file read as a stream) into ``firm``;
+    ``ImportRejected`` with every problem, sorted by line, if there is any (nothing is
+    written then). Progress is reported in bytes read, then records written."""
     progress: Progress = on_progress or (lambda _phase, _done, _total: None)
+    stream = io.BytesIO(data) if isinstance(data, bytes) else data
+    size = max(_size(stream), 1)
     try:
-        text = decode(data)
+        lines = text_lines(stream, on_bytes=lambda read: progress("Checking", read, size))
+        parsed, errors = parse_file(lines, time_zone=firm.time_zone)
     except LineError as exc:
         raise ImportRejected([str(exc)]) from None
-    lines = max(text.count("\n"), 1)
-    checked = 0
-
-    def on_line() -> None:
-        nonlocal checked
-        checked += 1
-        progress("Checking", 1, lines)
-
-    parsed, errors = parse_file(text, time_zone=firm.time_zone, on_line=on_line)
-    # Fill the bar: the header, blank lines and quoted newlines are not records.
-    progress("Checking", max(lines - checked, 0), lines)
-    if errors:
-        raise ImportRejected(errors)
+    # A file with a problem on one line may have others only the references show.
     plan = _resolve(session, firm, parsed)
-    if plan.errors:
-        raise ImportRejected(plan.errors[:20])
+    problems = sorted([*errors, *plan.errors], key=line_number)
+    if problems:
+        raise ImportRejected(problems)
     _write(session, firm, parsed, plan, now, progress)
     return ImportSummary(
         clients=len(parsed.clients),
@@ -80,6 +82,13 @@ def import_records(
         tasks=len(parsed.tasks),
         refs=_refs(parsed, plan),
     )
+
+
+def _size(stream: BinaryIO) -> int:
+    try:
+        return os.fstat(stream.fileno()).st_size
+    except (OSError, io.UnsupportedOperation):
+        return len(stream.getvalue()) if isinstance(stream, io.BytesIO) else 0
 
 
 def _refs(parsed: ParsedFile, plan: _Plan) -> list[tuple[str, str, uuid.UUID]]:

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+from enum import Enum
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import APIRouter, Depends
 
 from timeledger.dependencies import ActorDep, ClockDep, SessionDep, SettingsDep, api_router
 from timeledger.errors import error_responses
@@ -11,7 +12,12 @@ from timeledger.kit.paging import Page
 from timeledger.tokens import service
 from timeledger.tokens.schemas import TokenCreate, TokenCreated, TokenRead
 
-router = api_router(prefix="/api/v1/personal-access-tokens", tags=["Personal access tokens"])
+PREFIX = "/api/v1/personal-access-tokens"
+TAGS: list[str | Enum] = ["Personal access tokens"]
+# Creating a token takes the password: checked before the Idempotency-Key is claimed, with
+# no transaction open and outside the concurrency gate (dependencies.confirm_password).
+_creating = api_router(prefix=PREFIX, tags=TAGS, confirms_password=True)
+_managing = api_router(prefix=PREFIX, tags=TAGS)
 
 TokenList = Annotated[
     ListParams,
@@ -23,14 +29,15 @@ TokenList = Annotated[
 ]
 
 
-@router.post(
+@_creating.post(
     "",
     response_model=TokenCreated,
     status_code=201,
     summary="Create a personal access token",
-    description="Confirms the user's password, then issues a token for the caller's user. The "
-    "token is in the answer and nowhere else: only its SHA-256 is stored.",
-    responses=error_responses(400, 401, 403, 422),
+    description="Confirms the user's password (after 10 wrong passwords for a user, or 50 "
+    "from one address, in 15 minutes: 429 with Retry-After), then issues a token for the "
+    "caller's user. The token is in the answer and nowhere else: only its SHA-256 is stored.",
+    responses=error_responses(400, 401, 403, 422, 429),
 )
 def create_token(
     body: TokenCreate,
@@ -44,7 +51,7 @@ def create_token(
     )
 
 
-@router.get(
+@_managing.get(
     "",
     response_model=Page[TokenRead],
     summary="List your tokens",
@@ -56,7 +63,7 @@ def list_tokens(actor: ActorDep, session: SessionDep, params: TokenList) -> Page
     return service.list_tokens(session, actor=actor, params=params)
 
 
-@router.delete(
+@_managing.delete(
     "/{uuid}",
     response_model=TokenRead,
     summary="Revoke a token",
@@ -65,3 +72,8 @@ def list_tokens(actor: ActorDep, session: SessionDep, params: TokenList) -> Page
 )
 def revoke_token(uuid: str, actor: ActorDep, session: SessionDep, clock: ClockDep) -> TokenRead:
     return service.revoke_token(session, actor=actor, raw_uuid=uuid, now=clock.now())
+
+
+router = APIRouter()
+router.include_router(_creating)
+router.include_router(_managing)

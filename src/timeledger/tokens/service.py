@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from timeledger.auth import repository as auth_repository
-from timeledger.auth.service import TOKEN_PREFIX, Actor, hash_token, verify_password
+from timeledger.auth.service import TOKEN_PREFIX, Actor, hash_token
 from timeledger.errors import NotFound, ValidationFailed
 from timeledger.kit.ids import uuid_or_not_found
 from timeledger.kit.listing import ListParams
@@ -34,9 +34,9 @@ class IssuedToken:
 def create_token(
     session: Session, *, actor: Actor, data: TokenCreate, now: datetime, lifetime: timedelta
 ) -> TokenCreated:
-    """A new token for the caller's user, once the password is confirmed."""
-    if not verify_password(actor.user, data.password):
-        raise ValidationFailed.field("password", "The password is incorrect.")
+    """A new token for the caller's user. The caller has confirmed ``data.password``
+    first, through ``auth.attempts`` and ``auth.service.verify_password`` (the API's
+    ``dependencies.confirm_password``), outside any transaction."""
     issued = issue_for_user(
         session,
         user=actor.user,
@@ -102,6 +102,16 @@ def revoke_any(session: Session, *, token_uuid: uuid.UUID, now: datetime) -> Per
         raise NotFound(f"No token {token_uuid}.")
     _revoke(session, token, now)
     return token
+
+
+def revoke_live_named(session: Session, *, user: User, name: str, now: datetime) -> int:
+    """Revoke every live token of ``user`` called ``name``; how many were revoked."""
+    revoked = 0
+    for token in repository.tokens_of_user(session, user.id):
+        if token.name == name and token.revoked_at is None and token.expires_at > now:
+            _revoke(session, token, now)
+            revoked += 1
+    return revoked
 
 
 def _revoke(session: Session, token: PersonalAccessToken, now: datetime) -> None:

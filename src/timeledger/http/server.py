@@ -1,0 +1,214 @@
+"""How ``timeledger serve`` runs uvicorn: every limit on a connection in one place
+(docs/reliability.md, "Bounded resources").
+
+uvicorn gives graceful shutdown, keep-alive and a cap on requests in flight; the HTTP
+protocol below (uvicorn's httptools protocol, extended) adds what uvicorn leaves open: the
+size of a request's headers, the time to send them and the body, the number of open
+connections, and how long a response may wait for a client that does not read it. Each
+limit is a ``TIMELEDGER_*`` setting:
+
+- ``max_header_bytes`` (16 KiB): request line and headers together; past it, 431;
+- ``header_timeout_seconds`` (10): from a connection's first byte (or its opening) to the
+  end of the headers; past it, 408 and the connection is closed;
+- ``body_timeout_seconds`` (30): from the end of the headers to the end of the body; past
+  it the connection is closed and the request is not handled (nothing half-read is used);
+- ``send_timeout_seconds`` (30): how long a response may wait for a client that stopped
+  reading (the buffered rest of the answer is dropped with the connection);
+- ``max_connections`` (1000): open connections; a new one past it gets 503 and is closed
+  (uvicorn's ``limit_concurrency`` also answers 503 past that many requests in flight);
+- ``keep_alive_seconds`` (5): an idle keep-alive connection is closed;
+- ``shutdown_timeout_seconds`` (10): after SIGTERM, requests in flight get this long.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from timeledger.config import Settings
+
+_REASONS = {
+    408: "Request Timeout",
+    431: "Request Header Fields Too Large",
+    503: "Service Unavailable",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionLimits:
+    max_header_bytes: int
+    header_timeout_seconds: float
+    body_timeout_seconds: float
+    send_timeout_seconds: float
+    max_connections: int
+
+    @classmethod
+    def of(cls, settings: Settings) -> ConnectionLimits:
+        return cls(
+            max_header_bytes=settings.max_header_bytes,
+            header_timeout_seconds=settings.header_timeout_seconds,
+            body_timeout_seconds=settings.body_timeout_seconds,
+            send_timeout_seconds=settings.send_timeout_seconds,
+            max_connections=settings.max_connections,
+        )
+
+
+class BoundedHttpToolsProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol with the limits of ``ConnectionLimits`` (a subclass
+    per set of limits: ``protocol_with``)."""
+
+    limits: ClassVar[ConnectionLimits]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._in_headers = True
+        self._header_bytes = 0
+        self._tail = b""
+        self._refused = False
+        self._timers: dict[str, asyncio.TimerHandle] = {}
+
+    # The connection ----------------------------------------------------------------
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        if len(self.connections) > self.limits.max_connections:
+            self._refuse(503, "The server has too many open connections; try again shortly.")
+            return
+        self._arm("headers", self.limits.header_timeout_seconds, self._headers_too_slow)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        for timer in self._timers.values():
+            timer.cancel()
+        self._timers.clear()
+        super().connection_lost(exc)
+
+    # Receiving a request -------------------------------------------------------------
+
+    def data_received(self, data: bytes) -> None:
+        if self._refused:
+            return
+        if self._in_headers and not self._headers_fit(data):
+            self._refuse(
+                431,
+                f"The request's headers may not be larger than "
+                f"{self.limits.max_header_bytes} bytes.",
+            )
+            return
+        super().data_received(data)
+
+    def _headers_fit(self, data: bytes) -> bool:
+        """Count the bytes of the headers being received (before the parser buffers
+        them); False when they cannot end within the limit."""
+        room = self.limits.max_header_bytes - self._header_bytes
+        window = self._tail + data[: max(room, 0) + 4]
+        self._header_bytes += len(data)
+        self._tail = data[-3:]
+        return len(data) <= room or b"\r\n\r\n" in window
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        if "headers" not in self._timers:
+            self._arm("headers", self.limits.header_timeout_seconds, self._headers_too_slow)
+
+    def on_headers_complete(self) -> None:
+        if self._refused:
+            return
+        self._in_headers = False
+        self._cancel("headers")
+        super().on_headers_complete()
+        self._arm("body", self.limits.body_timeout_seconds, self._body_too_slow)
+
+    def on_body(self, body: bytes) -> None:
+        if not self._refused:
+            super().on_body(body)
+
+    def on_message_complete(self) -> None:
+        if self._refused:
+            return
+        self._cancel("body")
+        # What follows on this connection is the next request's headers.
+        self._in_headers, self._header_bytes, self._tail = True, 0, b""
+        super().on_message_complete()
+
+    # Sending the response ------------------------------------------------------------
+
+    def pause_writing(self) -> None:
+        super().pause_writing()
+        self._arm("send", self.limits.send_timeout_seconds, self._client_not_reading)
+
+    def resume_writing(self) -> None:
+        super().resume_writing()
+        self._cancel("send")
+
+    # The limits ------------------------------------------------------------------------
+
+    def _headers_too_slow(self) -> None:
+        self._timers.pop("headers", None)
+        self._refuse(
+            408,
+            f"The request's headers did not arrive within "
+            f"{self.limits.header_timeout_seconds:g} seconds.",
+        )
+
+    def _body_too_slow(self) -> None:
+        self._timers.pop("body", None)
+        # The application may be reading the body: closing makes it see a disconnect, and
+        # BodyLimitMiddleware then handles nothing.
+        self._refused = True
+        self.transport.close()
+
+    def _client_not_reading(self) -> None:
+        self._timers.pop("send", None)
+        # Drops the buffered rest of the response with the connection.
+        self.transport.abort()
+
+    def _refuse(self, status: int, message: str) -> None:
+        """Answer ``status`` with a Laravel-style body, then close the connection."""
+        self._refused = True
+        for timer in self._timers.values():
+            timer.cancel()
+        self._timers.clear()
+        if self.transport.is_closing():
+            return
+        body = json.dumps({"message": message}).encode()
+        head = (
+            f"HTTP/1.1 {status} {_REASONS[status]}\r\n"
+            "content-type: application/json\r\n"
+            f"content-length: {len(body)}\r\n"
+            "connection: close\r\n\r\n"
+        ).encode()
+        self.transport.write(head + body)
+        self.transport.close()
+
+    def _arm(self, name: str, seconds: float, callback: Any) -> None:
+        self._cancel(name)
+        self._timers[name] = self.loop.call_later(seconds, callback)
+
+    def _cancel(self, name: str) -> None:
+        timer = self._timers.pop(name, None)
+        if timer is not None:
+            timer.cancel()
+
+
+def protocol_with(limits: ConnectionLimits) -> type[BoundedHttpToolsProtocol]:
+    """The protocol class uvicorn instantiates per connection, with ``limits`` bound."""
+    return type("TimeledgerHttpProtocol", (BoundedHttpToolsProtocol,), {"limits": limits})
+
+
+def uvicorn_options(settings: Settings, *, host: str, port: int) -> dict[str, Any]:
+    """Keyword arguments for ``uvicorn.run`` (besides the app), with every limit set."""
+    return {
+        "host": host,
+        "port": port,
+        "http": protocol_with(ConnectionLimits.of(settings)),
+        # Our handler formats every line (request id, JSON); our middleware logs requests.
+        "log_config": None,
+        "access_log": False,
+        "timeout_graceful_shutdown": settings.shutdown_timeout_seconds,
+        "timeout_keep_alive": settings.keep_alive_seconds,
+        "limit_concurrency": settings.max_connections,
+    }
