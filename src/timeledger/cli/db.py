@@ -28,7 +28,8 @@ def report_upgrade(url: str, revision: str = "head") -> str:
         database = database[0].upper() + database[1:]
         return f"{database} is up to date (revision {after}); nothing to apply."
     lines = [f"Applied {len(applied)} migration(s) to {database}, now at revision {after}:"]
-    lines += [f"  {rev}  {doc}" for rev, doc in applied]
+    # A migration's message may span lines; the report keeps one line per migration.
+    lines += [f"  {rev}  {' '.join(doc.split())}" for rev, doc in applied]
     return "\n".join(lines)
 
 
