@@ -17,7 +17,7 @@ from timeledger.cases.router import client_cases_router
 from timeledger.cases.router import router as cases_router
 from timeledger.circles.router import router as circles_router
 from timeledger.clock import Clock, SystemClock
-from timeledger.config import Settings
+from timeledger.config import Settings, resolve_secret_key
 from timeledger.db import build_engine, build_session_factory, pool_capacity
 from timeledger.errors import install_error_handlers
 from timeledger.firms.router import router as firms_router
@@ -90,6 +90,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.secret_key = resolve_secret_key(settings)
     app.state.session_factory = session_factory
     app.state.clock = clock or SystemClock()
     app.state.rate_limiter = RateLimiter(settings)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from typing import ClassVar
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -53,4 +54,11 @@ class TokenRead(BaseModel):
 class TokenCreated(TokenRead):
     """The answer to creating a token: the only time ``token`` is ever shown."""
 
-    token: str = Field(description="Send as `Authorization: Bearer <token>`. Shown only once.")
+    # Never stored with an Idempotency-Key: a replayed answer has ``token: null``.
+    SECRET_FIELDS: ClassVar[frozenset[str]] = frozenset({"token"})
+
+    token: str | None = Field(
+        description="Send as `Authorization: Bearer <token>`. Shown only once: null when "
+        "this answer is the replay of an `Idempotency-Key` retry (the token was made by "
+        "the first request; revoke it and create another if it was lost)."
+    )
