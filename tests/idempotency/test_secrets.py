@@ -69,7 +69,7 @@ def test_every_response_field_that_holds_a_secret_is_kept_out_of_the_store() -> 
         if not fields:
             continue
         checked += 1
-        declared = getattr(model, "SECRET_FIELDS", frozenset())
+        declared: frozenset[str] = getattr(model, "SECRET_FIELDS", frozenset())
         for name in fields:
             if name in secret_names:
                 assert name in declared, f"{route.path}: {model.__name__}.{name}"
