@@ -8,7 +8,7 @@ whole second (``2025-08-07T13:41:42+01:00``). Everything in between is UTC.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -74,8 +74,33 @@ def to_utc(value: datetime, time_zone: str) -> datetime:
     return utc
 
 
+def in_range(value: datetime) -> bool:
+    """Whether an aware instant lies in the years the API reads and writes (1900-9998)."""
+    return MIN_YEAR <= value.astimezone(UTC).year <= MAX_YEAR
+
+
+def shifted(value: datetime, by: timedelta) -> datetime:
+    """``value + by``; ``ValueError`` (never ``OverflowError``) past datetime's limits."""
+    try:
+        return value + by
+    except OverflowError:
+        raise ValueError(value) from None
+
+
 def format_api_datetime(value: datetime, time_zone: str) -> str:
-    return value.astimezone(zone(time_zone)).isoformat(timespec="seconds")
+    """RFC 3339 in the firm's zone, whole seconds: ``2025-08-07T13:41:42+01:00``.
+
+    RFC 3339 offsets are whole minutes; the few historic zone offsets with seconds (local
+    mean time, such as Monrovia's -00:44:30 until 1972) are written rounded down to
+    the minute, with the local time moved to match, so the instant is exact and the text is
+    one the API reads back.
+    """
+    local = value.astimezone(zone(time_zone))
+    offset = local.utcoffset()
+    if offset is not None and offset.seconds % 60:
+        minutes = int(offset.total_seconds() // 60)
+        local = value.astimezone(timezone(timedelta(minutes=minutes)))
+    return local.isoformat(timespec="seconds")
 
 
 def format_optional(value: datetime | None, time_zone: str) -> str | None:

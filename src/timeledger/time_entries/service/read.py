@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, Select
 from sqlalchemy.orm import Session
 
 from timeledger.auth.service import Actor
-from timeledger.dates import parse_api_datetime, to_utc
+from timeledger.dates import parse_api_datetime, shifted, to_utc
 from timeledger.errors import NotFound, ValidationFailed
 from timeledger.kit.ids import parse_uuids, uuid_or_not_found
 from timeledger.kit.listing import ListParams
@@ -225,7 +225,7 @@ def _between(values: list[str], time_zone: str) -> tuple[datetime, datetime]:
     try:
         if first > last:
             raise ValueError(values)
-        return to_utc(first, time_zone), to_utc(last + timedelta(days=1), time_zone)
+        return to_utc(first, time_zone), to_utc(shifted(last, timedelta(days=1)), time_zone)
     except ValueError:
         raise ValidationFailed.field("filter[between]", message) from None
 
@@ -249,7 +249,7 @@ def _bound(values: list[str], name: str, time_zone: str, *, end: bool) -> tuple[
         parsed = parse_api_datetime(values[0])
         is_day = len(values[0]) == 10
         if is_day and end:
-            parsed += timedelta(days=1)
+            parsed = shifted(parsed, timedelta(days=1))
         return to_utc(parsed, time_zone), is_day
     except ValueError:
         raise ValidationFailed.field(
