@@ -55,6 +55,8 @@ def _message(error: Mapping[str, Any], attribute: str) -> str:
         return f"The {attribute} field must be at least {ctx.get('min_length')} characters."
     if kind == "string_too_long":
         return f"The {attribute} field must not be greater than {ctx.get('max_length')} characters."
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == r"\S":
+        return f"The {attribute} field is required."  # only white space
     if kind == "string_type":
         return f"The {attribute} field must be a string."
     if kind in {"int_type", "int_parsing", "int_from_float", "int_parsing_size"}:
@@ -146,6 +148,11 @@ class PayloadTooLarge(AppError):
     message = "The request body is too large."
 
 
+class UnsupportedMediaType(AppError):
+    status_code = 415
+    message = "Send the request body as JSON with the header Content-Type: application/json."
+
+
 class TooManyAttempts(AppError):
     """429 as Laravel's throttle answers it, with the seconds to wait."""
 
@@ -207,6 +214,7 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         404: (MessageBody, "No such record in the caller's firm."),
         409: (MessageBody, "The request conflicts with a concurrent change."),
         413: (MessageBody, "The request body is over the size limit."),
+        415: (MessageBody, "The body is not JSON (Content-Type: application/json, UTF-8)."),
         422: (ValidationBody, "The data was invalid."),
         429: (MessageBody, "Too many requests this minute; wait Retry-After seconds."),
         503: (MessageBody, "A service the API needs is unreachable."),

@@ -116,6 +116,13 @@ def may_use_time_entries(actor: Actor) -> Verdict:
     return _verdict(is_staff(actor), "Only the firm's employees may use time entries.")
 
 
+def may_list_every_accounts_entries(actor: Actor) -> Verdict:
+    """List every account's entries at once (``filter[accounts]=*``): managers only."""
+    return _verdict(
+        is_manager(actor), "Only owners and admins may list every account's time entries."
+    )
+
+
 def may_record_time(actor: Actor) -> Verdict:
     """Create a time entry (or start a timer) as oneself."""
     return _verdict(is_staff(actor) and actor.login.has_write_permission)

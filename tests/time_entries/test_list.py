@@ -131,10 +131,12 @@ class TestFilters:
         assert names(get(client, member, **{"filter[accounts]": ""})) == ["members"]
 
     def test_uuid(self, client: TestClient, world: FirmWorld, day: dict[str, TimeEntry]) -> None:
-        wanted = f"{day['early'].uuid},{day['late'].uuid},not-a-uuid"
+        wanted = f"{day['early'].uuid},{day['late'].uuid}"
 
         assert names(get(client, world.owner, **{"filter[uuid]": wanted})) == ["late", "early"]
-        assert names(get(client, world.owner, **{"filter[uuid]": "not-a-uuid"})) == []
+        malformed = get(client, world.owner, **{"filter[uuid]": f"{wanted},not-a-uuid"})
+        assert malformed.status_code == 422
+        assert "'not-a-uuid' is not a UUID" in malformed.json()["errors"]["filter[uuid]"][0]
 
     def test_uuid_still_only_your_own_without_accounts(
         self, client: TestClient, world: FirmWorld, day: dict[str, TimeEntry]

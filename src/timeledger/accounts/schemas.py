@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from timeledger.dates import ApiDateTime, format_api_datetime, format_optional
+from timeledger.kit.text import Name
 from timeledger.models import Account, AccountRole, AccountType
 
 # Deliberately loose: one @, something on each side, a dot in the domain.
@@ -72,7 +73,6 @@ class AccountResource(AccountRead):
         )
 
 
-Name = Annotated[str, Field(min_length=1, max_length=255)]
 LastName = Annotated[str, Field(max_length=255)]
 Email = Annotated[Annotated[str, Field(max_length=320)] | None, AfterValidator(_email)]
 

@@ -5,6 +5,7 @@ import uuid
 from pydantic import BaseModel, Field
 
 from timeledger.dates import ApiDateTime, format_api_datetime
+from timeledger.kit.text import NOT_BLANK
 from timeledger.models import Firm
 
 
@@ -31,7 +32,7 @@ class FirmRead(BaseModel):
 class FirmUpdate(BaseModel):
     """The body of ``PUT /api/v1/firm/{uuid}``: only the fields sent change."""
 
-    name: str | None = Field(default=None, min_length=1, max_length=255)
+    name: str | None = Field(default=None, min_length=1, max_length=255, pattern=NOT_BLANK)
     time_zone: str | None = Field(
         default=None,
         max_length=64,

@@ -17,7 +17,7 @@ from typing import Annotated, Any, TypeVar
 from fastapi import Query, Request
 
 from timeledger.errors import BadRequest, ValidationFailed
-from timeledger.kit.ids import parse_uuids
+from timeledger.kit.ids import parse_uuid, parse_uuids
 
 DEFAULT_PER_PAGE = 15
 MAX_PER_PAGE = 500
@@ -152,11 +152,28 @@ def _query_param(name: str, alias: str, description: str) -> inspect.Parameter:
     )
 
 
+UUID_EXAMPLE = "0b8f4a0e-4a2b-4c4e-9b1a-2f0d6c1e7a55"
+
+
+def uuids_of_filter(values: list[str], name: str) -> list[uuid.UUID]:
+    """The UUIDs of ``filter[name]``'s comma-separated values; one that is not a UUID is
+    422 on ``filter[name]``, quoting it (it would otherwise silently match nothing)."""
+    parsed = parse_uuids(values)
+    if len(parsed) != len(values):
+        bad = next(value for value in values if parse_uuid(value) is None)
+        raise ValidationFailed.field(
+            f"filter[{name}]",
+            f"The filter[{name}] value {bad!r} is not a UUID: send comma-separated UUIDs "
+            f"such as {UUID_EXAMPLE}.",
+        )
+    return parsed
+
+
 def uuid_filter(params: ListParams, name: str) -> list[uuid.UUID] | None:
-    """``filter[name]`` as UUIDs; ``None`` when absent. A malformed value matches nothing."""
+    """``filter[name]`` as UUIDs; ``None`` when absent; 422 for a malformed value."""
     if name not in params.filters:
         return None
-    return parse_uuids(params.filters[name])
+    return uuids_of_filter(params.filters[name], name)
 
 
 def like_pattern(text: str) -> str:

@@ -9,10 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from timeledger.accounts.schemas import AccountRead
 from timeledger.dates import ApiDateTime, format_optional, parse_api_datetime
+from timeledger.kit.text import Name
 from timeledger.models import Account, Case, Task, TaskPriority
 from timeledger.trackables.schemas import CaseRead, TaskRead
 
-Name = Annotated[str, Field(min_length=1, max_length=255)]
 Description = Annotated[str | None, Field(max_length=10_000)]
 
 

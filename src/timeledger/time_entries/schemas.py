@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from timeledger.accounts.schemas import AccountRead
 from timeledger.dates import ApiDateTime, format_api_datetime, format_optional, parse_api_datetime
+from timeledger.kit.text import NOT_BLANK
 from timeledger.models import Account, TimeEntry, TrackableType
 from timeledger.time_entries.intervals import MAX_MINUTES, elapsed_seconds, whole_minutes
 from timeledger.trackables.repository import Trackable
@@ -110,7 +111,7 @@ class TimeEntryCreate(_EntryFields):
         "(Client and BoardTask are accepted too)."
     )
     trackable_uuid: uuid.UUID
-    name: str = Field(min_length=1, max_length=255)
+    name: str = Field(min_length=1, max_length=255, pattern=NOT_BLANK)
     description: str | None = Field(default=None, max_length=10_000)
     start_date: datetime | None = Field(
         default=None,
@@ -133,7 +134,7 @@ class TimeEntryPatch(_EntryFields):
         default=None, description="Sent together with trackable_uuid, to move the entry."
     )
     trackable_uuid: uuid.UUID | None = None
-    name: str | None = Field(default=None, min_length=1, max_length=255)
+    name: str | None = Field(default=None, min_length=1, max_length=255, pattern=NOT_BLANK)
     description: str | None = Field(default=None, max_length=10_000)
     start_date: datetime | None = Field(
         default=None, description="The new start; null or absent keeps it."

@@ -6,6 +6,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from timeledger.dates import ApiDateTime, format_api_datetime, format_optional
+from timeledger.kit.text import NOT_BLANK
 from timeledger.models import Account, PersonalAccessToken
 
 
@@ -16,7 +17,7 @@ class TokenCreate(BaseModel):
         json_schema_extra={"examples": [{"name": "Zapier", "password": "your password"}]}
     )
 
-    name: str = Field(min_length=1, max_length=255, examples=["Zapier"])
+    name: str = Field(min_length=1, max_length=255, pattern=NOT_BLANK, examples=["Zapier"])
     password: str = Field(min_length=1, max_length=1024, description="The user's password.")
     account_uuid: UUID | None = Field(
         default=None,
