@@ -6,6 +6,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
+from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 from sqlalchemy.orm import Session, sessionmaker
 
 from timeledger import __version__
@@ -22,6 +24,7 @@ from timeledger.db import build_engine, build_session_factory, pool_capacity
 from timeledger.errors import install_error_handlers
 from timeledger.firms.router import router as firms_router
 from timeledger.health.router import router as health_router
+from timeledger.http.manners import SecurityHeadersMiddleware, allowed_methods, root_message
 from timeledger.http.middleware import BodyLimitMiddleware, ConcurrencyGateMiddleware
 from timeledger.http.openapi import install_openapi
 from timeledger.http.ratelimit import RateLimiter, RateLimitHeadersMiddleware
@@ -83,7 +86,9 @@ def create_app(
         if engine is not None:
             engine.dispose()
 
-    app = FastAPI(
+    # Swagger UI and ReDoc from files inside the fastapi-offline package, not a CDN: the
+    # docs work on a server without internet access.
+    app = FastAPIOffline(
         title="timeledger",
         version=__version__,
         description=DESCRIPTION,
@@ -91,16 +96,24 @@ def create_app(
     )
     app.state.settings = settings
     app.state.secret_key = resolve_secret_key(settings)
+    app.state.allowed_methods = lambda scope: allowed_methods(app.router.routes, scope)
     app.state.session_factory = session_factory
     app.state.clock = clock or SystemClock()
     app.state.rate_limiter = RateLimiter(settings)
     install_error_handlers(app)
     app.add_exception_handler(Replay, replay_response)
+    app.add_api_route("/", root, include_in_schema=False, methods=["GET"])
     for router in ROUTERS:
         app.include_router(router)
     _install_middleware(app, settings)
     install_openapi(app)
     return app
+
+
+def root() -> JSONResponse:
+    """``/``: API clients get a 404 that says where the API and its docs are. (The web
+    app replaces this one function with a redirect for browsers.)"""
+    return JSONResponse({"message": root_message()}, status_code=404)
 
 
 def _install_middleware(app: FastAPI, settings: Settings) -> None:
@@ -114,3 +127,6 @@ def _install_middleware(app: FastAPI, settings: Settings) -> None:
     )
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(
+        SecurityHeadersMiddleware, https=settings.public_url.lower().startswith("https://")
+    )

@@ -249,12 +249,18 @@ def _http_error(request: Request, exc: Exception) -> JSONResponse:
     if exc.status_code == 400 and exc.detail == _UNPARSEABLE_BODY:
         message = "The request body is not valid JSON."
     elif exc.status_code == 404:
-        message = f"The route {request.url.path.lstrip('/')} could not be found."
+        route = request.url.path.strip("/")
+        message = f"The route {route} could not be found." if route else "Not Found."
     elif exc.status_code == 405:
         message = f"The {request.method} method is not supported for this route."
     else:
         message = str(exc.detail)
-    return JSONResponse({"message": message}, status_code=exc.status_code, headers=exc.headers)
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        allow = getattr(request.app.state, "allowed_methods", None)
+        if allow is not None:
+            headers["Allow"] = ", ".join(allow(request.scope))
+    return JSONResponse({"message": message}, status_code=exc.status_code, headers=headers)
 
 
 def _validation_error(_request: Request, exc: Exception) -> JSONResponse:

@@ -61,10 +61,10 @@ class TestDefaults:
         assert body["meta"]["last_page"] == 1
         assert body["meta"]["from"] == 1
         assert body["meta"]["to"] == 4
-        assert body["meta"]["path"] == "http://testserver/api/v1/time-entry"
+        assert body["meta"]["path"] == "http://127.0.0.1:8000/api/v1/time-entry"
         assert body["links"] == {
-            "first": "http://testserver/api/v1/time-entry?page=1",
-            "last": "http://testserver/api/v1/time-entry?page=1",
+            "first": "http://127.0.0.1:8000/api/v1/time-entry?page=1",
+            "last": "http://127.0.0.1:8000/api/v1/time-entry?page=1",
             "prev": None,
             "next": None,
         }
@@ -284,7 +284,7 @@ class TestPaging:
         assert body["meta"]["to"] == 20
         assert body["meta"]["last_page"] == 2
         assert body["links"]["next"] is None
-        assert body["links"]["prev"] == "http://testserver/api/v1/time-entry?per_page=15&page=1"
+        assert body["links"]["prev"] == "http://127.0.0.1:8000/api/v1/time-entry?per_page=15&page=1"
 
     def test_links_keep_the_filters_and_sort(
         self, client: TestClient, world: FirmWorld, twenty: None
@@ -292,7 +292,7 @@ class TestPaging:
         body = get(client, world.owner, per_page=5, sort="start_date").json()
 
         assert body["links"]["next"] == (
-            "http://testserver/api/v1/time-entry?per_page=5&sort=start_date&page=2"
+            "http://127.0.0.1:8000/api/v1/time-entry?per_page=5&sort=start_date&page=2"
         )
         assert body["meta"]["last_page"] == 4
 

@@ -98,9 +98,17 @@ def parse_list_params(
         sort=_parse_sort(query.get("sort"), sorts, default_sort),
         page=page,
         per_page=per_page,
-        url=str(request.url.replace(query="")),
+        url=_public_url(request),
         query={key: value for key, value in query.items() if key != "page"},
     )
+
+
+def _public_url(request: Request) -> str:
+    """This list's address as clients reach it: the configured public URL (settings'
+    ``public_url``) and the request's path; never the Host header a client sent."""
+    settings = getattr(request.app.state, "settings", None)
+    base = settings.public_url.rstrip("/") if settings is not None else ""
+    return f"{base}{request.scope.get('root_path', '')}{request.url.path}"
 
 
 def list_query(
