@@ -20,8 +20,11 @@ class TimeEntryEventRead(BaseModel):
     action: str = Field(examples=["updated"], description="created, updated, stopped or deleted.")
     account: AccountRead | None = Field(description="Who made the change; null outside the API.")
     token: TokenRef | None = Field(description="The personal access token used, if any.")
-    before: dict[str, Any] | None = Field(description="The entry's fields before; null on create.")
-    after: dict[str, Any] | None = Field(description="The entry's fields after.")
+    before: dict[str, Any] | None = Field(
+        description="The entry's fields before (records named by `account_uuid` and "
+        "`trackable_uuid`, never internal ids); null on create."
+    )
+    after: dict[str, Any] | None = Field(description="The entry's fields after, as `before`.")
     created_at: ApiDateTime
 
     @classmethod
@@ -32,14 +35,16 @@ class TimeEntryEventRead(BaseModel):
         account: Account | None,
         token: PersonalAccessToken | None,
         time_zone: str,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
     ) -> TimeEntryEventRead:
         return cls(
             uuid=event.uuid,
             action=event.action.value,
             account=AccountRead.build(account, time_zone=time_zone) if account else None,
             token=TokenRef(uuid=token.uuid, name=token.name) if token else None,
-            before=event.before,
-            after=event.after,
+            before=before,
+            after=after,
             created_at=format_api_datetime(event.created_at, time_zone),
         )
 

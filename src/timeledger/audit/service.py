@@ -64,9 +64,46 @@ def history(session: Session, *, actor: Actor, entry_uuid: uuid.UUID) -> TimeEnt
         raise NotFound("No time entry with that UUID.")
     require(may_read_history(actor, entry))
     time_zone = actor.firm.time_zone
+    events = repository.events_of(session, entry.id)
+    snapshots = [s for event, _, _ in events for s in (event.before, event.after) if s]
+    uuids = repository.uuids_by_row(session, (ref for s in snapshots for ref in _refs(s)))
     return TimeEntryHistory(
         data=[
-            TimeEntryEventRead.build(event, account=account, token=token, time_zone=time_zone)
-            for event, account, token in repository.events_of(session, entry.id)
+            TimeEntryEventRead.build(
+                event,
+                account=account,
+                token=token,
+                time_zone=time_zone,
+                before=_public(event.before, uuids),
+                after=_public(event.after, uuids),
+            )
+            for event, account, token in events
         ]
     )
+
+
+def _refs(snapshot: dict[str, Any]) -> list[tuple[str, int]]:
+    refs = []
+    if isinstance(snapshot.get("account_id"), int):
+        refs.append(("account", snapshot["account_id"]))
+    if isinstance(snapshot.get("trackable_id"), int):
+        refs.append((str(snapshot.get("trackable_type")), snapshot["trackable_id"]))
+    return refs
+
+
+def _public(
+    snapshot: dict[str, Any] | None, uuids: dict[tuple[str, int], uuid.UUID]
+) -> dict[str, Any] | None:
+    """A stored snapshot as the API shows it: row ids (internal, and counting other
+    firms' rows) replaced by the records' UUIDs."""
+    if snapshot is None:
+        return None
+    shown = {k: v for k, v in snapshot.items() if k not in {"account_id", "trackable_id"}}
+    if "trackable_id" in snapshot:
+        ref = (str(snapshot.get("trackable_type")), snapshot["trackable_id"])
+        found = uuids.get(ref)
+        shown["trackable_uuid"] = str(found) if found else None
+    if "account_id" in snapshot:
+        found = uuids.get(("account", snapshot["account_id"]))
+        shown["account_uuid"] = str(found) if found else None
+    return shown

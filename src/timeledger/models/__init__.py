@@ -10,6 +10,7 @@ from timeledger.models.circle_member import CircleMember
 from timeledger.models.firm import Firm
 from timeledger.models.idempotency_key import IdempotencyKey
 from timeledger.models.login import Login
+from timeledger.models.permission_change import PermissionChange
 from timeledger.models.personal_access_token import PersonalAccessToken
 from timeledger.models.task import Task, TaskPriority
 from timeledger.models.time_entry import TimeEntry, TrackableType
@@ -30,6 +31,7 @@ __all__ = [
     "Firm",
     "IdempotencyKey",
     "Login",
+    "PermissionChange",
     "PersonalAccessToken",
     "Task",
     "TaskPriority",
