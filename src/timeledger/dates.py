@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field
+from pydantic import Field, JsonValue
 
 _DATETIME = re.compile(
     r"^\d{4}-\d{2}-\d{2}"
@@ -27,6 +27,12 @@ ApiDateTime = Annotated[
 # Far enough from datetime's limits that no time zone can push a value past them.
 MIN_YEAR = 1900
 MAX_YEAR = 9998
+# What the published schema promises for a date sent: years 1901-9997, a year inside the
+# accepted range whatever the offset (the API itself reads 1900-9998 in UTC).
+SCHEMA_DATE_PATTERN = (
+    r"^(190[1-9]|19[1-9][0-9]|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-7])-"
+)
+SCHEMA_DATE: dict[str, JsonValue] = {"pattern": SCHEMA_DATE_PATTERN}
 
 
 @lru_cache(maxsize=512)

@@ -133,6 +133,7 @@ def list_query(
                 f"filter_{name}",
                 f"filter[{name}]",
                 descriptions.get(name, "Comma-separated values."),
+                pattern=_filter_pattern(name),
             )
         )
     declared += [
@@ -140,23 +141,61 @@ def list_query(
             "sort",
             "sort",
             f"One of {', '.join(sorts)}; prefix `-` for descending. Default `{default_sort}`.",
+            pattern=rf"^\s*-?({'|'.join(sorts)})\s*$",
         ),
-        _query_param(
-            "per_page", "per_page", f"Default {DEFAULT_PER_PAGE}, at most {MAX_PER_PAGE}."
+        _int_param(
+            "per_page",
+            f"Default {DEFAULT_PER_PAGE}, at most {MAX_PER_PAGE}.",
+            maximum=MAX_PER_PAGE,
         ),
-        _query_param("page", "page", "From 1."),
+        _int_param("page", "From 1.", maximum=10_000_000),
     ]
     dependency.__signature__ = inspect.Signature(declared)  # type: ignore[attr-defined]
     return dependency
 
 
-def _query_param(name: str, alias: str, description: str) -> inspect.Parameter:
-    # Declared as strings so that the dependency, not FastAPI, words the errors.
+_UUID = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
+UUID_LIST_PATTERN = rf"^\s*{_UUID}\s*(,\s*{_UUID}\s*)*$"
+# filter[accounts] also takes "*": every account (managers).
+ACCOUNTS_PATTERN = rf"^\s*\*\s*$|{UUID_LIST_PATTERN}"
+
+
+def _filter_pattern(name: str) -> str | None:
+    """What the published schema says a filter's value looks like (documentation: the
+    dependency still validates and words the errors)."""
+    if name == "accounts":
+        return ACCOUNTS_PATTERN
+    if name == "uuid" or name.endswith(("_uuid", "_uuids")):
+        return UUID_LIST_PATTERN
+    return None
+
+
+def _query_param(
+    name: str, alias: str, description: str, *, pattern: str | None = None
+) -> inspect.Parameter:
+    # Declared as strings so that the dependency, not FastAPI, words the errors; the
+    # pattern is published in the schema only.
+    extra = {"pattern": pattern} if pattern else None
     return inspect.Parameter(
         name,
         inspect.Parameter.KEYWORD_ONLY,
         default=None,
-        annotation=Annotated[str | None, Query(alias=alias, description=description)],
+        annotation=Annotated[
+            str | None, Query(alias=alias, description=description, json_schema_extra=extra)
+        ],
+    )
+
+
+def _int_param(name: str, description: str, *, maximum: int) -> inspect.Parameter:
+    # An integer in the schema; FastAPI's errors read as ours ("The page field must be an
+    # integer.", "... at least 1.", "... not be greater than N.").
+    return inspect.Parameter(
+        name,
+        inspect.Parameter.KEYWORD_ONLY,
+        default=None,
+        annotation=Annotated[
+            int | None, Query(alias=name, description=description, ge=1, le=maximum)
+        ],
     )
 
 
