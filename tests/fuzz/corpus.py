@@ -223,7 +223,8 @@ def _interval_rules() -> list[Case]:
             422,
             json_body=body(start_date="2024-01-01T00:00:00Z", end_date="2025-01-02T00:00:01Z"),
             fields=("end_date",),
-            message="A time entry may not be longer than 366 days.",
+            message="A time entry may not be longer than 366 days: send an end date within "
+            "366 days of its start.",
         ),
         Case(
             "end-only",
