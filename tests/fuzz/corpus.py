@@ -112,8 +112,7 @@ def _wrong_content_types() -> list[Case]:
             415,
             raw=json.dumps(body()).encode(),
             content_type=v,
-            message="Send the request body as JSON with the header Content-Type: "
-            "application/json.",
+            message="Send the request body as JSON with the header Content-Type: application/json.",
         )
         for k, v in types.items()
     ]
