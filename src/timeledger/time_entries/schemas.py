@@ -143,9 +143,7 @@ class TimeEntryPatch(_EntryFields):
     )
     # Optional but never null: SkipJsonSchema keeps null out of the published schema.
     trackable_uuid: uuid.UUID | SkipJsonSchema[None] = None
-    name: str | SkipJsonSchema[None] = Field(
-        default=None, min_length=1, max_length=255, pattern=NOT_BLANK
-    )
+    name: str | None = Field(default=None, min_length=1, max_length=255, pattern=NOT_BLANK)
     description: str | None = Field(default=None, max_length=10_000)
     start_date: datetime | None = Field(
         default=None,
