@@ -41,6 +41,15 @@ def _reset_postgres(url: str, settings: Settings) -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
+def server_secret() -> Iterator[None]:
+    """Apps built with plain ``Settings()`` in tests get a secret from the environment
+    instead of writing a key file beside ./timeledger.db."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TIMELEDGER_SECRET_KEY", "e" * 40)
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def cheap_password_hashing() -> Iterator[None]:
     """argon2 at its production cost is most of the suite's time; the tests of passwords
     check behaviour, not cost, so they use the same algorithm at its lowest settings."""
@@ -113,7 +122,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="session")
 def settings(database_url: str) -> Settings:
-    return Settings(environment=Environment.TEST, database_url=database_url)
+    return Settings(environment=Environment.TEST, database_url=database_url, secret_key="t" * 40)
 
 
 @pytest.fixture(scope="session")

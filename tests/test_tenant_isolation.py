@@ -276,6 +276,13 @@ ROUTES: dict[tuple[str, str], list[Check]] = {
     ],
     ("PUT", "/api/v1/account/{uuid}"): [Path(client_a, lambda c: {"first_name": "Hijacked"})],
     ("DELETE", "/api/v1/account/{uuid}"): [Path(client_a)],
+    # Issue 10 (class 6): login permissions; firm A's owner is a staff account with a login.
+    ("GET", "/api/v1/account/{uuid}/permissions"): [
+        Path(lambda c: {"uuid": c.a.owner.account.uuid})
+    ],
+    ("PUT", "/api/v1/account/{uuid}/permissions"): [
+        Path(lambda c: {"uuid": c.a.owner.account.uuid}, lambda c: {"delete_override": False})
+    ],
     ("GET", "/api/v1/client"): [Listing()],
     ("GET", "/api/v1/client/{uuid}"): [Path(client_a)],
     ("GET", "/api/v1/client/{client_uuid}/cases"): [

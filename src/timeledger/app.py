@@ -6,6 +6,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
+from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 from sqlalchemy.orm import Session, sessionmaker
 
 from timeledger import __version__
@@ -21,7 +23,7 @@ from timeledger.cases.router import client_cases_router
 from timeledger.cases.router import router as cases_router
 from timeledger.circles.router import router as circles_router
 from timeledger.clock import Clock, SystemClock
-from timeledger.config import Settings
+from timeledger.config import Settings, resolve_secret_key
 from timeledger.db import (
     build_engine,
     build_probe,
@@ -32,6 +34,7 @@ from timeledger.db import (
 from timeledger.errors import install_error_handlers
 from timeledger.firms.router import router as firms_router
 from timeledger.health.router import router as health_router
+from timeledger.http.manners import SecurityHeadersMiddleware, allowed_methods, root_message
 from timeledger.http.middleware import BodyLimitMiddleware, ConcurrencyGateMiddleware
 from timeledger.http.openapi import install_openapi
 from timeledger.http.ratelimit import RateLimiter, RateLimitHeadersMiddleware
@@ -102,13 +105,17 @@ def create_app(
             if built is not None:
                 built.dispose()
 
-    app = FastAPI(
+    # Swagger UI and ReDoc from files inside the fastapi-offline package, not a CDN: the
+    # docs work on a server without internet access.
+    app = FastAPIOffline(
         title="timeledger",
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.secret_key = resolve_secret_key(settings)
+    app.state.allowed_methods = lambda scope: allowed_methods(app.router.routes, scope)
     app.state.session_factory = session_factory
     # /readyz's own engine (no pool, short timeouts); tests that bring their own session
     # factory are probed through it.
@@ -119,11 +126,18 @@ def create_app(
     app.state.password_attempts = PasswordAttempts(settings, counters)
     install_error_handlers(app)
     app.add_exception_handler(Replay, replay_response)
+    app.add_api_route("/", root, include_in_schema=False, methods=["GET"])
     for router in ROUTERS:
         app.include_router(router)
     _install_middleware(app, settings)
     install_openapi(app)
     return app
+
+
+def root() -> JSONResponse:
+    """``/``: API clients get a 404 that says where the API and its docs are. (The web
+    app replaces this one function with a redirect for browsers.)"""
+    return JSONResponse({"message": root_message()}, status_code=404)
 
 
 def _install_middleware(app: FastAPI, settings: Settings) -> None:
@@ -139,3 +153,6 @@ def _install_middleware(app: FastAPI, settings: Settings) -> None:
     )
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(
+        SecurityHeadersMiddleware, https=settings.public_url.lower().startswith("https://")
+    )

@@ -8,12 +8,12 @@ whole second (``2025-08-07T13:41:42+01:00``). Everything in between is UTC.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field
+from pydantic import Field, JsonValue
 
 _DATETIME = re.compile(
     r"^\d{4}-\d{2}-\d{2}"
@@ -27,6 +27,12 @@ ApiDateTime = Annotated[
 # Far enough from datetime's limits that no time zone can push a value past them.
 MIN_YEAR = 1900
 MAX_YEAR = 9998
+# What the published schema promises for a date sent: years 1901-9997, a year inside the
+# accepted range whatever the offset (the API itself reads 1900-9998 in UTC).
+SCHEMA_DATE_PATTERN = (
+    r"^(190[1-9]|19[1-9][0-9]|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-7])-"
+)
+SCHEMA_DATE: dict[str, JsonValue] = {"pattern": SCHEMA_DATE_PATTERN}
 
 
 @lru_cache(maxsize=512)
@@ -74,8 +80,33 @@ def to_utc(value: datetime, time_zone: str) -> datetime:
     return utc
 
 
+def in_range(value: datetime) -> bool:
+    """Whether an aware instant lies in the years the API reads and writes (1900-9998)."""
+    return MIN_YEAR <= value.astimezone(UTC).year <= MAX_YEAR
+
+
+def shifted(value: datetime, by: timedelta) -> datetime:
+    """``value + by``; ``ValueError`` (never ``OverflowError``) past datetime's limits."""
+    try:
+        return value + by
+    except OverflowError:
+        raise ValueError(value) from None
+
+
 def format_api_datetime(value: datetime, time_zone: str) -> str:
-    return value.astimezone(zone(time_zone)).isoformat(timespec="seconds")
+    """RFC 3339 in the firm's zone, whole seconds: ``2025-08-07T13:41:42+01:00``.
+
+    RFC 3339 offsets are whole minutes; the few historic zone offsets with seconds (local
+    mean time, such as Monrovia's -00:44:30 until 1972) are written rounded down to
+    the minute, with the local time moved to match, so the instant is exact and the text is
+    one the API reads back.
+    """
+    local = value.astimezone(zone(time_zone))
+    offset = local.utcoffset()
+    if offset is not None and offset.seconds % 60:
+        minutes = int(offset.total_seconds() // 60)
+        local = value.astimezone(timezone(timedelta(minutes=minutes)))
+    return local.isoformat(timespec="seconds")
 
 
 def format_optional(value: datetime | None, time_zone: str) -> str | None:

@@ -154,6 +154,7 @@ async def keyed_write(request: Request) -> PendingKey | None:
     return PendingKey(
         key=key,
         fingerprint=idempotency.fingerprint(
+            secret=request.app.state.secret_key,
             method=request.method,
             path=request.scope["path"],
             query=bytes(request.scope.get("query_string", b"")).decode("latin-1"),

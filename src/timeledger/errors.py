@@ -57,6 +57,8 @@ def _message(error: Mapping[str, Any], attribute: str) -> str:
         return f"The {attribute} field must be at least {ctx.get('min_length')} characters."
     if kind == "string_too_long":
         return f"The {attribute} field must not be greater than {ctx.get('max_length')} characters."
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == r"\S":
+        return f"The {attribute} field is required."  # only white space
     if kind == "string_type":
         return f"The {attribute} field must be a string."
     if kind in {"int_type", "int_parsing", "int_from_float", "int_parsing_size"}:
@@ -148,6 +150,11 @@ class PayloadTooLarge(AppError):
     message = "The request body is too large."
 
 
+class UnsupportedMediaType(AppError):
+    status_code = 415
+    message = "Send the request body as JSON with the header Content-Type: application/json."
+
+
 class TooManyAttempts(AppError):
     """429 as Laravel's throttle answers it, with the seconds to wait."""
 
@@ -223,6 +230,7 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         404: (MessageBody, "No such record in the caller's firm."),
         409: (MessageBody, "The request conflicts with a concurrent change."),
         413: (MessageBody, "The request body is over the size limit."),
+        415: (MessageBody, "The body is not JSON (Content-Type: application/json, UTF-8)."),
         422: (ValidationBody, "The data was invalid."),
         429: (MessageBody, "Too many requests this minute; wait Retry-After seconds."),
         503: (MessageBody, "A service the API needs is unreachable."),
@@ -257,12 +265,18 @@ def _http_error(request: Request, exc: Exception) -> JSONResponse:
     if exc.status_code == 400 and exc.detail == _UNPARSEABLE_BODY:
         message = "The request body is not valid JSON."
     elif exc.status_code == 404:
-        message = f"The route {request.url.path.lstrip('/')} could not be found."
+        route = request.url.path.strip("/")
+        message = f"The route {route} could not be found." if route else "Not Found."
     elif exc.status_code == 405:
         message = f"The {request.method} method is not supported for this route."
     else:
         message = str(exc.detail)
-    return JSONResponse({"message": message}, status_code=exc.status_code, headers=exc.headers)
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        allow = getattr(request.app.state, "allowed_methods", None)
+        if allow is not None:
+            headers["Allow"] = ", ".join(allow(request.scope))
+    return JSONResponse({"message": message}, status_code=exc.status_code, headers=headers)
 
 
 def _validation_error(_request: Request, exc: Exception) -> JSONResponse:

@@ -11,6 +11,9 @@ The rules:
 - Staff (employee accounts) read every record of their firm. Clients and externals read
   only what concerns them: their own account and the cases they take part in; everything
   else answers 404 (a single record) or 403 (a whole resource).
+- A login's write and delete permissions follow its account's role
+  (``role_permissions``: every staff role may write and delete; clients and externals may
+  write, not delete) unless an owner or admin set an override on it (audited).
 - Creating or editing records (clients, externals, cases, circles, tasks, board tasks)
   needs a staff account whose login has write permission; archiving also needs delete
   permission.
@@ -31,7 +34,7 @@ from dataclasses import dataclass
 
 from timeledger.auth.service import Actor
 from timeledger.errors import Forbidden
-from timeledger.models import AccountRole, AccountType, TimeEntry
+from timeledger.models import Account, AccountRole, AccountType, Login, TimeEntry
 
 MANAGER_ROLES = frozenset({AccountRole.OWNER, AccountRole.ADMIN})
 
@@ -68,6 +71,36 @@ def is_manager(actor: Actor) -> bool:
     return is_staff(actor) and actor.account.role in MANAGER_ROLES
 
 
+@dataclass(frozen=True, slots=True)
+class LoginPermissions:
+    write: bool
+    delete: bool
+
+
+def role_permissions(account: Account) -> LoginPermissions:
+    """What a login may do by its account's role alone: staff write and delete (members
+    only their own time entries, by the rules below); clients and externals write only."""
+    staff = account.type == AccountType.EMPLOYEE
+    return LoginPermissions(write=True, delete=staff)
+
+
+def login_permissions(login: Login, account: Account) -> LoginPermissions:
+    """The role's permissions with the login's overrides applied."""
+    default = role_permissions(account)
+    return LoginPermissions(
+        write=default.write if login.write_override is None else login.write_override,
+        delete=default.delete if login.delete_override is None else login.delete_override,
+    )
+
+
+def can_write(actor: Actor) -> bool:
+    return login_permissions(actor.login, actor.account).write
+
+
+def can_delete(actor: Actor) -> bool:
+    return login_permissions(actor.login, actor.account).delete
+
+
 def _verdict(allowed: bool, reason: str | None = None) -> Verdict:
     return ALLOWED if allowed else refused(reason)
 
@@ -82,12 +115,12 @@ def may_read_records(actor: Actor) -> Verdict:
 
 def may_edit_records(actor: Actor) -> Verdict:
     """Create or edit clients, externals, cases, circles, tasks and board tasks."""
-    return _verdict(is_staff(actor) and actor.login.has_write_permission)
+    return _verdict(is_staff(actor) and can_write(actor))
 
 
 def may_archive(actor: Actor) -> Verdict:
     """Archive a record (what ``DELETE`` does to records)."""
-    return _verdict(bool(may_edit_records(actor)) and actor.login.has_delete_permission)
+    return _verdict(bool(may_edit_records(actor)) and can_delete(actor))
 
 
 def may_manage_staff(actor: Actor) -> Verdict:
@@ -119,20 +152,27 @@ def may_use_time_entries(actor: Actor) -> Verdict:
     return _verdict(is_staff(actor), "Only the firm's employees may use time entries.")
 
 
+def may_list_every_accounts_entries(actor: Actor) -> Verdict:
+    """List every account's entries at once (``filter[accounts]=*``): managers only."""
+    return _verdict(
+        is_manager(actor), "Only owners and admins may list every account's time entries."
+    )
+
+
 def may_record_time(actor: Actor) -> Verdict:
     """Create a time entry (or start a timer) as oneself."""
-    return _verdict(is_staff(actor) and actor.login.has_write_permission)
+    return _verdict(is_staff(actor) and can_write(actor))
 
 
 def may_change_entry(actor: Actor, entry: TimeEntry) -> Verdict:
     """Update, patch, stop or reopen ``entry``."""
-    if not actor.login.has_write_permission:
+    if not can_write(actor):
         return refused("Your login has no write permission.")
     return _own_or_managed(actor, entry, "change")
 
 
 def may_delete_entry(actor: Actor, entry: TimeEntry) -> Verdict:
-    if not actor.login.has_delete_permission:
+    if not can_delete(actor):
         return refused("Your login has no delete permission.")
     return _own_or_managed(actor, entry, "delete")
 
@@ -163,7 +203,7 @@ def _own_or_managed(actor: Actor, entry: TimeEntry, verb: str) -> Verdict:
 def may_manage_billing(actor: Actor) -> Verdict:
     """Rates, billing settings, invoicing, repricing and the lock boundary."""
     return _verdict(
-        is_manager(actor) and actor.login.has_write_permission,
+        is_manager(actor) and can_write(actor),
         "Only owners and admins may manage billing.",
     )
 
@@ -171,9 +211,7 @@ def may_manage_billing(actor: Actor) -> Verdict:
 def may_override_lock(actor: Actor) -> Verdict:
     """Change a locked time entry (or unlock a period) anyway."""
     return _verdict(
-        is_staff(actor)
-        and actor.account.role == AccountRole.OWNER
-        and actor.login.has_write_permission,
+        is_staff(actor) and actor.account.role == AccountRole.OWNER and can_write(actor),
         "Only owners may override a lock.",
     )
 
@@ -184,13 +222,13 @@ def may_see_amounts(actor: Actor) -> bool:
 
 
 def may_create_tags(actor: Actor) -> Verdict:
-    return _verdict(is_staff(actor) and actor.login.has_write_permission)
+    return _verdict(is_staff(actor) and can_write(actor))
 
 
 def may_manage_tags(actor: Actor) -> Verdict:
     """Rename or archive a tag."""
     return _verdict(
-        is_manager(actor) and actor.login.has_write_permission,
+        is_manager(actor) and can_write(actor),
         "Only owners and admins may rename or archive tags.",
     )
 

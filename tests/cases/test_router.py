@@ -116,8 +116,11 @@ class TestListCases:
             f"/api/v1/cases?filter[account_uuids]={world.other_client.uuid}", headers=headers
         ).json()
         assert [c["uuid"] for c in by_account["data"]] == [annuity["uuid"]]
-        by_uuid = client.get(f"/api/v1/cases?filter[uuid]={world.case.uuid},junk", headers=headers)
+        by_uuid = client.get(f"/api/v1/cases?filter[uuid]={world.case.uuid}", headers=headers)
         assert [c["name"] for c in by_uuid.json()["data"]] == ["Pension transfer"]
+        junk = client.get(f"/api/v1/cases?filter[uuid]={world.case.uuid},junk", headers=headers)
+        assert junk.status_code == 422
+        assert list(junk.json()["errors"]) == ["filter[uuid]"]
         by_name = client.get("/api/v1/cases?filter[name]=NUIT", headers=headers).json()
         assert [c["name"] for c in by_name["data"]] == ["Annuity"]
 

@@ -96,8 +96,8 @@ def make_staff(
         user=user,
         account=account,
         now=now,
-        has_write_permission=write,
-        has_delete_permission=delete,
+        write_override=None if write else False,
+        delete_override=None if delete else False,
     )
     token = issue_token(session, user=user, name="test", now=now, lifetime=YEAR)
     return Staff(user=user, account=account, token=token.plain_text)

@@ -25,8 +25,8 @@ def two_firms(session: Session, world: FirmWorld, other_world: FirmWorld) -> Sta
         user=world.owner.user,
         account=rival.account,
         now=FROZEN_NOW,
-        has_write_permission=False,
-        has_delete_permission=False,
+        write_override=False,
+        delete_override=False,
     )
     return rival
 

@@ -132,3 +132,20 @@ def replace_links(
         for account in accounts
     )
     session.flush()
+
+
+def live_owner_count(session: Session, firm_id: int) -> int:
+    """How many live (not archived) owner accounts the firm has."""
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Account)
+            .where(
+                Account.firm_id == firm_id,
+                Account.type == AccountType.EMPLOYEE,
+                Account.role == AccountRole.OWNER,
+                Account.archived_at.is_(None),
+            )
+        )
+        or 0
+    )

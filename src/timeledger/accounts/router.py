@@ -4,8 +4,14 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from timeledger.accounts import service
-from timeledger.accounts.schemas import AccountCreate, AccountResource, AccountUpdate
+from timeledger.accounts import access, service
+from timeledger.accounts.schemas import (
+    AccountCreate,
+    AccountResource,
+    AccountUpdate,
+    PermissionsRead,
+    PermissionsUpdate,
+)
 from timeledger.dependencies import ActorDep, ClockDep, SessionDep, api_router
 from timeledger.errors import error_responses
 from timeledger.kit.listing import ListParams, list_query
@@ -93,6 +99,34 @@ def update_account(
     uuid: str, body: AccountUpdate, actor: ActorDep, session: SessionDep, clock: ClockDep
 ) -> AccountResource:
     return service.update_account(session, actor=actor, raw_uuid=uuid, data=body, now=clock.now())
+
+
+@router.get(
+    "/{uuid}/permissions",
+    response_model=PermissionsRead,
+    summary="A login's permissions (extension)",
+    description="What the account's login may do: the role's permissions with any override "
+    "an owner or admin set, and every change to them. Owners and admins see any staff "
+    "account's; everyone sees their own.",
+    responses=READ_ERRORS,
+)
+def get_permissions(uuid: str, actor: ActorDep, session: SessionDep) -> PermissionsRead:
+    return access.show_permissions(session, actor=actor, raw_uuid=uuid)
+
+
+@router.put(
+    "/{uuid}/permissions",
+    response_model=PermissionsRead,
+    summary="Override a login's permissions (extension)",
+    description="Owners and admins set `write_override` or `delete_override` on a "
+    "colleague's login (true or false), or clear one with null so the role decides again. "
+    "Only owners change an owner's; nobody changes their own. Each change is recorded.",
+    responses=READ_ERRORS,
+)
+def put_permissions(
+    uuid: str, body: PermissionsUpdate, actor: ActorDep, session: SessionDep, clock: ClockDep
+) -> PermissionsRead:
+    return access.set_permissions(session, actor=actor, raw_uuid=uuid, data=body, now=clock.now())
 
 
 @router.delete(

@@ -3,11 +3,13 @@ from __future__ import annotations
 import re
 import uuid
 from typing import Annotated, Any
+from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from timeledger.dates import ApiDateTime, format_api_datetime, format_optional
-from timeledger.models import Account, AccountRole, AccountType
+from timeledger.kit.text import Name
+from timeledger.models import Account, AccountRole, AccountType, PermissionChange
 
 # Deliberately loose: one @, something on each side, a dot in the domain.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -72,7 +74,6 @@ class AccountResource(AccountRead):
         )
 
 
-Name = Annotated[str, Field(min_length=1, max_length=255)]
 LastName = Annotated[str, Field(max_length=255)]
 Email = Annotated[Annotated[str, Field(max_length=320)] | None, AfterValidator(_email)]
 
@@ -112,3 +113,51 @@ class AccountUpdate(BaseModel):
     first_name: Name | None = None
     last_name: LastName | None = None
     email: Email = None
+
+
+class PermissionsUpdate(BaseModel):
+    """The body of ``PUT /api/v1/account/{uuid}/permissions``: each override sent is set
+    (true or false), or cleared with null so the login follows its role again."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"delete_override": False}, {"write_override": None}]},
+    )
+
+    write_override: bool | None = None
+    delete_override: bool | None = None
+
+
+class PermissionChangeRead(BaseModel):
+    uuid: UUID
+    changed_by_account_uuid: UUID | None = Field(
+        description="Who changed it; null when changed on the server with the CLI."
+    )
+    before: dict[str, bool | None]
+    after: dict[str, bool | None]
+    created_at: ApiDateTime
+
+    @classmethod
+    def build(
+        cls, change: PermissionChange, *, changed_by: UUID | None, time_zone: str
+    ) -> PermissionChangeRead:
+        return cls(
+            uuid=change.uuid,
+            changed_by_account_uuid=changed_by,
+            before=change.before,
+            after=change.after,
+            created_at=format_api_datetime(change.created_at, time_zone),
+        )
+
+
+class PermissionsRead(BaseModel):
+    """A login's permissions: the effective ones, the overrides behind them (null: the
+    role decides), and every change to the overrides."""
+
+    account_uuid: UUID
+    role: str
+    has_write_permission: bool
+    has_delete_permission: bool
+    write_override: bool | None
+    delete_override: bool | None
+    changes: list[PermissionChangeRead]

@@ -137,6 +137,8 @@ def update_account(
     if data.role is not None:
         _check_role(account.type, data.role)
         require(may_edit_account(actor, account.type, data.role))
+        if data.role != AccountRole.OWNER:
+            _keep_an_owner(session, account, field="role")
         account.role = data.role
     if data.first_name is not None:
         account.first_name = data.first_name
@@ -158,11 +160,26 @@ def archive_account(
     require(may_edit_account(actor, account.type, account.role))
     if account.id == actor.account.id:
         raise ValidationFailed.field("uuid", "You cannot archive your own account.")
+    _keep_an_owner(session, account, field="uuid")
     if account.archived_at is None:
         account.archived_at = now
         account.updated_at = now
         session.flush()
     return AccountResource.build(account, time_zone=actor.firm.time_zone)
+
+
+def _keep_an_owner(session: Session, account: Account, *, field: str) -> None:
+    """422 when ``account`` is the firm's last live owner: a firm always keeps one."""
+    if (
+        account.type == AccountType.EMPLOYEE
+        and account.role == AccountRole.OWNER
+        and account.archived_at is None
+        and repository.live_owner_count(session, account.firm_id) <= 1
+    ):
+        raise ValidationFailed.field(
+            field,
+            "A firm must keep at least one owner: make another account an owner first.",
+        )
 
 
 def _check_role(account_type: AccountType, role: AccountRole) -> None:

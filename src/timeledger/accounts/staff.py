@@ -60,14 +60,7 @@ def add_staff_user(
         email=user.email,
         now=now,
     )
-    create_login(
-        session,
-        user=user,
-        account=account,
-        now=now,
-        has_write_permission=True,
-        has_delete_permission=role in {AccountRole.OWNER, AccountRole.ADMIN},
-    )
+    create_login(session, user=user, account=account, now=now)
     return StaffUser(user=user, account=account, new_user=new_user)
 
 
@@ -99,15 +92,17 @@ def create_login(
     user: User,
     account: Account,
     now: datetime,
-    has_write_permission: bool = True,
-    has_delete_permission: bool = False,
+    write_override: bool | None = None,
+    delete_override: bool | None = None,
 ) -> Login:
+    """A login of ``user`` for ``account``; its permissions follow the account's role
+    unless an override (true or false) is given."""
     login = Login(
         firm_id=account.firm_id,
         user_id=user.id,
         account_id=account.id,
-        has_write_permission=has_write_permission,
-        has_delete_permission=has_delete_permission,
+        write_override=write_override,
+        delete_override=delete_override,
         created_at=now,
         updated_at=now,
     )

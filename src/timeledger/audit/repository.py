@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, select
@@ -10,10 +10,29 @@ from sqlalchemy.orm import Session
 from timeledger.models import (
     Account,
     AuditEvent,
+    BillingRate,
+    BoardTask,
+    Case,
+    Circle,
+    Firm,
     PersonalAccessToken,
+    Task,
     TimeEntry,
     TimeEntryEvent,
+    TrackableType,
 )
+
+# The table behind each kind of record a snapshot refers to by row id.
+_TABLES: dict[str, type[Account | BillingRate | BoardTask | Case | Circle | Firm | Task]] = {
+    "account": Account,
+    "billing_rate": BillingRate,
+    TrackableType.CLIENT.value: Account,
+    TrackableType.FIRM.value: Firm,
+    TrackableType.BOARD_TASK.value: BoardTask,
+    TrackableType.CASE.value: Case,
+    TrackableType.CIRCLE.value: Circle,
+    TrackableType.TASK.value: Task,
+}
 
 
 def add_event(session: Session, event: TimeEntryEvent) -> None:
@@ -81,3 +100,22 @@ def events_of(
         .order_by(TimeEntryEvent.id)
     )
     return [(event, account, token) for event, account, token in session.execute(statement)]
+
+
+def uuids_by_row(
+    session: Session, refs: Iterable[tuple[str, int]]
+) -> dict[tuple[str, int], uuid.UUID]:
+    """The UUIDs of the records ``(kind, row id)`` name; kind is ``account`` or a
+    trackable type's value."""
+    wanted: dict[str, set[int]] = {}
+    for kind, row_id in refs:
+        if kind in _TABLES:
+            wanted.setdefault(kind, set()).add(row_id)
+    found: dict[tuple[str, int], uuid.UUID] = {}
+    for kind, ids in wanted.items():
+        model = _TABLES[kind]
+        for row_id, record_uuid in session.execute(
+            select(model.id, model.uuid).where(model.id.in_(ids))
+        ):
+            found[(kind, row_id)] = record_uuid
+    return found

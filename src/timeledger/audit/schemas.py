@@ -21,8 +21,11 @@ class TimeEntryEventRead(BaseModel):
     action: str = Field(examples=["updated"], description="created, updated, stopped or deleted.")
     account: AccountRead | None = Field(description="Who made the change; null outside the API.")
     token: TokenRef | None = Field(description="The personal access token used, if any.")
-    before: dict[str, Any] | None = Field(description="The entry's fields before; null on create.")
-    after: dict[str, Any] | None = Field(description="The entry's fields after.")
+    before: dict[str, Any] | None = Field(
+        description="The entry's fields before (records named by `account_uuid` and "
+        "`trackable_uuid`, never internal ids); null on create."
+    )
+    after: dict[str, Any] | None = Field(description="The entry's fields after, as `before`.")
     created_at: ApiDateTime
 
     @classmethod
@@ -33,24 +36,19 @@ class TimeEntryEventRead(BaseModel):
         account: Account | None,
         token: PersonalAccessToken | None,
         time_zone: str,
-        hide: tuple[str, ...] = (),
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
     ) -> TimeEntryEventRead:
-        """``hide``: fields left out of before and after (amounts the caller may not see)."""
+        """``before``/``after``: the snapshots as the caller may see them (see audit.service)."""
         return cls(
             uuid=event.uuid,
             action=event.action.value,
             account=AccountRead.build(account, time_zone=time_zone) if account else None,
             token=TokenRef(uuid=token.uuid, name=token.name) if token else None,
-            before=_without(event.before, hide),
-            after=_without(event.after, hide),
+            before=before,
+            after=after,
             created_at=format_api_datetime(event.created_at, time_zone),
         )
-
-
-def _without(fields: dict[str, Any] | None, hide: tuple[str, ...]) -> dict[str, Any] | None:
-    if fields is None or not hide:
-        return fields
-    return {key: value for key, value in fields.items() if key not in hide}
 
 
 class TimeEntryHistory(BaseModel):

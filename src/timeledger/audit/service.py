@@ -106,18 +106,26 @@ def history(session: Session, *, actor: Actor, entry_uuid: uuid.UUID) -> TimeEnt
     require(may_read_history(actor, entry))
     time_zone = actor.firm.time_zone
     hide = () if may_see_amounts(actor) else _AMOUNT_FIELDS
+    events = repository.events_of(session, entry.id)
+    snapshots = [s for event, _, _ in events for s in (event.before, event.after) if s]
+    uuids = repository.uuids_by_row(session, (ref for s in snapshots for ref in _refs(s)))
     return TimeEntryHistory(
         data=[
             TimeEntryEventRead.build(
-                event, account=account, token=token, time_zone=time_zone, hide=hide
+                event,
+                account=account,
+                token=token,
+                time_zone=time_zone,
+                before=_without(_public(event.before, uuids), hide),
+                after=_without(_public(event.after, uuids), hide),
             )
-            for event, account, token in repository.events_of(session, entry.id)
+            for event, account, token in events
         ]
     )
 
 
 # The rate snapshot, hidden from members unless the firm shows them amounts (issue 11).
-_AMOUNT_FIELDS = ("hourly_rate_minor", "currency", "rate_id")
+_AMOUNT_FIELDS = ("hourly_rate_minor", "currency", "rate_uuid")
 
 
 def list_changes(session: Session, *, actor: Actor, params: ListParams) -> Page[AuditEventRead]:
@@ -144,3 +152,42 @@ def list_changes(session: Session, *, actor: Actor, params: ListParams) -> Page[
         for event in events
     ]
     return build_page(items, total=total, params=params)
+
+
+def _refs(snapshot: dict[str, Any]) -> list[tuple[str, int]]:
+    refs = []
+    if isinstance(snapshot.get("account_id"), int):
+        refs.append(("account", snapshot["account_id"]))
+    if isinstance(snapshot.get("trackable_id"), int):
+        refs.append((str(snapshot.get("trackable_type")), snapshot["trackable_id"]))
+    if isinstance(snapshot.get("rate_id"), int):
+        refs.append(("billing_rate", snapshot["rate_id"]))
+    return refs
+
+
+def _public(
+    snapshot: dict[str, Any] | None, uuids: dict[tuple[str, int], uuid.UUID]
+) -> dict[str, Any] | None:
+    """A stored snapshot as the API shows it: row ids (internal, and counting other
+    firms' rows) replaced by the records' UUIDs."""
+    if snapshot is None:
+        return None
+    internal = {"account_id", "trackable_id", "rate_id"}
+    shown = {k: v for k, v in snapshot.items() if k not in internal}
+    if "trackable_id" in snapshot:
+        ref = (str(snapshot.get("trackable_type")), snapshot["trackable_id"])
+        found = uuids.get(ref)
+        shown["trackable_uuid"] = str(found) if found else None
+    if "account_id" in snapshot:
+        found = uuids.get(("account", snapshot["account_id"]))
+        shown["account_uuid"] = str(found) if found else None
+    if "rate_id" in snapshot:
+        found = uuids.get(("billing_rate", snapshot["rate_id"])) if snapshot["rate_id"] else None
+        shown["rate_uuid"] = str(found) if found else None
+    return shown
+
+
+def _without(fields: dict[str, Any] | None, hide: tuple[str, ...]) -> dict[str, Any] | None:
+    if fields is None or not hide:
+        return fields
+    return {key: value for key, value in fields.items() if key not in hide}

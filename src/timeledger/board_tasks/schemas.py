@@ -6,10 +6,10 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from timeledger.dates import ApiDateTime, format_optional
+from timeledger.kit.text import Name
 from timeledger.models import BoardTask, Case
 from timeledger.trackables.schemas import BoardTaskRead, CaseRead
 
-Name = Annotated[str, Field(min_length=1, max_length=255)]
 Description = Annotated[str | None, Field(max_length=10_000)]
 
 

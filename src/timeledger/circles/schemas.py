@@ -7,10 +7,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from timeledger.accounts.schemas import AccountRead
 from timeledger.dates import ApiDateTime, format_optional
+from timeledger.kit.text import Name
 from timeledger.models import Account, Circle
 from timeledger.trackables.schemas import CircleRead
 
-Name = Annotated[str, Field(min_length=1, max_length=255)]
 Members = Annotated[
     list[uuid.UUID],
     Field(description="2 to 50 distinct account UUIDs of the caller's firm."),

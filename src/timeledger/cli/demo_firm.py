@@ -78,14 +78,7 @@ def seed_demo(
         password = secrets.token_urlsafe(12)
         user = create_user(session, email=owner_email, password=password, now=now)
     if auth_repository.login_for(session, user.id, owner.id) is None:
-        create_login(
-            session,
-            user=user,
-            account=owner,
-            now=now,
-            has_write_permission=True,
-            has_delete_permission=True,
-        )
+        create_login(session, user=user, account=owner, now=now)
     clients = [
         _account(session, firm, first, last, AccountType.CLIENT, role, email, now)
         for first, last, role, email in CLIENTS

@@ -6,7 +6,7 @@ import uvicorn
 from timeledger.cli.context import upgrade_database
 from timeledger.cli.demo import print_demo
 from timeledger.cli.demo_firm import DEFAULT_FIRM_NAME
-from timeledger.config import Settings
+from timeledger.config import SecretKeyMissing, Settings, resolve_secret_key
 from timeledger.http.server import uvicorn_options
 from timeledger.logs import configure_logging
 
@@ -21,6 +21,11 @@ def serve(
     """Apply pending migrations, then serve the API."""
     settings = Settings()
     configure_logging(settings)
+    try:
+        resolve_secret_key(settings)  # before anything: production refuses to start without
+    except (SecretKeyMissing, OSError) as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(code=1) from exc
     upgrade_database(settings)
     if demo:
         reachable = "127.0.0.1" if host in {"0.0.0.0", "::"} else host

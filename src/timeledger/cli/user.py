@@ -2,10 +2,13 @@ from __future__ import annotations
 
 import typer
 
+from timeledger.accounts import access
 from timeledger.accounts.staff import add_staff_user
+from timeledger.auth import repository as auth_repository
 from timeledger.cli.context import command_session, firm_named
 from timeledger.clock import SystemClock
 from timeledger.config import Settings
+from timeledger.errors import NotFound
 from timeledger.models import AccountRole
 
 app = typer.Typer(help="Users: people who log in.", no_args_is_help=True)
@@ -52,4 +55,65 @@ def create(
     typer.echo(
         f"User {staff.user.email} ({state}); {role} account {staff.account.name}: "
         f"uuid {staff.account.uuid}"
+    )
+
+
+@app.command()
+def permissions(
+    email: str = typer.Argument(..., help="The user's email."),
+    firm: str = typer.Option(..., help="The firm's UUID or slug."),
+    write: bool | None = typer.Option(
+        None, "--write/--no-write", help="Override write permission on or off."
+    ),
+    delete: bool | None = typer.Option(
+        None, "--delete/--no-delete", help="Override delete permission on or off."
+    ),
+    reset: bool = typer.Option(
+        False, "--reset", help="Clear both overrides: the account's role decides again."
+    ),
+) -> None:
+    """Show, or override, what the user EMAIL may do on a firm. Without options it shows
+    the permissions; each change is recorded (as made by the CLI) and shown by
+    GET /api/v1/account/{uuid}/permissions."""
+    with command_session(Settings()) as session:
+        the_firm = firm_named(session, firm)
+        user = auth_repository.user_by_email(session, email)
+        rows = (
+            [
+                row
+                for row in auth_repository.logins_of_user(session, user.id)
+                if row[2].id == the_firm.id
+            ]
+            if user is not None
+            else []
+        )
+        if not rows:
+            raise NotFound(f"{email} has no login on the firm {the_firm.slug}.")
+        login, account, _ = rows[0]
+        changes: dict[str, bool | None] = {}
+        if reset:
+            changes = {"write_override": None, "delete_override": None}
+        if write is not None:
+            changes["write_override"] = write
+        if delete is not None:
+            changes["delete_override"] = delete
+        if changes:
+            access.change_overrides(
+                session,
+                account=account,
+                login=login,
+                changes=changes,
+                changed_by=None,
+                now=SystemClock().now(),
+            )
+        shown = access.present(session, account, login, the_firm.time_zone)
+
+    def state(effective: bool, override: bool | None) -> str:
+        word = "yes" if effective else "no"
+        return f"{word} ({'from role' if override is None else 'override'})"
+
+    typer.echo(
+        f"{email} on {the_firm.slug} ({shown.role}): "
+        f"write {state(shown.has_write_permission, shown.write_override)}, "
+        f"delete {state(shown.has_delete_permission, shown.delete_override)}"
     )

@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field, StrictBool, field_validator
 
 from timeledger.dates import ApiDateTime, format_api_datetime, format_optional
 from timeledger.kit.money import is_currency
+from timeledger.kit.text import NOT_BLANK
 from timeledger.models import Firm, TrackableType
 from timeledger.models.firm import DEFAULT_BILLABLE
 
@@ -62,7 +63,7 @@ def billable_defaults(firm: Firm) -> dict[str, bool]:
 class FirmUpdate(BaseModel):
     """The body of ``PUT /api/v1/firm/{uuid}``: only the fields sent change."""
 
-    name: str | None = Field(default=None, min_length=1, max_length=255)
+    name: str | None = Field(default=None, min_length=1, max_length=255, pattern=NOT_BLANK)
     time_zone: str | None = Field(
         default=None,
         max_length=64,

@@ -1,4 +1,5 @@
-"""Pure ASGI middleware for every request: the body size limit and unstorable text.
+"""Pure ASGI middleware for every request: the body size limit, one way to read a body
+(JSON in UTF-8), and unstorable text.
 
 Reading the whole body here (it is at most ``max_body_bytes``) lets the limit hold for
 chunked bodies too, and lets later layers fingerprint the body without consuming it.
@@ -16,8 +17,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from timeledger.errors import (
     DATABASE_UNAVAILABLE,
     AppError,
+    BadRequest,
     PayloadTooLarge,
     ServiceUnavailable,
+    UnsupportedMediaType,
     ValidationFailed,
     error_response,
 )
@@ -59,6 +62,43 @@ async def read_body(receive: Receive, limit: int) -> bytes:
             return b"".join(chunks)
 
 
+def body_format_error(content_type: str | None, body: bytes) -> AppError | None:
+    """Why a request body cannot be read as the API reads every body, or None.
+
+    A body is JSON in UTF-8. A ``Content-Type`` other than ``application/json`` (or
+    ``application/*+json``), or a charset other than UTF-8, is 415 naming the header to
+    send; no ``Content-Type`` at all is read as JSON. Bytes that are not UTF-8 (UTF-16 and
+    UTF-32 JSON included, which hold NUL bytes) are 400, before any parser guesses an
+    encoding from them.
+    """
+    if not body.strip():
+        return None
+    if content_type is not None:
+        media, _, parameters = content_type.partition(";")
+        media = media.strip().lower()
+        if media != "application/json" and not (
+            media.startswith("application/") and media.endswith("+json")
+        ):
+            return UnsupportedMediaType()
+        for parameter in parameters.split(";"):
+            name, _, value = parameter.partition("=")
+            if name.strip().lower() == "charset" and value.strip().strip('"').lower() not in {
+                "utf-8",
+                "utf8",
+            }:
+                return UnsupportedMediaType(
+                    "The request body must be JSON in UTF-8: send Content-Type: "
+                    "application/json (charset=utf-8 or no charset)."
+                )
+    if b"\x00" in body:
+        return BadRequest("The request body must be JSON encoded as UTF-8 (not UTF-16 or UTF-32).")
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return BadRequest("The request body must be JSON encoded as UTF-8.")
+    return None
+
+
 def replaying(body: bytes, receive: Receive) -> Receive:
     """A ``receive`` that hands the app the body already read, then the real events."""
     sent = False
@@ -92,7 +132,8 @@ async def _answer(error: AppError, scope: Scope, receive: Receive, send: Send) -
 
 
 class BodyLimitMiddleware:
-    """413 for bodies over the limit (read no further); 422 for text no database holds."""
+    """413 for bodies over the limit (read no further); 415 or 400 for a body that is not
+    UTF-8 JSON (``body_format_error``); 422 for text no database holds."""
 
     def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
         self.app = app
@@ -115,6 +156,16 @@ class BodyLimitMiddleware:
         except ClientGone:
             # Half a body is never handled: nothing is written, nobody to answer.
             return
+        if scope["method"] in _WITH_BODY:
+            content_type = header(scope, b"content-type")
+            wrong = body_format_error(content_type, body)
+            if wrong is not None:
+                await _answer(wrong, scope, receive, send)
+                return
+            if content_type is None and body.strip():
+                # No type claimed: read it as JSON, as every body is read.
+                headers = [*scope.get("headers", []), (b"content-type", b"application/json")]
+                scope = {**scope, "headers": headers}
         unstorable = unstorable_fields(body) if scope["method"] in _WITH_BODY else {}
         if unstorable:
             await _answer(ValidationFailed(unstorable), scope, receive, send)

@@ -44,6 +44,13 @@ def _decorate(method: str, operation: dict[str, Any]) -> None:
     )[REQUEST_ID_HEADER] = {"description": "This request's id.", "schema": {"type": "string"}}
     if method.upper() in {"POST", "PUT", "PATCH"}:
         responses.setdefault("413", _message_response("The request body is over the limit."))
+        responses.setdefault(
+            "415",
+            _message_response(
+                "The body is not JSON: send Content-Type: application/json, in UTF-8."
+            ),
+        )
+        responses.setdefault("400", _message_response("The body is not valid UTF-8 JSON."))
     if not operation.get("security"):
         return
     rate_headers = {LIMIT_HEADER: _INTEGER, REMAINING_HEADER: _INTEGER}

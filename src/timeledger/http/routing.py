@@ -35,13 +35,14 @@ class ApiRoute(APIRoute):
             response = await handler(request)
             pending = request.scope.get("state", {}).get(STATE_KEY)
             if isinstance(pending, PendingKey) and pending.claimed:
-                await run_in_threadpool(_remember, pending, response)
+                await run_in_threadpool(_remember, pending, response, secret_fields)
             return response
 
+        secret_fields: frozenset[str] = getattr(self.response_model, "SECRET_FIELDS", frozenset())
         return handle
 
 
-def _remember(pending: PendingKey, response: Response) -> None:
+def _remember(pending: PendingKey, response: Response, secret_fields: frozenset[str]) -> None:
     assert pending.session is not None
     assert pending.record is not None
     idempotency.remember(
@@ -52,6 +53,7 @@ def _remember(pending: PendingKey, response: Response) -> None:
             content_type=response.headers.get("content-type", "application/json"),
             body=bytes(response.body),
         ),
+        secret_fields=secret_fields,
     )
 
 

@@ -33,10 +33,12 @@ def _walk(value: Any, path: list[str], found: dict[str, list[str]], depth: int) 
             ]
     elif isinstance(value, dict):
         for key, item in value.items():
-            if _bad(key):
-                found["body"] = ["The request body has an invalid key."]
-            else:
+            if not _bad(key):
                 _walk(item, [*path, key], found, depth + 1)
+            elif depth > 0:  # inside a field's value it could be stored: refuse it
+                found["body"] = ["The request body has an invalid key."]
+            # At the top a key that is not valid text names no field (every field's name
+            # is ASCII), so it is ignored like any unknown key, and never stored.
     elif isinstance(value, list):
         for index, item in enumerate(value):
             _walk(item, [*path, str(index)], found, depth + 1)

@@ -17,12 +17,9 @@ def find(session: Session, account_id: int, key: str) -> IdempotencyKey | None:
     ).first()
 
 
-def purge_expired(session: Session, account_id: int, now: datetime) -> None:
-    session.execute(
-        delete(IdempotencyKey).where(
-            IdempotencyKey.account_id == account_id, IdempotencyKey.expires_at <= now
-        )
-    )
+def purge_expired(session: Session, now: datetime) -> None:
+    """Forget every account's expired keys (and the responses stored with them)."""
+    session.execute(delete(IdempotencyKey).where(IdempotencyKey.expires_at <= now))
 
 
 def try_insert(session: Session, record: IdempotencyKey) -> bool:

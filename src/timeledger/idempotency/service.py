@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import re
 from datetime import datetime, timedelta
@@ -19,10 +20,13 @@ MAX_KEY_LENGTH = 255
 _VALID_KEY = re.compile(r"^[\x21-\x7e][\x20-\x7e]{0,254}$")
 
 
-def fingerprint(*, method: str, path: str, query: str, body: bytes) -> str:
-    """SHA-256 of what makes two requests "the same": method, path, query and body.
+def fingerprint(*, secret: bytes, method: str, path: str, query: str, body: bytes) -> str:
+    """HMAC-SHA-256, keyed with the server secret, of what makes two requests "the same":
+    method, path, query and body (64 hex characters).
 
-    A JSON body is compared by content, so key order and spacing do not matter.
+    A JSON body is compared by content, so key order and spacing do not matter. Keyed, so
+    a stored fingerprint of a body that holds a password cannot be tested against guesses
+    without the server's secret.
     """
     try:
         canonical = json.dumps(
@@ -30,7 +34,7 @@ def fingerprint(*, method: str, path: str, query: str, body: bytes) -> str:
         ).encode()
     except (ValueError, UnicodeDecodeError, RecursionError):
         canonical = body
-    digest = hashlib.sha256()
+    digest = hmac.new(secret, digestmod=hashlib.sha256)
     for part in (method.upper().encode(), path.encode(), query.encode()):
         digest.update(part + b"\n")
     digest.update(canonical)
@@ -61,7 +65,7 @@ def claim(
     when it was used for a different one.
     """
     key = check_key(key)
-    repository.purge_expired(session, actor.account.id, now)
+    repository.purge_expired(session, now)
     record = IdempotencyKey(
         firm_id=actor.firm.id,
         account_id=actor.account.id,
@@ -92,9 +96,43 @@ def claim(
     )
 
 
-def remember(session: Session, record: IdempotencyKey, response: StoredResponse) -> None:
-    """Store the response with the key, in the transaction that made it."""
+def remember(
+    session: Session,
+    record: IdempotencyKey,
+    response: StoredResponse,
+    *,
+    secret_fields: frozenset[str] = frozenset(),
+) -> None:
+    """Store the response with the key, in the transaction that made it.
+
+    ``secret_fields`` (a response model's ``SECRET_FIELDS``, such as a new token) are
+    stored as null: a secret lives only in the one response that shows it, so a retry
+    replays the rest of that response with those fields null (docs/reliability.md).
+    """
     record.status_code = response.status_code
     record.content_type = response.content_type
-    record.response_body = response.body.decode("utf-8", errors="replace")
+    body = response.body
+    if secret_fields:
+        body = redact(body, secret_fields)
+    record.response_body = body.decode("utf-8", errors="replace")
     repository.save(session, record)
+
+
+def redact(body: bytes, secret_fields: frozenset[str]) -> bytes:
+    """``body`` with every JSON member named in ``secret_fields`` set to null, at any
+    depth; a body that is not JSON is replaced by an empty one (never stored as sent)."""
+    try:
+        document = json.loads(body)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return b""
+
+    def scrub(value: object) -> object:
+        if isinstance(value, dict):
+            return {
+                key: None if key in secret_fields else scrub(item) for key, item in value.items()
+            }
+        if isinstance(value, list):
+            return [scrub(item) for item in value]
+        return value
+
+    return json.dumps(scrub(document), separators=(",", ":")).encode()

@@ -17,7 +17,7 @@ from typing import Annotated, Any, TypeVar
 from fastapi import Query, Request
 
 from timeledger.errors import BadRequest, ValidationFailed
-from timeledger.kit.ids import parse_uuids
+from timeledger.kit.ids import parse_uuid, parse_uuids
 
 DEFAULT_PER_PAGE = 15
 MAX_PER_PAGE = 500
@@ -98,9 +98,17 @@ def parse_list_params(
         sort=_parse_sort(query.get("sort"), sorts, default_sort),
         page=page,
         per_page=per_page,
-        url=str(request.url.replace(query="")),
+        url=_public_url(request),
         query={key: value for key, value in query.items() if key != "page"},
     )
+
+
+def _public_url(request: Request) -> str:
+    """This list's address as clients reach it: the configured public URL (settings'
+    ``public_url``) and the request's path; never the Host header a client sent."""
+    settings = getattr(request.app.state, "settings", None)
+    base = settings.public_url.rstrip("/") if settings is not None else ""
+    return f"{base}{request.scope.get('root_path', '')}{request.url.path}"
 
 
 def list_query(
@@ -125,6 +133,7 @@ def list_query(
                 f"filter_{name}",
                 f"filter[{name}]",
                 descriptions.get(name, "Comma-separated values."),
+                pattern=_filter_pattern(name),
             )
         )
     declared += [
@@ -132,31 +141,86 @@ def list_query(
             "sort",
             "sort",
             f"One of {', '.join(sorts)}; prefix `-` for descending. Default `{default_sort}`.",
+            pattern=rf"^\s*-?({'|'.join(sorts)})\s*$",
         ),
-        _query_param(
-            "per_page", "per_page", f"Default {DEFAULT_PER_PAGE}, at most {MAX_PER_PAGE}."
+        _int_param(
+            "per_page",
+            f"Default {DEFAULT_PER_PAGE}, at most {MAX_PER_PAGE}.",
+            maximum=MAX_PER_PAGE,
         ),
-        _query_param("page", "page", "From 1."),
+        _int_param("page", "From 1.", maximum=10_000_000),
     ]
     dependency.__signature__ = inspect.Signature(declared)  # type: ignore[attr-defined]
     return dependency
 
 
-def _query_param(name: str, alias: str, description: str) -> inspect.Parameter:
-    # Declared as strings so that the dependency, not FastAPI, words the errors.
+_UUID = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
+UUID_LIST_PATTERN = rf"^\s*{_UUID}\s*(,\s*{_UUID}\s*)*$"
+# filter[accounts] also takes "*": every account (managers).
+ACCOUNTS_PATTERN = rf"^\s*\*\s*$|{UUID_LIST_PATTERN}"
+
+
+def _filter_pattern(name: str) -> str | None:
+    """What the published schema says a filter's value looks like (documentation: the
+    dependency still validates and words the errors)."""
+    if name == "accounts":
+        return ACCOUNTS_PATTERN
+    if name == "uuid" or name.endswith(("_uuid", "_uuids")):
+        return UUID_LIST_PATTERN
+    return None
+
+
+def _query_param(
+    name: str, alias: str, description: str, *, pattern: str | None = None
+) -> inspect.Parameter:
+    # Declared as strings so that the dependency, not FastAPI, words the errors; the
+    # pattern is published in the schema only.
+    extra = {"pattern": pattern} if pattern else None
     return inspect.Parameter(
         name,
         inspect.Parameter.KEYWORD_ONLY,
         default=None,
-        annotation=Annotated[str | None, Query(alias=alias, description=description)],
+        annotation=Annotated[
+            str | None, Query(alias=alias, description=description, json_schema_extra=extra)
+        ],
     )
 
 
+def _int_param(name: str, description: str, *, maximum: int) -> inspect.Parameter:
+    # An integer in the schema; FastAPI's errors read as ours ("The page field must be an
+    # integer.", "... at least 1.", "... not be greater than N.").
+    return inspect.Parameter(
+        name,
+        inspect.Parameter.KEYWORD_ONLY,
+        default=None,
+        annotation=Annotated[
+            int | None, Query(alias=name, description=description, ge=1, le=maximum)
+        ],
+    )
+
+
+UUID_EXAMPLE = "0b8f4a0e-4a2b-4c4e-9b1a-2f0d6c1e7a55"
+
+
+def uuids_of_filter(values: list[str], name: str) -> list[uuid.UUID]:
+    """The UUIDs of ``filter[name]``'s comma-separated values; one that is not a UUID is
+    422 on ``filter[name]``, quoting it (it would otherwise silently match nothing)."""
+    parsed = parse_uuids(values)
+    if len(parsed) != len(values):
+        bad = next(value for value in values if parse_uuid(value) is None)
+        raise ValidationFailed.field(
+            f"filter[{name}]",
+            f"The filter[{name}] value {bad!r} is not a UUID: send comma-separated UUIDs "
+            f"such as {UUID_EXAMPLE}.",
+        )
+    return parsed
+
+
 def uuid_filter(params: ListParams, name: str) -> list[uuid.UUID] | None:
-    """``filter[name]`` as UUIDs; ``None`` when absent. A malformed value matches nothing."""
+    """``filter[name]`` as UUIDs; ``None`` when absent; 422 for a malformed value."""
     if name not in params.filters:
         return None
-    return parse_uuids(params.filters[name])
+    return uuids_of_filter(params.filters[name], name)
 
 
 def like_pattern(text: str) -> str:

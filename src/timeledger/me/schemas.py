@@ -11,6 +11,7 @@ from timeledger.accounts.schemas import AccountRead
 from timeledger.dates import ApiDateTime, format_api_datetime
 from timeledger.firms.schemas import FirmRead
 from timeledger.models import Account, Firm, Login, User
+from timeledger.permissions import login_permissions
 from timeledger.time_entries.schemas import TimeEntryRead
 
 
@@ -27,18 +28,19 @@ class LoginRead(BaseModel):
     updated_at: ApiDateTime
 
     @classmethod
-    def fields_of(cls, login: Login, *, time_zone: str) -> dict[str, object]:
+    def fields_of(cls, login: Login, *, account: Account, time_zone: str) -> dict[str, object]:
+        permissions = login_permissions(login, account)
         return {
             "uuid": login.uuid,
-            "has_write_permission": login.has_write_permission,
-            "has_delete_permission": login.has_delete_permission,
+            "has_write_permission": permissions.write,
+            "has_delete_permission": permissions.delete,
             "created_at": format_api_datetime(login.created_at, time_zone),
             "updated_at": format_api_datetime(login.updated_at, time_zone),
         }
 
     @classmethod
-    def build(cls, login: Login, *, time_zone: str) -> LoginRead:
-        return cls.model_validate(cls.fields_of(login, time_zone=time_zone))
+    def build(cls, login: Login, *, account: Account, time_zone: str) -> LoginRead:
+        return cls.model_validate(cls.fields_of(login, account=account, time_zone=time_zone))
 
 
 class LoginAccountRead(AccountRead):

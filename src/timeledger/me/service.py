@@ -25,7 +25,7 @@ def show_me(session: Session, *, actor: Actor, now: datetime) -> MeRead:
     account = _full_accounts(session, [(actor.account, actor.firm)], now=now)[0]
     return MeRead.build(
         actor.user,
-        login=LoginRead.build(actor.login, time_zone=actor.firm.time_zone),
+        login=LoginRead.build(actor.login, account=actor.account, time_zone=actor.firm.time_zone),
         account=account,
         time_zone=actor.firm.time_zone,
     )
@@ -38,9 +38,10 @@ def list_logins(session: Session, *, bearer: str | None, now: datetime) -> Login
     accounts = _full_accounts(session, [(account, firm) for _, account, firm in rows], now=now)
     data = [
         LoginWithAccountRead(
-            **LoginRead.fields_of(login, time_zone=firm.time_zone), account=account
+            **LoginRead.fields_of(login, account=login_account, time_zone=firm.time_zone),
+            account=account,
         )
-        for (login, _, firm), account in zip(rows, accounts, strict=True)
+        for (login, login_account, firm), account in zip(rows, accounts, strict=True)
     ]
     preferred = rows[0][1].uuid if len(rows) == 1 else None
     return LoginList(data=data, preferred_account_uuid=preferred)

@@ -12,6 +12,7 @@ from timeledger.models.circle_member import CircleMember
 from timeledger.models.firm import Firm
 from timeledger.models.idempotency_key import IdempotencyKey
 from timeledger.models.login import Login
+from timeledger.models.permission_change import PermissionChange
 from timeledger.models.personal_access_token import PersonalAccessToken
 from timeledger.models.tag import Tag
 from timeledger.models.task import Task, TaskPriority
@@ -36,6 +37,7 @@ __all__ = [
     "Firm",
     "IdempotencyKey",
     "Login",
+    "PermissionChange",
     "PersonalAccessToken",
     "Tag",
     "Task",

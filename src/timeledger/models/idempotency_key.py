@@ -22,7 +22,7 @@ class IdempotencyKey(Base):
     firm_id: Mapped[int] = mapped_column(ForeignKey("firms.id"))
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     key: Mapped[str] = mapped_column(String(255))
-    # SHA-256 of the method, path, query and body; a retry must match it.
+    # HMAC-SHA-256 (server secret) of the method, path, query and body; a retry must match it.
     fingerprint: Mapped[str] = mapped_column(String(64))
     status_code: Mapped[int | None] = mapped_column(Integer)
     content_type: Mapped[str | None] = mapped_column(String(255))

@@ -8,11 +8,11 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from timeledger.accounts.schemas import AccountRead
-from timeledger.dates import ApiDateTime, format_optional, parse_api_datetime
+from timeledger.dates import SCHEMA_DATE, ApiDateTime, format_optional, parse_api_datetime
+from timeledger.kit.text import Name
 from timeledger.models import Account, Case, Task, TaskPriority
 from timeledger.trackables.schemas import CaseRead, TaskRead
 
-Name = Annotated[str, Field(min_length=1, max_length=255)]
 Description = Annotated[str | None, Field(max_length=10_000)]
 
 
@@ -79,6 +79,7 @@ class TaskCreate(BaseModel):
         default=None,
         description="ISO 8601, Y-m-d H:i:s or Y-m-d; without an offset it is read in the "
         "firm's time zone.",
+        json_schema_extra=SCHEMA_DATE,
     )
     taskable_type: TaskableType = Field(description="client or case.")
     taskable_uuid: uuid.UUID
@@ -93,7 +94,7 @@ class TaskUpdate(BaseModel):
     name: Name | None = None
     description: Description = None
     priority: TaskPriority | None = None
-    due_at: datetime | None = None
+    due_at: datetime | None = Field(default=None, json_schema_extra=SCHEMA_DATE)
     taskable_type: TaskableType | None = None
     taskable_uuid: uuid.UUID | None = None
 

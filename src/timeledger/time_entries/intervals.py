@@ -10,6 +10,11 @@
 | none of the three              | running from now                         |
 | end only, or end not after start | 422 on end_date                        |
 
+Every interval any path produces (create, change, reopen, stop, and the stop a new timer
+causes) passes the same checks: end after start, at most 366 days long, both ends in the
+years 1900-9998 (a derived end or start answers 422 on ``total_time_in_minutes``), and a
+running entry's start at most 366 days before now, so that stopping it later can succeed.
+
 A change to an existing entry (``merge_interval``) fills what it does not send from the
 entry: a new end keeps the start, a new start keeps the end, a total alone keeps the start
 and moves the end, and ``end_date: null`` makes the entry running again from its start.
@@ -20,10 +25,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from timeledger.dates import MAX_YEAR, MIN_YEAR, in_range, shifted
 from timeledger.errors import ValidationFailed
 
 # 366 days: the longest entry, whether given as a total or as two dates.
 MAX_MINUTES = 527_040
+MAX_LENGTH = timedelta(minutes=MAX_MINUTES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +57,10 @@ def resolve_interval(
     if minutes is not None:
         length = timedelta(minutes=minutes)
         if start is not None:
-            return Interval(start, start + length)
+            return _checked(Interval(start, _derived(start, length)))
         if end is not None:
-            return Interval(end - length, end)
-        return Interval(now - length, now)
+            return _checked(Interval(_derived(end, -length), end))
+        return _checked(Interval(_derived(now, -length), now))
     if end is not None:
         raise ValidationFailed.field(
             "end_date", "The end date needs a start date or a total time in minutes."
@@ -63,6 +70,12 @@ def resolve_interval(
     if start > now + clock_skew:
         raise ValidationFailed.field(
             "start_date", "The start date of a running time entry may not be in the future."
+        )
+    if now - start > MAX_LENGTH:
+        raise ValidationFailed.field(
+            "start_date",
+            "A running time entry may not have started more than 366 days ago, or it could "
+            "never be stopped: send an end date or a total time in minutes with it.",
         )
     # A start a little ahead of our clock is the client's clock running fast.
     return Interval(min(start, now), None)
@@ -95,6 +108,12 @@ def merge_interval(
                 "A running time entry has no total: leave out total time in minutes, or "
                 "send an end date.",
             )
+        if now - (change.start or current.start) > MAX_LENGTH:
+            raise ValidationFailed.field(
+                "end_date",
+                "This time entry started more than 366 days ago, so it cannot run again "
+                "(it could never be stopped): start a new time entry instead.",
+            )
         return resolve_interval(
             start=change.start or current.start,
             end=None,
@@ -104,7 +123,8 @@ def merge_interval(
         )
     if change.minutes is not None and change.start is None and change.end is None:
         # A total alone keeps the start and moves the end.
-        return Interval(current.start, current.start + timedelta(minutes=change.minutes))
+        length = timedelta(minutes=change.minutes)
+        return _checked(Interval(current.start, _derived(current.start, length)))
     if change.minutes is not None:
         return resolve_interval(
             start=change.start,
@@ -119,12 +139,33 @@ def merge_interval(
     )
 
 
+def _derived(edge: datetime, length: timedelta) -> datetime:
+    """``edge + length`` for a start or end the total derives: 422 on the total when the
+    result leaves the years the API keeps."""
+    try:
+        result = shifted(edge, length)
+    except ValueError:
+        result = None
+    if result is None or not in_range(result):
+        which = "end" if length >= timedelta(0) else "start"
+        raise ValidationFailed.field(
+            "total_time_in_minutes",
+            f"The {which} date this total gives must be between the years {MIN_YEAR} and "
+            f"{MAX_YEAR}.",
+        )
+    return result
+
+
 def _checked(interval: Interval) -> Interval:
     assert interval.end is not None
     if interval.end <= interval.start:
         raise ValidationFailed.field("end_date", "The end date must be after the start date.")
-    if interval.end - interval.start > timedelta(minutes=MAX_MINUTES):
-        raise ValidationFailed.field("end_date", "A time entry may not be longer than 366 days.")
+    if interval.end - interval.start > MAX_LENGTH:
+        raise ValidationFailed.field(
+            "end_date",
+            "A time entry may not be longer than 366 days: send an end date within 366 days "
+            "of its start.",
+        )
     return interval
 
 

@@ -117,6 +117,10 @@ def account_is(account_id: int) -> ColumnElement[bool]:
     return TimeEntry.account_id == account_id
 
 
+def account_in_firm(firm_id: int) -> ColumnElement[bool]:
+    return TimeEntry.firm_id == firm_id
+
+
 def account_uuid_in(firm_id: int, uuids: Collection[uuid.UUID]) -> ColumnElement[bool]:
     ids = select(Account.id).where(Account.firm_id == firm_id, Account.uuid.in_(uuids))
     return TimeEntry.account_id.in_(ids)

@@ -13,11 +13,19 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import SkipJsonSchema
 
 from timeledger.accounts.schemas import AccountRead
 from timeledger.billing.schemas import HourlyRateRead, MoneyRead, TagRef
-from timeledger.dates import ApiDateTime, format_api_datetime, format_optional, parse_api_datetime
+from timeledger.dates import (
+    SCHEMA_DATE,
+    ApiDateTime,
+    format_api_datetime,
+    format_optional,
+    parse_api_datetime,
+)
 from timeledger.kit.money import amount_minor
+from timeledger.kit.text import NOT_BLANK
 from timeledger.models import Account, Tag, TimeEntry, TrackableType
 from timeledger.time_entries.intervals import MAX_MINUTES, elapsed_seconds, whole_minutes
 from timeledger.trackables.repository import Trackable
@@ -135,14 +143,15 @@ class TimeEntryCreate(_EntryFields):
         "(Client and BoardTask are accepted too)."
     )
     trackable_uuid: uuid.UUID
-    name: str = Field(min_length=1, max_length=255)
+    name: str = Field(min_length=1, max_length=255, pattern=NOT_BLANK)
     description: str | None = Field(default=None, max_length=10_000)
     start_date: datetime | None = Field(
         default=None,
         description="ISO 8601; without an offset, or as Y-m-d H:i:s or Y-m-d, it is read "
         "in the firm's time zone.",
+        json_schema_extra=SCHEMA_DATE,
     )
-    end_date: datetime | None = None
+    end_date: datetime | None = Field(default=None, json_schema_extra=SCHEMA_DATE)
     total_time_in_minutes: Minutes | None = None
     billable: Billable | None = None
     tags: TagUuids | None = None
@@ -159,14 +168,19 @@ class TimeEntryPatch(_EntryFields):
     trackable_type: TrackableType | None = Field(
         default=None, description="Sent together with trackable_uuid, to move the entry."
     )
-    trackable_uuid: uuid.UUID | None = None
-    name: str | None = Field(default=None, min_length=1, max_length=255)
+    # Optional but never null: SkipJsonSchema keeps null out of the published schema.
+    trackable_uuid: uuid.UUID | SkipJsonSchema[None] = None
+    name: str | None = Field(default=None, min_length=1, max_length=255, pattern=NOT_BLANK)
     description: str | None = Field(default=None, max_length=10_000)
     start_date: datetime | None = Field(
-        default=None, description="The new start; null or absent keeps it."
+        default=None,
+        description="The new start; null or absent keeps it.",
+        json_schema_extra=SCHEMA_DATE,
     )
     end_date: datetime | None = Field(
-        default=None, description="The new end; null makes the entry running again."
+        default=None,
+        description="The new end; null makes the entry running again.",
+        json_schema_extra=SCHEMA_DATE,
     )
     total_time_in_minutes: Minutes | None = Field(
         default=None, description="Alone, keeps the start and moves the end."
@@ -210,7 +224,9 @@ class TimeEntryStop(_EntryFields):
     """The optional body of ``POST /api/v1/time-entry/{uuid}/stop``."""
 
     end_date: datetime | None = Field(
-        default=None, description="When the entry ended; absent or null means now."
+        default=None,
+        description="When the entry ended; absent or null means now.",
+        json_schema_extra=SCHEMA_DATE,
     )
 
 

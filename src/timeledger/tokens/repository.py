@@ -19,11 +19,14 @@ SORTS = {
 
 
 def page_of_tokens(
-    session: Session, *, user_id: int, params: ListParams
+    session: Session, *, user_id: int, bound_to: int | None, params: ListParams
 ) -> tuple[list[PersonalAccessToken], int]:
+    """The user's tokens; with ``bound_to``, only those bound to that account."""
     statement: Select[Any] = select(PersonalAccessToken).where(
         PersonalAccessToken.user_id == user_id
     )
+    if bound_to is not None:
+        statement = statement.where(PersonalAccessToken.account_id == bound_to)
     return page_of(
         session,
         statement,
@@ -43,11 +46,13 @@ def tokens_of_user(session: Session, user_id: int) -> list[PersonalAccessToken]:
 
 
 def token_by_uuid(
-    session: Session, *, token_uuid: uuid.UUID, user_id: int | None
+    session: Session, *, token_uuid: uuid.UUID, user_id: int | None, bound_to: int | None = None
 ) -> PersonalAccessToken | None:
     statement = select(PersonalAccessToken).where(PersonalAccessToken.uuid == token_uuid)
     if user_id is not None:
         statement = statement.where(PersonalAccessToken.user_id == user_id)
+    if bound_to is not None:
+        statement = statement.where(PersonalAccessToken.account_id == bound_to)
     return session.scalars(statement).first()
 
 

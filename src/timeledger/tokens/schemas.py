@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from typing import ClassVar
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from timeledger.dates import ApiDateTime, format_api_datetime, format_optional
+from timeledger.kit.text import NOT_BLANK
 from timeledger.models import Account, PersonalAccessToken
 
 
@@ -15,7 +17,7 @@ class TokenCreate(BaseModel):
         json_schema_extra={"examples": [{"name": "Zapier", "password": "your password"}]}
     )
 
-    name: str = Field(min_length=1, max_length=255, examples=["Zapier"])
+    name: str = Field(min_length=1, max_length=255, pattern=NOT_BLANK, examples=["Zapier"])
     password: str = Field(min_length=1, max_length=1024, description="The user's password.")
     account_uuid: UUID | None = Field(
         default=None,
@@ -53,4 +55,11 @@ class TokenRead(BaseModel):
 class TokenCreated(TokenRead):
     """The answer to creating a token: the only time ``token`` is ever shown."""
 
-    token: str = Field(description="Send as `Authorization: Bearer <token>`. Shown only once.")
+    # Never stored with an Idempotency-Key: a replayed answer has ``token: null``.
+    SECRET_FIELDS: ClassVar[frozenset[str]] = frozenset({"token"})
+
+    token: str | None = Field(
+        description="Send as `Authorization: Bearer <token>`. Shown only once: null when "
+        "this answer is the replay of an `Idempotency-Key` retry (the token was made by "
+        "the first request; revoke it and create another if it was lost)."
+    )

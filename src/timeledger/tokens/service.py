@@ -1,7 +1,8 @@
 """Issuing, listing and revoking personal access tokens.
 
 The API works on the caller's own user; the CLI (an administrator on the server) may name
-any user by email and revoke any token by UUID.
+any user by email and revoke any token by UUID. A token bound to one account stays inside
+it: through it the user sees, revokes and creates only tokens bound to that account.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from timeledger.auth import repository as auth_repository
 from timeledger.auth.service import TOKEN_PREFIX, Actor, hash_token
-from timeledger.errors import NotFound, ValidationFailed
+from timeledger.errors import Forbidden, NotFound, ValidationFailed
 from timeledger.kit.ids import uuid_or_not_found
 from timeledger.kit.listing import ListParams
 from timeledger.kit.paging import Page, build_page
@@ -37,11 +38,17 @@ def create_token(
     """A new token for the caller's user. The caller has confirmed ``data.password``
     first, through ``auth.attempts`` and ``auth.service.verify_password`` (the API's
     ``dependencies.confirm_password``), outside any transaction."""
+    account_uuid = data.account_uuid
+    if actor.token.account_id is not None:
+        # A bound token mints only tokens bound to its own account (the default).
+        if account_uuid is not None and account_uuid != actor.account.uuid:
+            raise Forbidden("A token bound to one account may create tokens only for that account.")
+        account_uuid = actor.account.uuid
     issued = issue_for_user(
         session,
         user=actor.user,
         name=data.name,
-        account_uuid=data.account_uuid,
+        account_uuid=account_uuid,
         now=now,
         lifetime=lifetime,
     )
@@ -67,8 +74,11 @@ def issue_for_user(
 
 
 def list_tokens(session: Session, *, actor: Actor, params: ListParams) -> Page[TokenRead]:
-    """The caller's user's tokens, revoked and expired ones included."""
-    rows, total = repository.page_of_tokens(session, user_id=actor.user.id, params=params)
+    """The caller's user's tokens, revoked and expired ones included (through a bound
+    token: those bound to its account)."""
+    rows, total = repository.page_of_tokens(
+        session, user_id=actor.user.id, bound_to=actor.token.account_id, params=params
+    )
     items = _present(session, rows, actor.firm.time_zone)
     return build_page(items, total=total, params=params)
 
@@ -76,7 +86,10 @@ def list_tokens(session: Session, *, actor: Actor, params: ListParams) -> Page[T
 def revoke_token(session: Session, *, actor: Actor, raw_uuid: str, now: datetime) -> TokenRead:
     """Revoke one of the caller's user's tokens (the one in use included)."""
     token = repository.token_by_uuid(
-        session, token_uuid=uuid_or_not_found(raw_uuid), user_id=actor.user.id
+        session,
+        token_uuid=uuid_or_not_found(raw_uuid),
+        user_id=actor.user.id,
+        bound_to=actor.token.account_id,
     )
     if token is None:
         raise NotFound()

@@ -12,13 +12,18 @@ from sqlalchemy.orm import Session
 
 from timeledger.auth.service import Actor
 from timeledger.billing.service import tags
-from timeledger.dates import parse_api_datetime, to_utc
+from timeledger.dates import parse_api_datetime, shifted, to_utc
 from timeledger.errors import NotFound, ValidationFailed
-from timeledger.kit.ids import parse_uuids, uuid_or_not_found
-from timeledger.kit.listing import ListParams
+from timeledger.kit.ids import uuid_or_not_found
+from timeledger.kit.listing import ListParams, uuids_of_filter
 from timeledger.kit.paging import Page, build_page, page_of
 from timeledger.models import Account, Firm, TimeEntry, TrackableType
-from timeledger.permissions import may_see_amounts, may_use_time_entries, require
+from timeledger.permissions import (
+    may_list_every_accounts_entries,
+    may_see_amounts,
+    may_use_time_entries,
+    require,
+)
 from timeledger.time_entries import repository
 from timeledger.time_entries.schemas import TimeEntryRead
 from timeledger.time_entries.service.present import present_many, present_one
@@ -47,8 +52,9 @@ TAG_FILTER_DESCRIPTIONS = {
 ENTRY_FILTER_DESCRIPTIONS = {
     **TAG_FILTER_DESCRIPTIONS,
     "uuid": "Comma-separated time-entry UUIDs.",
-    "accounts": "Comma-separated UUIDs of the accounts whose entries to list. "
-    "Absent: only your own entries.",
+    "accounts": "Comma-separated UUIDs of the accounts whose entries to list, or `*` for "
+    "every account of the firm (owners and admins; an extension). Absent: only your own "
+    "entries.",
     "circle_uuids": "Comma-separated circle UUIDs: entries on those circles or on the "
     "client accounts in them.",
     "between": "Two dates, Y-m-d,Y-m-d: entries that started on those days or between "
@@ -57,8 +63,9 @@ ENTRY_FILTER_DESCRIPTIONS = {
 CLIENT_FILTER_DESCRIPTIONS = {
     **TAG_FILTER_DESCRIPTIONS,
     "trackable_type": "Comma-separated trackable types: client, case, task, board_task.",
-    "account_uuids": "Comma-separated UUIDs of the accounts whose entries to list. "
-    "Absent: only your own entries.",
+    "account_uuids": "Comma-separated UUIDs of the accounts whose entries to list, or `*` "
+    "for every account of the firm (owners and admins; an extension). Absent: only your "
+    "own entries.",
     **{
         f"{field}_{side}": f"A date (Y-m-d, the whole day counts) or a date-time: entries "
         f"whose {field.replace('_', ' ')} is on or {side} it."
@@ -196,11 +203,11 @@ def entry_conditions(actor: Actor, filters: dict[str, list[str]]) -> list[Column
 
 
 def _entry_filters(actor: Actor, filters: dict[str, list[str]]) -> list[ColumnElement[bool]]:
-    conditions = [_accounts(actor, filters.get("accounts")), *_tagged(actor, filters)]
+    conditions = [_accounts(actor, filters.get("accounts"), "accounts"), *_tagged(actor, filters)]
     if filters.get("uuid"):
-        conditions.append(repository.uuid_in(parse_uuids(filters["uuid"])))
+        conditions.append(repository.uuid_in(uuids_of_filter(filters["uuid"], "uuid")))
     if filters.get("circle_uuids"):
-        circles = parse_uuids(filters["circle_uuids"])
+        circles = uuids_of_filter(filters["circle_uuids"], "circle_uuids")
         conditions.append(repository.on_circles(actor.firm.id, circles))
     if filters.get("between"):
         first, last = _between(filters["between"], actor.firm.time_zone)
@@ -212,7 +219,10 @@ def _entry_filters(actor: Actor, filters: dict[str, list[str]]) -> list[ColumnEl
 
 
 def _client_filters(actor: Actor, filters: dict[str, list[str]]) -> list[ColumnElement[bool]]:
-    conditions = [_accounts(actor, filters.get("account_uuids")), *_tagged(actor, filters)]
+    conditions = [
+        _accounts(actor, filters.get("account_uuids"), "account_uuids"),
+        *_tagged(actor, filters),
+    ]
     if filters.get("trackable_type"):
         conditions.append(repository.trackable_type_in(_kinds(filters["trackable_type"])))
     time_zone = actor.firm.time_zone
@@ -229,11 +239,22 @@ def _client_filters(actor: Actor, filters: dict[str, list[str]]) -> list[ColumnE
     return conditions
 
 
-def _accounts(actor: Actor, values: list[str] | None) -> ColumnElement[bool]:
-    """Whose entries: the accounts named, or else only the caller's own."""
+ALL_ACCOUNTS = "*"
+
+
+def _accounts(actor: Actor, values: list[str] | None, name: str) -> ColumnElement[bool]:
+    """Whose entries: the accounts named, ``*`` for every account of the firm (owners and
+    admins; an extension), or else only the caller's own."""
     if not values:
         return repository.account_is(actor.account.id)
-    return repository.account_uuid_in(actor.firm.id, parse_uuids(values))
+    if ALL_ACCOUNTS in values:
+        if values != [ALL_ACCOUNTS]:
+            raise ValidationFailed.field(
+                f"filter[{name}]", f"filter[{name}]=* stands alone: it means every account."
+            )
+        require(may_list_every_accounts_entries(actor))
+        return repository.account_in_firm(actor.firm.id)
+    return repository.account_uuid_in(actor.firm.id, uuids_of_filter(values, name))
 
 
 def _kinds(values: Sequence[str]) -> list[TrackableType]:
@@ -259,7 +280,7 @@ def _between(values: list[str], time_zone: str) -> tuple[datetime, datetime]:
     try:
         if first > last:
             raise ValueError(values)
-        return to_utc(first, time_zone), to_utc(last + timedelta(days=1), time_zone)
+        return to_utc(first, time_zone), to_utc(shifted(last, timedelta(days=1)), time_zone)
     except ValueError:
         raise ValidationFailed.field("filter[between]", message) from None
 
@@ -283,7 +304,7 @@ def _bound(values: list[str], name: str, time_zone: str, *, end: bool) -> tuple[
         parsed = parse_api_datetime(values[0])
         is_day = len(values[0]) == 10
         if is_day and end:
-            parsed += timedelta(days=1)
+            parsed = shifted(parsed, timedelta(days=1))
         return to_utc(parsed, time_zone), is_day
     except ValueError:
         raise ValidationFailed.field(

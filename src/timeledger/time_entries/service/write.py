@@ -23,6 +23,7 @@ from timeledger.permissions import (
 )
 from timeledger.time_entries import repository
 from timeledger.time_entries.intervals import (
+    MAX_LENGTH,
     Interval,
     IntervalChange,
     merge_interval,
@@ -143,6 +144,15 @@ def stop_running_entry(
     )
     if running is None:
         return
+    if at - running.started_at > MAX_LENGTH:
+        since = format_api_datetime(running.started_at, actor.firm.time_zone)
+        field = "end_date" if reopening is not None else "start_date"
+        raise ValidationFailed.field(
+            field,
+            f"The account's running time entry {running.uuid} started at {since}, more than "
+            "366 days before this one would stop it; stop it first with an end date within "
+            f"366 days of its start (POST /api/v1/time-entry/{running.uuid}/stop).",
+        )
     if at <= running.started_at:
         since = format_api_datetime(running.started_at, actor.firm.time_zone)
         if reopening is not None:
@@ -292,6 +302,13 @@ def stop_time_entry(
     before = audit.snapshot(entry)
     current = Interval(entry.started_at, None)
     change = IntervalChange(end=end or now, end_sent=True)
+    if (end or now) - entry.started_at > MAX_LENGTH:
+        since = format_api_datetime(entry.started_at, time_zone)
+        raise ValidationFailed.field(
+            "end_date",
+            f"The time entry {entry.uuid} started at {since}, more than 366 days ago: send "
+            "an end_date within 366 days of its start.",
+        )
     interval = merge_interval(current, change, now=now, clock_skew=timedelta(0))
     _move(session, actor, entry, interval, now=now, override=override_lock)
     return _recorded(session, actor, entry, TimeEntryAction.STOPPED, before=before, now=now)
