@@ -53,6 +53,21 @@ class Settings(BaseSettings):
     log_format: LogFormat = LogFormat.TEXT
     log_level: str = "INFO"
 
+    # Webhooks (docs/webhooks.md): hosts, addresses and CIDR ranges webhooks may reach
+    # although private, loopback or plain http; comma-separated.
+    webhook_allow_hosts: str = ""
+    # `timeledger serve` runs a dispatcher in its own process (single-node installs); set
+    # to false when separate `timeledger worker` processes deliver.
+    webhook_worker_in_serve: bool = True
+    # Deliveries one worker sends at once, and how often it looks for due ones (seconds).
+    webhook_concurrency: int = Field(default=8, ge=1, le=256)
+    webhook_poll_seconds: float = Field(default=2.0, gt=0, le=300)
+    # Seconds one attempt may take in all (connecting: at most 5 of them).
+    webhook_timeout_seconds: float = Field(default=15.0, gt=0, le=60)
+    # How long a claimed delivery stays a worker's: a worker killed mid-delivery leaves it
+    # to be sent again (same webhook-id) this long after the claim. Must exceed the timeout.
+    webhook_lease_seconds: float = Field(default=60.0, gt=0, le=3600)
+
     @property
     def idempotency_retention(self) -> timedelta:
         return timedelta(hours=self.idempotency_key_hours)

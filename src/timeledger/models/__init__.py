@@ -15,6 +15,9 @@ from timeledger.models.task import Task, TaskPriority
 from timeledger.models.time_entry import TimeEntry, TrackableType
 from timeledger.models.time_entry_event import TimeEntryAction, TimeEntryEvent
 from timeledger.models.user import User
+from timeledger.models.webhook_delivery import DeliveryStatus, WebhookDelivery
+from timeledger.models.webhook_event import WebhookEvent
+from timeledger.models.webhook_subscription import WebhookSubscription
 
 __all__ = [
     "ROLES_BY_TYPE",
@@ -27,6 +30,7 @@ __all__ = [
     "CaseParticipant",
     "Circle",
     "CircleMember",
+    "DeliveryStatus",
     "Firm",
     "IdempotencyKey",
     "Login",
@@ -38,4 +42,7 @@ __all__ = [
     "TimeEntryEvent",
     "TrackableType",
     "User",
+    "WebhookDelivery",
+    "WebhookEvent",
+    "WebhookSubscription",
 ]

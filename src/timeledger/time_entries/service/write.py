@@ -34,6 +34,7 @@ from timeledger.time_entries.schemas import (
     TimeEntryRead,
     TimeEntryStop,
 )
+from timeledger.time_entries.service import announce as webhooks
 from timeledger.time_entries.service.present import present, present_one
 from timeledger.time_entries.service.read import find_entry
 from timeledger.trackables.repository import Trackable, find_trackable
@@ -65,11 +66,7 @@ def create_time_entry(
         raise ValidationFailed(errors)
     assert trackable is not None
     interval = resolve_interval(
-        start=start,
-        end=end,
-        minutes=data.total_time_in_minutes,
-        now=now,
-        clock_skew=clock_skew,
+        start=start, end=end, minutes=data.total_time_in_minutes, now=now, clock_skew=clock_skew
     )
     if interval.is_running:
         stop_running_entry(session, actor, actor.account.id, at=interval.start, now=now)
@@ -89,7 +86,9 @@ def create_time_entry(
     audit.record(
         session, entry=entry, action=TimeEntryAction.CREATED, actor=actor, before=None, now=now
     )
-    return present(entry, trackable=trackable, account=actor.account, time_zone=time_zone, now=now)
+    shown = present(entry, trackable=trackable, account=actor.account, time_zone=time_zone, now=now)
+    webhooks.announce_new(session, actor, shown, running=interval.is_running, now=now)
+    return shown
 
 
 def instant(
@@ -135,12 +134,14 @@ def stop_running_entry(
             "which it would stop.",
         )
     before = audit.snapshot(running)
+    shown_before = webhooks.shown_before(session, actor, running, webhooks.STOPPED, now=now)
     running.ended_at = at
     running.updated_at = now
     session.flush()
     audit.record(
         session, entry=running, action=TimeEntryAction.STOPPED, actor=actor, before=before, now=now
     )
+    webhooks.announce(session, actor, webhooks.STOPPED, entry=running, before=shown_before, now=now)
 
 
 def insert(session: Session, entry: TimeEntry, interval: Interval) -> None:
@@ -186,6 +187,7 @@ def change_time_entry(
     entry = find_entry(session, actor=actor, entry_uuid=entry_uuid)
     require(may_change_entry(actor, entry))
     before = audit.snapshot(entry)
+    shown_before = webhooks.shown_before(session, actor, entry, webhooks.UPDATED, now=now)
     time_zone = actor.firm.time_zone
     sent = data.model_fields_set
     errors: dict[str, list[str]] = {}
@@ -209,7 +211,15 @@ def change_time_entry(
     if "description" in sent:
         entry.description = data.description
     _move(session, actor, entry, interval, now=now)
-    return _recorded(session, actor, entry, TimeEntryAction.UPDATED, before=before, now=now)
+    return _recorded(
+        session,
+        actor,
+        entry,
+        TimeEntryAction.UPDATED,
+        before=before,
+        shown_before=shown_before,
+        now=now,
+    )
 
 
 def stop_time_entry(
@@ -231,11 +241,20 @@ def stop_time_entry(
     if errors:
         raise ValidationFailed(errors)
     before = audit.snapshot(entry)
+    shown_before = webhooks.shown_before(session, actor, entry, webhooks.STOPPED, now=now)
     current = Interval(entry.started_at, None)
     change = IntervalChange(end=end or now, end_sent=True)
     interval = merge_interval(current, change, now=now, clock_skew=timedelta(0))
     _move(session, actor, entry, interval, now=now)
-    return _recorded(session, actor, entry, TimeEntryAction.STOPPED, before=before, now=now)
+    return _recorded(
+        session,
+        actor,
+        entry,
+        TimeEntryAction.STOPPED,
+        before=before,
+        shown_before=shown_before,
+        now=now,
+    )
 
 
 def delete_time_entry(
@@ -245,10 +264,19 @@ def delete_time_entry(
     entry = find_entry(session, actor=actor, entry_uuid=entry_uuid)
     require(may_delete_entry(actor, entry))
     before = audit.snapshot(entry)
+    shown_before = webhooks.shown_before(session, actor, entry, webhooks.DELETED, now=now)
     entry.deleted_at = now
     entry.updated_at = now
     repository.flush(session)
-    return _recorded(session, actor, entry, TimeEntryAction.DELETED, before=before, now=now)
+    return _recorded(
+        session,
+        actor,
+        entry,
+        TimeEntryAction.DELETED,
+        before=before,
+        shown_before=shown_before,
+        now=now,
+    )
 
 
 def _recorded(
@@ -258,11 +286,23 @@ def _recorded(
     action: TimeEntryAction,
     *,
     before: dict[str, Any],
+    shown_before: dict[str, Any] | None,
     now: datetime,
 ) -> TimeEntryRead:
-    """Record the change in the audit trail and answer with the entry as it now is."""
+    """Record the change in the audit trail and the webhook outbox, and answer with the
+    entry as it now is."""
     audit.record(session, entry=entry, action=action, actor=actor, before=before, now=now)
-    return present_one(session, entry, firm=actor.firm, now=now)
+    shown = present_one(session, entry, firm=actor.firm, now=now)
+    event_type = _EVENT_OF[action]
+    webhooks.announce(session, actor, event_type, shown=shown, before=shown_before, now=now)
+    return shown
+
+
+_EVENT_OF = {
+    TimeEntryAction.UPDATED: webhooks.UPDATED,
+    TimeEntryAction.STOPPED: webhooks.STOPPED,
+    TimeEntryAction.DELETED: webhooks.DELETED,
+}
 
 
 def _new_trackable(
