@@ -99,11 +99,11 @@ def add_event(
 ) -> None:
     """The event and its deliveries, in the caller's transaction."""
     session.add(event_row)
-    session.flush([event_row])
+    session.flush()
     for row in deliveries:
         row.event_id = event_row.id
     session.add_all(deliveries)
-    session.flush(list(deliveries))
+    session.flush()
 
 
 def fail_pending(session: Session, *, subscription_id: int, reason: str, now: datetime) -> None:
