@@ -223,7 +223,9 @@ class Dispatcher:
         repository.mark_called(
             session, subscription_id=subscription.id, at=now, failing_since=failing_since
         )
-        if not subscription.enabled:
+        if not subscription.enabled or subscription.deleted_at is not None:
+            # Disabled while this attempt was in flight: no more attempts.
+            row.status, row.next_attempt_at = DeliveryStatus.FAILED, None
             return
         if outcome.status == 410:
             reason = "The endpoint answered 410 Gone."
