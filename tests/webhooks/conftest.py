@@ -30,7 +30,9 @@ def wh_settings(settings: Settings) -> Settings:
 
 
 @pytest.fixture
-def app(wh_settings: Settings, session_factory: sessionmaker[Session], clock: FrozenClock) -> FastAPI:
+def app(
+    wh_settings: Settings, session_factory: sessionmaker[Session], clock: FrozenClock
+) -> FastAPI:
     return create_app(wh_settings, session_factory=session_factory, clock=clock)
 
 

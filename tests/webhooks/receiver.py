@@ -73,7 +73,7 @@ def _bind() -> ThreadingHTTPServer:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+    def do_POST(self) -> None:
         receiver: Receiver = self.server.receiver  # type: ignore[attr-defined]
         length = int(self.headers.get("Content-Length", "0"))
         body = self.rfile.read(length)
