@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from enum import StrEnum
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -67,6 +67,15 @@ class Settings(BaseSettings):
     # How long a claimed delivery stays a worker's: a worker killed mid-delivery leaves it
     # to be sent again (same webhook-id) this long after the claim. Must exceed the timeout.
     webhook_lease_seconds: float = Field(default=60.0, gt=0, le=3600)
+
+    @model_validator(mode="after")
+    def _lease_outlasts_an_attempt(self) -> Settings:
+        if self.webhook_lease_seconds <= self.webhook_timeout_seconds:
+            raise ValueError(
+                "TIMELEDGER_WEBHOOK_LEASE_SECONDS must be longer than "
+                "TIMELEDGER_WEBHOOK_TIMEOUT_SECONDS, or a slow attempt could be sent twice."
+            )
+        return self
 
     @property
     def idempotency_retention(self) -> timedelta:
