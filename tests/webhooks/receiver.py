@@ -59,15 +59,19 @@ class Receiver:
         self.server.server_close()
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # the default 5 drops connections from concurrent senders
+
+
 def _bind() -> ThreadingHTTPServer:
     last: OSError | None = None
     for port in PORTS:
         try:
-            server = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
+            server = _Server(("127.0.0.1", port), _Handler)
         except OSError as exc:
             last = exc
             continue
-        server.daemon_threads = True
         return server
     raise RuntimeError(f"no free port in 8110-8119: {last}")
 

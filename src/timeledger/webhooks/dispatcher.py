@@ -3,8 +3,8 @@
 One round: a short transaction claims up to ``batch`` due rows (``FOR UPDATE SKIP LOCKED``
 on PostgreSQL, so workers on any number of machines never take the same row; on SQLite the
 ``BEGIN IMMEDIATE`` transaction is the one claimer) and marks them ``delivering`` until a
-lease runs out; the POSTs run outside any transaction on a thread pool; a short
-transaction per attempt records it. A worker killed mid-delivery leaves its rows
+lease runs out; the POSTs run outside any transaction on a thread pool; finished attempts
+are recorded in batches, a short transaction each. A worker killed mid-delivery leaves its rows
 ``delivering``: when the lease runs out another round claims them again and sends the same
 event with the same ``webhook-id`` (delivery is at least once).
 """
@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import json
 import logging
+import queue
 import random
 import threading
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -80,34 +81,52 @@ class Dispatcher:
         self._pool.shutdown(wait=True)
         self.client.close()
 
-    def run(self, stop: threading.Event, *, on_round: Callable[[int], None] | None = None) -> None:
-        """Deliver until ``stop`` is set: a round, then wait for a nudge or the poll."""
+    def run(self, stop: threading.Event) -> None:
+        """Deliver until ``stop`` is set. Claims whenever a sending thread is free, so a
+        receiver that hangs holds one thread for at most the timeout and never the others;
+        records finished attempts in batches (one transaction each)."""
+        in_flight: set[Future[None]] = set()
+        done: queue.SimpleQueue[tuple[Job, transport.Outcome]] = queue.SimpleQueue()
         while not stop.is_set():
             try:
-                sent = self.run_once()
+                free = self.settings.webhook_concurrency * 2 - len(in_flight)
+                jobs = self.claim(limit=free) if free > 0 else []
+                for job in jobs:
+                    future = self._pool.submit(self._send_into, job, done)
+                    in_flight.add(future)
+                    future.add_done_callback(in_flight.discard)
+                self.record_many(_drain(done))
                 self.purge_if_due()
             except Exception:
                 logger.exception("a webhook dispatcher round failed; trying again")
-                sent = 0
-            if on_round is not None:
-                on_round(sent)
-            if sent < self.batch:
+                jobs = []
+            if not jobs and not in_flight:
                 wakeup.wait(self.settings.webhook_poll_seconds)
+            elif not jobs:
+                time.sleep(0.02)  # attempts in flight: collect them soon
+        for future in list(in_flight):
+            future.result()
+        self.record_many(_drain(done))
 
     def run_once(self) -> int:
-        """Claim the due deliveries, send them concurrently, record each; how many were
-        attempted."""
+        """One round: claim the due deliveries, send them concurrently, record them all;
+        how many were attempted."""
         jobs = self.claim()
         if jobs:
-            list(self._pool.map(self.deliver, jobs))
+            outcomes = list(self._pool.map(self.send, jobs))
+            self.record_many(list(zip(jobs, outcomes, strict=True)))
         return len(jobs)
 
-    def claim(self) -> list[Job]:
+    def _send_into(self, job: Job, done: queue.SimpleQueue[tuple[Job, transport.Outcome]]) -> None:
+        done.put((job, self.send(job)))
+
+    def claim(self, limit: int | None = None) -> list[Job]:
+        """Take up to ``limit`` due deliveries for this worker until the lease runs out."""
         now = self.clock.now()
         lease = timedelta(seconds=self.settings.webhook_lease_seconds)
         jobs: list[Job] = []
         with unit_of_work(self.session_factory) as session:
-            for row in repository.claim_due(session, now=now, limit=self.batch):
+            for row in repository.claim_due(session, now=now, limit=limit or self.batch):
                 job = self._job(session, row, now)
                 if job is None:
                     continue
@@ -147,13 +166,19 @@ class Dispatcher:
         body = json.dumps(event.payload, ensure_ascii=False, separators=(",", ":")).encode()
         return subscription.url, body, str(event.uuid), tuple(keys)
 
-    def deliver(self, job: Job) -> None:
-        """Send one claimed delivery and record what happened; never raises."""
+    def send(self, job: Job) -> transport.Outcome:
+        """One attempt; never raises (anything unexpected is recorded as its error)."""
         try:
-            outcome = self._send(job)
-            self.record(job, outcome)
-        except Exception:
+            return self._send(job)
+        except Exception as exc:
             logger.exception("webhook delivery %s failed unexpectedly", job.delivery_id)
+            return transport.Outcome(
+                status=None,
+                error=f"Internal error: {type(exc).__name__}",
+                excerpt=None,
+                retry_after=None,
+                duration_ms=0,
+            )
 
     def _send(self, job: Job) -> transport.Outcome:
         try:
@@ -180,31 +205,36 @@ class Dispatcher:
             timeout=self.settings.webhook_timeout_seconds,
         )
 
-    def record(self, job: Job, outcome: transport.Outcome) -> None:
-        """Write the attempt's result; a late result for a row another worker reclaimed
-        after the lease ran out is dropped (that worker records its own)."""
+    def record_many(self, results: list[tuple[Job, transport.Outcome]]) -> None:
+        """Write finished attempts, all in one transaction."""
+        if not results:
+            return
         now = self.clock.now()
         with unit_of_work(self.session_factory) as session:
-            row = repository.locked_delivery(session, job.delivery_id)
-            if (
-                row is None
-                or row.status != DeliveryStatus.DELIVERING
-                or row.attempts != job.attempt
-            ):
-                return
-            row.last_attempt_at, row.updated_at, row.locked_until = now, now, None
-            row.last_status, row.last_error = outcome.status, outcome.error
-            row.last_response_excerpt = outcome.excerpt
-            row.last_duration_ms = outcome.duration_ms
-            subscription = repository.lock_subscription(session, row.subscription_id)
-            assert subscription is not None
-            if outcome.succeeded:
-                row.status = DeliveryStatus.SUCCEEDED
-                repository.mark_called(
-                    session, subscription_id=subscription.id, at=now, failing_since=None
-                )
-                return
-            self._failed(session, row, subscription, outcome, now)
+            for job, outcome in results:
+                self._record(session, job, outcome, now)
+
+    def _record(
+        self, session: Session, job: Job, outcome: transport.Outcome, now: datetime
+    ) -> None:
+        """Write one attempt's result; a late result for a row another worker reclaimed
+        after the lease ran out is dropped (that worker records its own)."""
+        row = repository.locked_delivery(session, job.delivery_id)
+        if row is None or row.status != DeliveryStatus.DELIVERING or row.attempts != job.attempt:
+            return
+        row.last_attempt_at, row.updated_at, row.locked_until = now, now, None
+        row.last_status, row.last_error = outcome.status, outcome.error
+        row.last_response_excerpt = outcome.excerpt
+        row.last_duration_ms = outcome.duration_ms
+        subscription = repository.lock_subscription(session, row.subscription_id)
+        assert subscription is not None
+        if outcome.succeeded:
+            row.status = DeliveryStatus.SUCCEEDED
+            repository.mark_called(
+                session, subscription_id=subscription.id, at=now, failing_since=None
+            )
+            return
+        self._failed(session, row, subscription, outcome, now)
 
     def _failed(
         self,
@@ -254,6 +284,17 @@ class Dispatcher:
                 succeeded_before=now - SUCCEEDED_RETENTION,
                 dead_before=now - DEAD_RETENTION,
             )
+
+
+def _drain(
+    done: queue.SimpleQueue[tuple[Job, transport.Outcome]],
+) -> list[tuple[Job, transport.Outcome]]:
+    results = []
+    while True:
+        try:
+            results.append(done.get_nowait())
+        except queue.Empty:
+            return results
 
 
 def start_in_background(dispatcher: Dispatcher) -> tuple[threading.Thread, threading.Event]:

@@ -76,8 +76,7 @@ def record(
     targets = [s for s in _subscriptions(session, firm.id) if matches(s.events, event_type)]
     if not targets:
         return None
-    event, _ = _write(session, firm, event_type, dict(data), previous, actor, now, targets)
-    return event
+    return _write(session, firm, event_type, dict(data), previous, actor, now, targets)
 
 
 def record_ping(
@@ -85,8 +84,8 @@ def record_ping(
 ) -> WebhookDelivery:
     """A ``webhook.ping`` for one subscription, enabled or not, through the same outbox."""
     data = {"subscription_uuid": str(subscription.uuid), "message": "Ping from timeledger."}
-    _, deliveries = _write(session, firm, PING, data, None, actor, now, [subscription])
-    return deliveries[0]
+    event = _write(session, firm, PING, data, None, actor, now, [subscription])
+    return repository.deliveries_of_event(session, event.id)[0]
 
 
 def _write(
@@ -98,7 +97,7 @@ def _write(
     actor: Actor | None,
     now: datetime,
     targets: list[WebhookSubscription],
-) -> tuple[WebhookEvent, list[WebhookDelivery]]:
+) -> WebhookEvent:
     event_uuid = uuid.uuid4()
     payload = {
         "id": str(event_uuid),
@@ -116,20 +115,20 @@ def _write(
         uuid=event_uuid, firm_id=firm.id, type=event_type, payload=payload, created_at=now
     )
     deliveries = [
-        WebhookDelivery(
-            firm_id=firm.id,
-            subscription_id=target.id,
-            status=DeliveryStatus.PENDING,
-            attempts=0,
-            next_attempt_at=now,
-            created_at=now,
-            updated_at=now,
-        )
+        {
+            "firm_id": firm.id,
+            "subscription_id": target.id,
+            "status": DeliveryStatus.PENDING,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+            "updated_at": now,
+        }
         for target in targets
     ]
     repository.add_event(session, event, deliveries)
     after_commit(session, wakeup.wake)
-    return event, deliveries
+    return event
 
 
 def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CursorResult, and_, delete, func, or_, select, update
+from sqlalchemy import CursorResult, and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from timeledger.kit.listing import ListParams
@@ -94,16 +93,24 @@ def event(session: Session, event_id: int) -> WebhookEvent | None:
     return session.get(WebhookEvent, event_id)
 
 
-def add_event(
-    session: Session, event_row: WebhookEvent, deliveries: Sequence[WebhookDelivery]
-) -> None:
-    """The event and its deliveries, in the caller's transaction."""
+def add_event(session: Session, event_row: WebhookEvent, deliveries: list[dict[str, Any]]) -> None:
+    """The event and its deliveries, in the caller's transaction: one INSERT for the event
+    and one multi-row INSERT for its deliveries, however many subscriptions want it."""
     session.add(event_row)
     session.flush()
-    for row in deliveries:
-        row.event_id = event_row.id
-    session.add_all(deliveries)
-    session.flush()
+    session.execute(
+        insert(WebhookDelivery), [{**row, "event_id": event_row.id} for row in deliveries]
+    )
+
+
+def deliveries_of_event(session: Session, event_id: int) -> list[WebhookDelivery]:
+    return list(
+        session.scalars(
+            select(WebhookDelivery)
+            .where(WebhookDelivery.event_id == event_id)
+            .order_by(WebhookDelivery.id)
+        )
+    )
 
 
 def fail_pending(session: Session, *, subscription_id: int, reason: str, now: datetime) -> None:
