@@ -5,6 +5,8 @@ answers, the rotation overlap, ping, retry and retention."""
 from __future__ import annotations
 
 import json
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -20,6 +22,7 @@ from tests.webhooks.helpers import SUBSCRIPTIONS, hex_hmac, log_time, subscribe
 from tests.webhooks.receiver import Behaviour, Receiver
 from timeledger import __version__
 from timeledger.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
+from timeledger.webhooks import wakeup
 from timeledger.webhooks.dispatcher import Dispatcher
 from timeledger.webhooks.schedule import JITTER, MAX_ATTEMPTS, RETRY_DELAYS
 
@@ -346,3 +349,35 @@ class TestRetention:
         assert dispatcher.purge() == 1  # the dead one, after 90 days
         session.expire_all()
         assert list(session.scalars(select(WebhookDelivery))) == []
+
+
+class TestLoop:
+    def test_run_delivers_until_stopped(
+        self,
+        client: TestClient,
+        world: FirmWorld,
+        receiver: Receiver,
+        dispatcher: Dispatcher,
+        session: Session,
+    ) -> None:
+        subscribe(client, world, receiver.url)
+        log_time(client, world)
+        log_time(client, world)
+        stop = threading.Event()
+        # The test's session is one connection: nothing else touches it while this runs.
+        thread = threading.Thread(target=dispatcher.run, args=(stop,))
+        thread.start()
+        try:
+            receiver.wait_for(2)
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and dispatcher.in_flight:
+                time.sleep(0.05)
+        finally:
+            stop.set()
+            wakeup.wake()
+            thread.join(timeout=30)
+        assert not thread.is_alive()
+        session.expire_all()
+        rows = list(session.scalars(select(WebhookDelivery)))
+        assert [r.status for r in rows] == [DeliveryStatus.SUCCEEDED] * 2
+        assert len(receiver.requests) == 2

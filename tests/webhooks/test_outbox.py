@@ -132,3 +132,53 @@ class TestOutbox:
         assert events[3]["previous"]["end_date"] is None
         assert events[3]["data"]["end_date"] is not None
         assert len({e["id"] for e in events}) == len(events)
+
+
+class TestRecordEvents:
+    def test_case_account_circle_and_task_events(
+        self, client: TestClient, world: FirmWorld, session: Session
+    ) -> None:
+        subscribe(client, world, URL, ["case.*", "account.*", "circle.*", "task.*"])
+        headers = world.owner.headers()
+        case = client.post(
+            "/api/v1/cases",
+            json={"name": "Transfer", "participants": [str(world.client.uuid)]},
+            headers=headers,
+        )
+        assert case.status_code in (200, 201), case.text
+        uuid_ = case.json()["uuid"]
+        renamed = client.put(f"/api/v1/cases/{uuid_}", json={"name": "Moved"}, headers=headers)
+        assert renamed.status_code == 200, renamed.text
+        assert client.delete(f"/api/v1/cases/{uuid_}", headers=headers).status_code == 200
+        # Archiving again changes nothing and announces nothing.
+        client.delete(f"/api/v1/cases/{uuid_}", headers=headers)
+        account = client.put(
+            f"/api/v1/account/{world.client.uuid}", json={"first_name": "Gary"}, headers=headers
+        )
+        assert account.status_code == 200, account.text
+        task = client.put(
+            f"/api/v1/task/{world.task.uuid}", json={"name": "Renamed"}, headers=headers
+        )
+        assert task.status_code == 200, task.text
+        circle = client.put(
+            f"/api/v1/circles/{world.circle.uuid}", json={"name": "Household"}, headers=headers
+        )
+        assert circle.status_code == 200, circle.text
+        # Time entries are not among the subscription's events.
+        log_time(client, world)
+
+        events = payloads(session)
+        assert [e["type"] for e in events] == [
+            "case.created",
+            "case.updated",
+            "case.deleted",
+            "account.updated",
+            "task.updated",
+            "circle.updated",
+        ]
+        assert events[0]["data"] == case.json()
+        assert events[1]["data"] == renamed.json()
+        assert events[1]["previous"]["name"] == "Transfer"
+        assert events[3]["previous"]["first_name"] == "Gareth"
+        assert events[4]["previous"]["name"] == "Annual review"
+        assert events[5]["previous"]["name"] == "Thompson household"

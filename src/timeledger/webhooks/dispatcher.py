@@ -76,6 +76,8 @@ class Dispatcher:
             max_workers=settings.webhook_concurrency, thread_name_prefix="webhook"
         )
         self._last_purge: datetime | None = None
+        # The attempts ``run`` has handed to the sending threads and not yet collected.
+        self.in_flight: set[Future[None]] = set()
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
@@ -85,7 +87,7 @@ class Dispatcher:
         """Deliver until ``stop`` is set. Claims whenever a sending thread is free, so a
         receiver that hangs holds one thread for at most the timeout and never the others;
         records finished attempts in batches (one transaction each)."""
-        in_flight: set[Future[None]] = set()
+        in_flight = self.in_flight
         done: queue.SimpleQueue[tuple[Job, transport.Outcome]] = queue.SimpleQueue()
         while not stop.is_set():
             try:

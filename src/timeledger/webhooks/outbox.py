@@ -10,10 +10,11 @@ transaction and no insert.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from timeledger.auth.service import Actor
@@ -139,3 +140,39 @@ def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[
 def nudge(session: Session) -> None:
     """Wake this process's dispatcher once the caller's transaction commits."""
     after_commit(session, wakeup.wake)
+
+
+def shown_before(
+    session: Session, *, actor: Actor, event_type: str, present: Callable[[], BaseModel]
+) -> dict[str, Any] | None:
+    """A record as GET shows it before a change (``present()``), only if anyone will be
+    told of ``event_type``; None otherwise."""
+    if not wanted(session, firm_id=actor.firm.id, event_type=event_type):
+        return None
+    return present().model_dump(mode="json")
+
+
+def announce(
+    session: Session,
+    *,
+    actor: Actor,
+    event_type: str,
+    shown: BaseModel,
+    before: Mapping[str, Any] | None,
+    now: datetime,
+) -> None:
+    """Record ``event_type`` for a record shown as ``shown`` (its API resource);
+    ``previous`` is what changed since ``before`` (from ``shown_before``)."""
+    if not wanted(session, firm_id=actor.firm.id, event_type=event_type):
+        return
+    data = shown.model_dump(mode="json")
+    previous = changed_fields(before, data) if before is not None else None
+    record(
+        session,
+        firm=actor.firm,
+        event_type=event_type,
+        data=data,
+        previous=previous,
+        actor=actor,
+        now=now,
+    )
