@@ -136,7 +136,7 @@ class TestReadChangeDelete:
                 json=body,
             )
             assert response.status_code == 404, (target, response.text)
-            assert response.json()["message"] == "No webhook subscription with that UUID."
+            assert response.json() == {"message": "Not Found."}
 
     def test_retry_of_unknown_delivery_is_not_found(
         self, client: TestClient, world: FirmWorld

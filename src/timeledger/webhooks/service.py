@@ -27,7 +27,6 @@ from timeledger.webhooks.ssrf import AllowList, UrlRefused, check_url
 
 # After a rotation the old secret signs too, for this long (issue 14).
 ROTATION_OVERLAP = timedelta(hours=24)
-NOT_FOUND = "No webhook subscription with that UUID."
 
 
 def _checked_url(url: str, allow: AllowList) -> str:
@@ -48,10 +47,10 @@ def find_subscription(session: Session, *, actor: Actor, raw_uuid: str) -> Webho
     row = repository.subscription(
         session,
         firm_id=actor.firm.id,
-        subscription_uuid=uuid_or_not_found(raw_uuid, NOT_FOUND),
+        subscription_uuid=uuid_or_not_found(raw_uuid),
     )
     if row is None:
-        raise NotFound(NOT_FOUND)
+        raise NotFound()
     return row
 
 
@@ -190,7 +189,7 @@ def retry_delivery(
     """Send a delivery again now (one more attempt, with the same ``webhook-id``). 422 for
     one in flight or waiting already, or whose subscription is disabled or deleted."""
     require(may_manage_webhooks(actor))
-    delivery_uuid = uuid_or_not_found(raw_uuid, "No webhook delivery with that UUID.")
+    delivery_uuid = uuid_or_not_found(raw_uuid)
     delivery = repository.delivery(session, firm_id=actor.firm.id, delivery_uuid=delivery_uuid)
     subscription = (
         repository.subscription_by_id(session, delivery.subscription_id) if delivery else None
@@ -200,7 +199,7 @@ def retry_delivery(
         or subscription is None
         or (subscription_uuid is not None and str(subscription.uuid) != _normal(subscription_uuid))
     ):
-        raise NotFound("No webhook delivery with that UUID.")
+        raise NotFound()
     if delivery.status in (DeliveryStatus.PENDING, DeliveryStatus.DELIVERING):
         raise ValidationFailed.field("status", f"The delivery is {delivery.status.value} already.")
     if not subscription.enabled or subscription.deleted_at is not None:
