@@ -62,16 +62,14 @@ def create(
     account: str | None = ACCOUNT,
 ) -> None:
     """Subscribe a URL to events; prints the subscription with its signing secret."""
-    data = _parse(
-        WebhookSubscriptionCreate, {"url": url, "events": event, "description": description}
-    )
+    raw = {"url": url, "events": event, "description": description}
     _run(
         token,
         account,
         lambda s, a, settings: service.create_subscription(
             s,
             actor=a,
-            data=data,
+            data=_parse(WebhookSubscriptionCreate, raw),
             allow=AllowList.parse(settings.webhook_allow_hosts),
             now=SystemClock().now(),
         ),
@@ -94,9 +92,7 @@ def update(
     account: str | None = ACCOUNT,
 ) -> None:
     """Change a subscription's URL or events, or enable or disable it."""
-    data = _parse(
-        WebhookSubscriptionUpdate, {"url": url, "events": event or None, "enabled": enabled}
-    )
+    raw = {"url": url, "events": event or None, "enabled": enabled}
     _run(
         token,
         account,
@@ -104,7 +100,7 @@ def update(
             s,
             actor=a,
             raw_uuid=subscription,
-            data=data,
+            data=_parse(WebhookSubscriptionUpdate, raw),
             allow=AllowList.parse(settings.webhook_allow_hosts),
             now=SystemClock().now(),
         ),
