@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import threading
 from types import FrameType
@@ -15,6 +16,12 @@ from timeledger.logs import configure_logging
 from timeledger.webhooks.dispatcher import Dispatcher, start_in_background
 
 
+def _quiet_httpx() -> None:
+    """httpx logs every request at INFO with its full URL, which may hold a receiver's
+    secret; the delivery log keeps what matters."""
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
 def worker(
     once: bool = typer.Option(False, "--once", help="One round of due deliveries, then exit."),
 ) -> None:
@@ -23,6 +30,7 @@ def worker(
     is enough on SQLite. Stops on SIGTERM or Ctrl-C after the round in flight."""
     settings = Settings()
     configure_logging(settings)
+    _quiet_httpx()
     engine = build_engine(settings)
     dispatcher = Dispatcher(build_session_factory(engine), settings, SystemClock())
     try:
@@ -49,6 +57,7 @@ def start_in_process(settings: Settings) -> threading.Event | None:
     ``TIMELEDGER_WEBHOOK_WORKER_IN_SERVE=false``; returns the event that stops it."""
     if not settings.webhook_worker_in_serve:
         return None
+    _quiet_httpx()
     engine = build_engine(settings)
     dispatcher = Dispatcher(build_session_factory(engine), settings, SystemClock())
     _thread, stop = start_in_background(dispatcher)
