@@ -28,6 +28,8 @@ class Behaviour:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b"ok"
     delay: float = 0.0
+    # Promise a longer body than is sent, then close: an answer cut off mid-way.
+    truncate: bool = False
 
 
 class Receiver:
@@ -90,9 +92,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_response(behaviour.status)
             for name, value in behaviour.headers.items():
                 self.send_header(name, value)
-            self.send_header("Content-Length", str(len(behaviour.body)))
+            length = len(behaviour.body) + (1000 if behaviour.truncate else 0)
+            self.send_header("Content-Length", str(length))
             self.end_headers()
             self.wfile.write(behaviour.body)
+            if behaviour.truncate:
+                self.close_connection = True
         except OSError:
             pass  # the sender gave up first
 

@@ -195,6 +195,22 @@ class TestDelivery:
         assert row.status == DeliveryStatus.SUCCEEDED
         assert len(row.last_response_excerpt or "") == 1024
 
+    def test_answer_cut_off_mid_way_is_a_failure(
+        self,
+        client: TestClient,
+        world: FirmWorld,
+        receiver: Receiver,
+        dispatcher: Dispatcher,
+        session: Session,
+    ) -> None:
+        receiver.behaviour = Behaviour(status=200, body=b"partial", truncate=True)
+        subscribe(client, world, receiver.url)
+        log_time(client, world)
+        dispatcher.run_once()
+        row = _delivery(session)
+        assert row.status == DeliveryStatus.PENDING
+        assert "RemoteProtocolError" in (row.last_error or "")
+
     def test_slow_receiver_times_out(
         self,
         client: TestClient,
