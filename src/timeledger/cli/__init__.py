@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import typer
 
-from timeledger.cli import db, demo, firm, import_, serve, time, token, user, webhook, worker
+from timeledger.cli import (
+    db,
+    demo,
+    firm,
+    import_,
+    report,
+    serve,
+    time,
+    token,
+    user,
+    webhook,
+    worker,
+)
 
 app = typer.Typer(
     name="timeledger",
@@ -20,6 +32,7 @@ app.add_typer(user.app, name="user")
 app.add_typer(token.app, name="token")
 app.add_typer(import_.app, name="import")
 app.add_typer(time.app, name="time")
+app.add_typer(report.app, name="report")
 app.command("worker")(worker.worker)
 app.add_typer(webhook.app, name="webhook")
 

@@ -1,7 +1,7 @@
 """webhooks
 
 Revision ID: 9a4975fcc9e3
-Revises: 93d7a65d7e22
+Revises: 12a1f0e5c0de
 Create Date: 2026-12-01 02:47:31.320139
 Issue 14. At merge the lead re-points down_revision to main's head.
 """
@@ -13,7 +13,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "9a4975fcc9e3"
-down_revision: str | Sequence[str] | None = "93d7a65d7e22"
+down_revision: str | Sequence[str] | None = "12a1f0e5c0de"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
