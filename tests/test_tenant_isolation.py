@@ -51,11 +51,15 @@ from timeledger.models import (
     BoardTask,
     Case,
     Circle,
+    DeliveryStatus,
     PersonalAccessToken,
     Tag,
     Task,
     TimeEntry,
     TrackableType,
+    WebhookDelivery,
+    WebhookEvent,
+    WebhookSubscription,
 )
 
 
@@ -511,6 +515,100 @@ ROUTES: dict[tuple[str, str], list[Check]] = {
     ],
 }
 
+
+# Webhooks (issue 14) ---------------------------------------------------------------------
+
+
+def _subscription_of(ctx: Ctx, world: FirmWorld) -> WebhookSubscription:
+    """The firm's webhook subscription, with one delivered event; made on first use."""
+    found = ctx.session.scalar(
+        select(WebhookSubscription).where(WebhookSubscription.firm_id == world.firm.id)
+    )
+    if found is not None:
+        return found
+    row = WebhookSubscription(
+        firm_id=world.firm.id,
+        url="https://93.184.216.34/hook",
+        events=["*"],
+        secret="s" * 60,
+        enabled=True,
+        created_at=FROZEN_NOW,
+        updated_at=FROZEN_NOW,
+    )
+    event = WebhookEvent(
+        firm_id=world.firm.id, type="webhook.ping", payload={}, created_at=FROZEN_NOW
+    )
+    ctx.session.add_all([row, event])
+    ctx.session.flush()
+    ctx.session.add(
+        WebhookDelivery(
+            firm_id=world.firm.id,
+            event_id=event.id,
+            subscription_id=row.id,
+            status=DeliveryStatus.DEAD,
+            attempts=10,
+            created_at=FROZEN_NOW,
+            updated_at=FROZEN_NOW,
+        )
+    )
+    ctx.session.flush()
+    return row
+
+
+def _delivery_of(ctx: Ctx, world: FirmWorld) -> WebhookDelivery:
+    subscription = _subscription_of(ctx, world)
+    return ctx.session.scalars(
+        select(WebhookDelivery).where(WebhookDelivery.subscription_id == subscription.id)
+    ).one()
+
+
+def _b_subscribed(ctx: Ctx) -> dict[str, object]:
+    _subscription_of(ctx, ctx.b)
+    _subscription_of(ctx, ctx.a)
+    return {}
+
+
+def a_subscription(ctx: Ctx) -> dict[str, object]:
+    return {"uuid": _subscription_of(ctx, ctx.a).uuid}
+
+
+WEBHOOK_ROUTES: dict[tuple[str, str], list[Check]] = {
+    ("GET", "/api/v2/webhook-subscriptions"): [Listing(path=_b_subscribed)],
+    ("POST", "/api/v2/webhook-subscriptions"): [
+        Own(
+            lambda c: {"url": "https://93.184.216.34/hook", "events": ["*"]},
+            "/api/v2/webhook-subscriptions/{uuid}",
+        )
+    ],
+    ("GET", "/api/v2/webhook-subscriptions/{uuid}"): [Path(a_subscription)],
+    ("PUT", "/api/v2/webhook-subscriptions/{uuid}"): [
+        Path(a_subscription, lambda c: {"enabled": False})
+    ],
+    ("DELETE", "/api/v2/webhook-subscriptions/{uuid}"): [Path(a_subscription)],
+    ("POST", "/api/v2/webhook-subscriptions/{uuid}/ping"): [Path(a_subscription)],
+    ("POST", "/api/v2/webhook-subscriptions/{uuid}/rotate-secret"): [Path(a_subscription)],
+    ("GET", "/api/v2/webhook-subscriptions/{uuid}/deliveries"): [Path(a_subscription)],
+    ("POST", "/api/v2/webhook-subscriptions/deliveries/{uuid}/retry"): [
+        Path(lambda c: {"uuid": _delivery_of(c, c.a).uuid})
+    ],
+    ("POST", "/api/v2/webhook-subscriptions/{uuid}/deliveries/{delivery_uuid}/retry"): [
+        Path(
+            lambda c: {
+                "uuid": _subscription_of(c, c.a).uuid,
+                "delivery_uuid": _delivery_of(c, c.a).uuid,
+            }
+        ),
+        # Firm B's own subscription with firm A's delivery.
+        Path(
+            lambda c: {
+                "uuid": _subscription_of(c, c.b).uuid,
+                "delivery_uuid": _delivery_of(c, c.a).uuid,
+            }
+        ),
+    ],
+}
+ROUTES.update(WEBHOOK_ROUTES)
+
 CHECKS = [
     pytest.param(method, path, check, id=f"{method} {path} #{n}")
     for (method, path), checks in ROUTES.items()
@@ -564,9 +662,14 @@ def _firm_a_uuids(ctx: Ctx) -> set[str]:
     a = ctx.a
     records = [a.firm, a.owner.account, a.client, a.other_client, a.case, a.circle, a.task]
     billing = [ctx.a_rate, ctx.a_tag]
-    return {_uuid(record) for record in [*records, a.case_task, a.board_task, *billing]} | {
-        ctx.token_uuid(a)
-    }
+    hooks = ctx.session.scalars(
+        select(WebhookSubscription.uuid).where(WebhookSubscription.firm_id == a.firm.id)
+    )
+    return (
+        {_uuid(record) for record in [*records, a.case_task, a.board_task, *billing]}
+        | {ctx.token_uuid(a)}
+        | {str(hook) for hook in hooks}
+    )
 
 
 def _check_listing(
@@ -627,6 +730,14 @@ def _untouched(ctx: Ctx) -> None:
         ]
         assert "Hijacked" not in names, model.__name__
     assert ctx.a.firm.name != "Hijacked"
+    hooks = session.scalars(
+        select(WebhookSubscription).where(WebhookSubscription.firm_id == ctx.a.firm.id)
+    ).all()
+    assert all(h.enabled and h.deleted_at is None and h.secret == "s" * 60 for h in hooks)
+    deliveries = session.scalars(
+        select(WebhookDelivery).where(WebhookDelivery.firm_id == ctx.a.firm.id)
+    ).all()
+    assert all(d.status == DeliveryStatus.DEAD for d in deliveries)
     entry = ctx.a_entry
     assert (entry.name, entry.deleted_at, entry.ended_at) == ("Review", None, FROZEN_NOW)
     assert entry.invoiced_at is None

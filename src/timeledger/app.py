@@ -49,6 +49,7 @@ from timeledger.tasks.router import router as tasks_router
 from timeledger.time_entries.router import client_router as client_time_entries_router
 from timeledger.time_entries.router import router as time_entries_router
 from timeledger.tokens.router import router as tokens_router
+from timeledger.webhooks.router import router as webhooks_router
 
 DESCRIPTION = """\
 Time tracking for advice firms, compatible with the Plannr CRM time-entry API.
@@ -81,6 +82,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     billing_tags_router,
     billing_lock_router,
     reports_router,
+    webhooks_router,
 )
 
 

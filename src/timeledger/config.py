@@ -8,7 +8,7 @@ from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -93,6 +93,30 @@ class Settings(BaseSettings):
         """Hosting settings often say ``postgres://`` or ``postgresql://``; both mean
         PostgreSQL through psycopg 3, the driver timeledger ships with."""
         return normalise_database_url(url)
+
+    # Webhooks (docs/webhooks.md): hosts, addresses and CIDR ranges webhooks may reach
+    # although private, loopback or plain http; comma-separated.
+    webhook_allow_hosts: str = ""
+    # `timeledger serve` runs a dispatcher in its own process (single-node installs); set
+    # to false when separate `timeledger worker` processes deliver.
+    webhook_worker_in_serve: bool = True
+    # Deliveries one worker sends at once, and how often it looks for due ones (seconds).
+    webhook_concurrency: int = Field(default=8, ge=1, le=256)
+    webhook_poll_seconds: float = Field(default=2.0, gt=0, le=300)
+    # Seconds one attempt may take in all (connecting: at most 5 of them).
+    webhook_timeout_seconds: float = Field(default=15.0, gt=0, le=60)
+    # How long a claimed delivery stays a worker's: a worker killed mid-delivery leaves it
+    # to be sent again (same webhook-id) this long after the claim. Must exceed the timeout.
+    webhook_lease_seconds: float = Field(default=60.0, gt=0, le=3600)
+
+    @model_validator(mode="after")
+    def _lease_outlasts_an_attempt(self) -> Settings:
+        if self.webhook_lease_seconds <= self.webhook_timeout_seconds:
+            raise ValueError(
+                "TIMELEDGER_WEBHOOK_LEASE_SECONDS must be longer than "
+                "TIMELEDGER_WEBHOOK_TIMEOUT_SECONDS, or a slow attempt could be sent twice."
+            )
+        return self
 
     @property
     def idempotency_retention(self) -> timedelta:

@@ -144,6 +144,15 @@ def may_edit_account(actor: Actor, account_type: AccountType, role: AccountRole)
     return verdict
 
 
+# Webhooks -------------------------------------------------------------------------------
+
+
+def may_manage_webhooks(actor: Actor) -> Verdict:
+    """Create, read, change or delete the firm's webhook subscriptions (they carry the
+    signing secret and receive client data): owners and admins only."""
+    return _verdict(is_manager(actor), "Only the firm's owners and admins manage webhooks.")
+
+
 # Time entries ---------------------------------------------------------------------------
 
 

@@ -22,6 +22,7 @@ from timeledger.permissions import (
     may_read_records,
     require,
 )
+from timeledger.webhooks import outbox
 
 CLIENT_ROLES = sorted(ROLES_BY_TYPE[AccountType.CLIENT])
 
@@ -121,7 +122,11 @@ def add_account(
         email=data.email,
         now=now,
     )
-    return AccountResource.build(account, time_zone=actor.firm.time_zone)
+    shown = AccountResource.build(account, time_zone=actor.firm.time_zone)
+    outbox.announce(
+        session, actor=actor, event_type="account.created", shown=shown, before=None, now=now
+    )
+    return shown
 
 
 def update_account(
@@ -130,6 +135,12 @@ def update_account(
     require(may_edit_records(actor))
     account = visible_account(session, actor=actor, raw_uuid=raw_uuid)
     require(may_edit_account(actor, account.type, account.role))
+    before = outbox.shown_before(
+        session,
+        actor=actor,
+        event_type="account.updated",
+        present=lambda: AccountResource.build(account, time_zone=actor.firm.time_zone),
+    )
     changes = data.model_dump(exclude_unset=True)
     for name in ("first_name", "role"):
         if name in changes and changes[name] is None:
@@ -148,7 +159,11 @@ def update_account(
         account.email = data.email
     account.updated_at = now
     session.flush()
-    return AccountResource.build(account, time_zone=actor.firm.time_zone)
+    shown = AccountResource.build(account, time_zone=actor.firm.time_zone)
+    outbox.announce(
+        session, actor=actor, event_type="account.updated", shown=shown, before=before, now=now
+    )
+    return shown
 
 
 def archive_account(
@@ -161,11 +176,16 @@ def archive_account(
     if account.id == actor.account.id:
         raise ValidationFailed.field("uuid", "You cannot archive your own account.")
     _keep_an_owner(session, account, field="uuid")
-    if account.archived_at is None:
-        account.archived_at = now
-        account.updated_at = now
-        session.flush()
-    return AccountResource.build(account, time_zone=actor.firm.time_zone)
+    if account.archived_at is not None:
+        return AccountResource.build(account, time_zone=actor.firm.time_zone)
+    account.archived_at = now
+    account.updated_at = now
+    session.flush()
+    shown = AccountResource.build(account, time_zone=actor.firm.time_zone)
+    outbox.announce(
+        session, actor=actor, event_type="account.deleted", shown=shown, before=None, now=now
+    )
+    return shown
 
 
 def _keep_an_owner(session: Session, account: Account, *, field: str) -> None:

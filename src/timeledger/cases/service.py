@@ -20,6 +20,7 @@ from timeledger.kit.listing import ListParams, text_filter, uuid_filter
 from timeledger.kit.paging import Page, build_page
 from timeledger.models import Account, AccountType, Case, CaseParticipant, Firm
 from timeledger.permissions import may_archive, may_edit_records, may_read_records, require
+from timeledger.webhooks import outbox
 
 MAX_PARTICIPANTS = 500
 
@@ -74,7 +75,11 @@ def add_case(session: Session, *, actor: Actor, data: CaseCreate, now: datetime)
         now=now,
         billing_client_id=billing_client,
     )
-    return _present(session, [case], actor.firm)[0]
+    shown = _present(session, [case], actor.firm)[0]
+    outbox.announce(
+        session, actor=actor, event_type="case.created", shown=shown, before=None, now=now
+    )
+    return shown
 
 
 def update_case(
@@ -82,6 +87,12 @@ def update_case(
 ) -> CaseResource:
     require(may_edit_records(actor))
     case = _visible_case(session, actor, raw_uuid)
+    before = outbox.shown_before(
+        session,
+        actor=actor,
+        event_type="case.updated",
+        present=lambda: _present(session, [case], actor.firm)[0],
+    )
     changes = data.model_dump(exclude_unset=True)
     for name in ("name", "participants"):
         if name in changes and changes[name] is None:
@@ -96,18 +107,27 @@ def update_case(
         case.slug = case_slug(case.name)
     case.updated_at = now
     session.flush()
-    return _present(session, [case], actor.firm)[0]
+    shown = _present(session, [case], actor.firm)[0]
+    outbox.announce(
+        session, actor=actor, event_type="case.updated", shown=shown, before=before, now=now
+    )
+    return shown
 
 
 def archive_case(session: Session, *, actor: Actor, raw_uuid: str, now: datetime) -> CaseResource:
     """Archive, never delete: time logged against the case stays readable."""
     require(may_archive(actor))
     case = _visible_case(session, actor, raw_uuid)
-    if case.archived_at is None:
-        case.archived_at = now
-        case.updated_at = now
-        session.flush()
-    return _present(session, [case], actor.firm)[0]
+    if case.archived_at is not None:
+        return _present(session, [case], actor.firm)[0]
+    case.archived_at = now
+    case.updated_at = now
+    session.flush()
+    shown = _present(session, [case], actor.firm)[0]
+    outbox.announce(
+        session, actor=actor, event_type="case.deleted", shown=shown, before=None, now=now
+    )
+    return shown
 
 
 def live_case(session: Session, *, firm: Firm, case_uuid: uuid.UUID) -> Case | None:

@@ -18,6 +18,7 @@ from timeledger.kit.listing import ListParams, text_filter, uuid_filter
 from timeledger.kit.paging import Page, build_page
 from timeledger.models import Account, Circle, CircleMember, Firm
 from timeledger.permissions import may_archive, may_edit_records, may_read_records, require
+from timeledger.webhooks import outbox
 
 MIN_MEMBERS = 2
 MAX_MEMBERS = 50
@@ -47,7 +48,11 @@ def add_circle(
     require(may_edit_records(actor))
     members = _members(session, actor.firm, data.account_uuids)
     circle = create_circle(session, firm=actor.firm, name=data.name, members=members, now=now)
-    return _present(session, [circle], actor.firm)[0]
+    shown = _present(session, [circle], actor.firm)[0]
+    outbox.announce(
+        session, actor=actor, event_type="circle.created", shown=shown, before=None, now=now
+    )
+    return shown
 
 
 def update_circle(
@@ -55,6 +60,12 @@ def update_circle(
 ) -> CircleResource:
     require(may_edit_records(actor))
     circle = _circle(session, actor, raw_uuid)
+    before = outbox.shown_before(
+        session,
+        actor=actor,
+        event_type="circle.updated",
+        present=lambda: _present(session, [circle], actor.firm)[0],
+    )
     changes = data.model_dump(exclude_unset=True)
     for name in ("name", "account_uuids"):
         if name in changes and changes[name] is None:
@@ -67,7 +78,11 @@ def update_circle(
         circle.name = data.name
     circle.updated_at = now
     session.flush()
-    return _present(session, [circle], actor.firm)[0]
+    shown = _present(session, [circle], actor.firm)[0]
+    outbox.announce(
+        session, actor=actor, event_type="circle.updated", shown=shown, before=before, now=now
+    )
+    return shown
 
 
 def archive_circle(
@@ -76,11 +91,16 @@ def archive_circle(
     """Archive, never delete: time logged against the circle stays readable."""
     require(may_archive(actor))
     circle = _circle(session, actor, raw_uuid)
-    if circle.archived_at is None:
-        circle.archived_at = now
-        circle.updated_at = now
-        session.flush()
-    return _present(session, [circle], actor.firm)[0]
+    if circle.archived_at is not None:
+        return _present(session, [circle], actor.firm)[0]
+    circle.archived_at = now
+    circle.updated_at = now
+    session.flush()
+    shown = _present(session, [circle], actor.firm)[0]
+    outbox.announce(
+        session, actor=actor, event_type="circle.deleted", shown=shown, before=None, now=now
+    )
+    return shown
 
 
 def _members(session: Session, firm: Firm, uuids: list[uuid.UUID]) -> list[Account]:

@@ -4,7 +4,20 @@ from __future__ import annotations
 
 import typer
 
-from timeledger.cli import billing, db, demo, firm, import_, report, serve, time, token, user
+from timeledger.cli import (
+    billing,
+    db,
+    demo,
+    firm,
+    import_,
+    report,
+    serve,
+    time,
+    token,
+    user,
+    webhook,
+    worker,
+)
 from timeledger.cli.failures import SafeGroup
 
 app = typer.Typer(
@@ -29,6 +42,8 @@ app.add_typer(time.app, name="time")
 app.add_typer(billing.rate_app, name="rate")
 app.add_typer(billing.tag_app, name="tag")
 app.add_typer(report.app, name="report")
+app.command("worker")(worker.worker)
+app.add_typer(webhook.app, name="webhook")
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ import uvicorn
 from timeledger.cli.context import upgrade_database
 from timeledger.cli.demo import print_demo
 from timeledger.cli.demo_firm import DEFAULT_FIRM_NAME
+from timeledger.cli.worker import start_in_process
 from timeledger.config import SecretKeyMissing, Settings, resolve_secret_key
 from timeledger.http.server import uvicorn_options
 from timeledger.logs import configure_logging
@@ -17,9 +18,18 @@ def serve(
     demo: bool = typer.Option(
         False, "--demo", help="First create (or reuse) the demo firm and print a token."
     ),
+    worker: bool = typer.Option(
+        True,
+        "--worker/--no-worker",
+        help="Deliver webhooks in this process too (default; also "
+        "TIMELEDGER_WEBHOOK_WORKER_IN_SERVE=false). Use --no-worker when `timeledger worker` "
+        "processes deliver.",
+    ),
 ) -> None:
-    """Apply pending migrations, then serve the API."""
+    """Apply pending migrations, then serve the API (and deliver webhooks)."""
     settings = Settings()
+    if not worker:
+        settings = settings.model_copy(update={"webhook_worker_in_serve": False})
     configure_logging(settings)
     try:
         resolve_secret_key(settings)  # before anything: production refuses to start without
@@ -30,8 +40,11 @@ def serve(
     if demo:
         reachable = "127.0.0.1" if host in {"0.0.0.0", "::"} else host
         print_demo(settings, firm=DEFAULT_FIRM_NAME, public_url=f"http://{reachable}:{port}")
+    stop_worker = start_in_process(settings)
     uvicorn.run(
         "timeledger.app:create_app",
         factory=True,
         **uvicorn_options(settings, host=host, port=port),
     )
+    if stop_worker is not None:
+        stop_worker.set()

@@ -20,6 +20,9 @@ from timeledger.models.time_entry import TimeEntry, TrackableType
 from timeledger.models.time_entry_event import TimeEntryAction, TimeEntryEvent
 from timeledger.models.time_entry_tag import TimeEntryTag
 from timeledger.models.user import User
+from timeledger.models.webhook_delivery import DeliveryStatus, WebhookDelivery
+from timeledger.models.webhook_event import WebhookEvent
+from timeledger.models.webhook_subscription import WebhookSubscription
 
 __all__ = [
     "ROLES_BY_TYPE",
@@ -34,6 +37,7 @@ __all__ = [
     "CaseParticipant",
     "Circle",
     "CircleMember",
+    "DeliveryStatus",
     "Firm",
     "IdempotencyKey",
     "Login",
@@ -48,4 +52,7 @@ __all__ = [
     "TimeEntryTag",
     "TrackableType",
     "User",
+    "WebhookDelivery",
+    "WebhookEvent",
+    "WebhookSubscription",
 ]

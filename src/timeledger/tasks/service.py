@@ -20,6 +20,7 @@ from timeledger.models import Account, AccountType, Case, Firm, Task, TaskPriori
 from timeledger.permissions import may_archive, may_edit_records, may_read_records, require
 from timeledger.tasks import repository
 from timeledger.tasks.schemas import TaskableType, TaskCreate, TaskResource, TaskUpdate
+from timeledger.webhooks import outbox
 
 
 def list_tasks(session: Session, *, actor: Actor, params: ListParams) -> Page[TaskResource]:
@@ -58,7 +59,11 @@ def add_task(session: Session, *, actor: Actor, data: TaskCreate, now: datetime)
         due_at=_due_at(data.due_at, actor.firm),
         now=now,
     )
-    return _present(session, [task], actor.firm)[0]
+    shown = _present(session, [task], actor.firm)[0]
+    outbox.announce(
+        session, actor=actor, event_type="task.created", shown=shown, before=None, now=now
+    )
+    return shown
 
 
 def update_task(
@@ -66,6 +71,12 @@ def update_task(
 ) -> TaskResource:
     require(may_edit_records(actor))
     task = _task(session, actor, raw_uuid)
+    before = outbox.shown_before(
+        session,
+        actor=actor,
+        event_type="task.updated",
+        present=lambda: _present(session, [task], actor.firm)[0],
+    )
     changes = data.model_dump(exclude_unset=True)
     for name in ("name", "priority", "taskable_type", "taskable_uuid"):
         if name in changes and changes[name] is None:
@@ -90,18 +101,27 @@ def update_task(
         task.due_at = _due_at(data.due_at, actor.firm)
     task.updated_at = now
     session.flush()
-    return _present(session, [task], actor.firm)[0]
+    shown = _present(session, [task], actor.firm)[0]
+    outbox.announce(
+        session, actor=actor, event_type="task.updated", shown=shown, before=before, now=now
+    )
+    return shown
 
 
 def archive_task(session: Session, *, actor: Actor, raw_uuid: str, now: datetime) -> TaskResource:
     """Archive, never delete: time logged against the task stays readable."""
     require(may_archive(actor))
     task = _task(session, actor, raw_uuid)
-    if task.archived_at is None:
-        task.archived_at = now
-        task.updated_at = now
-        session.flush()
-    return _present(session, [task], actor.firm)[0]
+    if task.archived_at is not None:
+        return _present(session, [task], actor.firm)[0]
+    task.archived_at = now
+    task.updated_at = now
+    session.flush()
+    shown = _present(session, [task], actor.firm)[0]
+    outbox.announce(
+        session, actor=actor, event_type="task.deleted", shown=shown, before=None, now=now
+    )
+    return shown
 
 
 def taskable_for(

@@ -5,7 +5,7 @@ A login whose write permission was turned off keeps that as an override; delete
 permission could never be granted before, so every login now follows its role.
 
 Revision ID: abb006c272fb
-Revises: 12a1f0e5c0de
+Revises: 84ad8b315cc2
 Create Date: 2026-12-01 03:06:19.579973
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "abb006c272fb"
-down_revision: str | Sequence[str] | None = "12a1f0e5c0de"
+down_revision: str | Sequence[str] | None = "84ad8b315cc2"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

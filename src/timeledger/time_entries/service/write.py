@@ -35,6 +35,7 @@ from timeledger.time_entries.schemas import (
     TimeEntryRead,
     TimeEntryStop,
 )
+from timeledger.time_entries.service import announce as webhooks
 from timeledger.time_entries.service import billing
 from timeledger.time_entries.service.present import present_one
 from timeledger.time_entries.service.read import find_entry
@@ -88,7 +89,9 @@ def create_time_entry(
     audit.record(
         session, entry=entry, action=TimeEntryAction.CREATED, actor=actor, before=None, now=now
     )
-    return present_one(session, entry, firm=actor.firm, now=now, actor=actor)
+    shown = present_one(session, entry, firm=actor.firm, now=now, actor=actor)
+    webhooks.announce_new(session, actor, entry, running=interval.is_running, now=now)
+    return shown
 
 
 def _create_fields(
@@ -175,12 +178,14 @@ def stop_running_entry(
         now=now,
     )
     before = audit.snapshot(running)
+    shown_before = webhooks.shown_before(session, actor, running, webhooks.STOPPED, now=now)
     running.ended_at = at
     running.updated_at = now
     session.flush()
     audit.record(
         session, entry=running, action=TimeEntryAction.STOPPED, actor=actor, before=before, now=now
     )
+    webhooks.announce(session, actor, webhooks.STOPPED, entry=running, before=shown_before, now=now)
 
 
 def insert(session: Session, entry: TimeEntry, interval: Interval) -> None:
@@ -231,6 +236,7 @@ def change_time_entry(
         session, actor=actor, entry=entry, verb="changed", override_lock=override_lock, now=now
     )
     before = audit.snapshot(entry)
+    shown_before = webhooks.shown_before(session, actor, entry, webhooks.UPDATED, now=now)
     trackable, change = _change_fields(session, actor, entry, data)
     tag_ids = billing.tag_ids(session, actor=actor, uuids=data.tags)
     interval = merge_interval(
@@ -255,7 +261,15 @@ def change_time_entry(
     if "description" in data.model_fields_set:
         entry.description = data.description
     _move(session, actor, entry, interval, now=now, override=override_lock)
-    return _recorded(session, actor, entry, TimeEntryAction.UPDATED, before=before, now=now)
+    return _recorded(
+        session,
+        actor,
+        entry,
+        TimeEntryAction.UPDATED,
+        before=before,
+        shown_before=shown_before,
+        now=now,
+    )
 
 
 def _change_fields(
@@ -300,6 +314,7 @@ def stop_time_entry(
     if errors:
         raise ValidationFailed(errors)
     before = audit.snapshot(entry)
+    shown_before = webhooks.shown_before(session, actor, entry, webhooks.STOPPED, now=now)
     current = Interval(entry.started_at, None)
     change = IntervalChange(end=end or now, end_sent=True)
     if (end or now) - entry.started_at > MAX_LENGTH:
@@ -311,7 +326,15 @@ def stop_time_entry(
         )
     interval = merge_interval(current, change, now=now, clock_skew=timedelta(0))
     _move(session, actor, entry, interval, now=now, override=override_lock)
-    return _recorded(session, actor, entry, TimeEntryAction.STOPPED, before=before, now=now)
+    return _recorded(
+        session,
+        actor,
+        entry,
+        TimeEntryAction.STOPPED,
+        before=before,
+        shown_before=shown_before,
+        now=now,
+    )
 
 
 def delete_time_entry(
@@ -330,10 +353,19 @@ def delete_time_entry(
         session, actor=actor, entry=entry, verb="deleted", override_lock=override_lock, now=now
     )
     before = audit.snapshot(entry)
+    shown_before = webhooks.shown_before(session, actor, entry, webhooks.DELETED, now=now)
     entry.deleted_at = now
     entry.updated_at = now
     repository.flush(session)
-    return _recorded(session, actor, entry, TimeEntryAction.DELETED, before=before, now=now)
+    return _recorded(
+        session,
+        actor,
+        entry,
+        TimeEntryAction.DELETED,
+        before=before,
+        shown_before=shown_before,
+        now=now,
+    )
 
 
 def _recorded(
@@ -343,11 +375,21 @@ def _recorded(
     action: TimeEntryAction,
     *,
     before: dict[str, Any],
+    shown_before: dict[str, Any] | None,
     now: datetime,
 ) -> TimeEntryRead:
-    """Record the change in the audit trail and answer with the entry as it now is."""
+    """Record the change in the audit trail and the webhook outbox, and answer with the
+    entry as it now is."""
     audit.record(session, entry=entry, action=action, actor=actor, before=before, now=now)
+    webhooks.announce(session, actor, _EVENT_OF[action], entry=entry, before=shown_before, now=now)
     return present_one(session, entry, firm=actor.firm, now=now, actor=actor)
+
+
+_EVENT_OF = {
+    TimeEntryAction.UPDATED: webhooks.UPDATED,
+    TimeEntryAction.STOPPED: webhooks.STOPPED,
+    TimeEntryAction.DELETED: webhooks.DELETED,
+}
 
 
 def _new_trackable(
