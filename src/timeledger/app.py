@@ -34,6 +34,7 @@ from timeledger.tasks.router import router as tasks_router
 from timeledger.time_entries.router import client_router as client_time_entries_router
 from timeledger.time_entries.router import router as time_entries_router
 from timeledger.tokens.router import router as tokens_router
+from timeledger.web.install import install_web
 
 DESCRIPTION = """\
 Time tracking for advice firms, compatible with the Plannr CRM time-entry API.
@@ -97,6 +98,8 @@ def create_app(
     app.add_exception_handler(Replay, replay_response)
     for router in ROUTERS:
         app.include_router(router)
+    # The web app (issue 13): pages under /app, and / for browsers.
+    install_web(app, settings, app.state.rate_limiter)
     _install_middleware(app, settings)
     install_openapi(app)
     return app

@@ -48,7 +48,7 @@ def record(
             action=action,
             account_id=actor.account.id if actor else None,
             user_id=actor.user.id if actor else None,
-            token_id=actor.token.id if actor else None,
+            token_id=actor.token.id if actor and actor.token else None,
             before=before,
             after=snapshot(entry),
             created_at=now,

@@ -15,6 +15,7 @@ from timeledger.models.task import Task, TaskPriority
 from timeledger.models.time_entry import TimeEntry, TrackableType
 from timeledger.models.time_entry_event import TimeEntryAction, TimeEntryEvent
 from timeledger.models.user import User
+from timeledger.models.web_session import WebSession
 
 __all__ = [
     "ROLES_BY_TYPE",
@@ -38,4 +39,5 @@ __all__ = [
     "TimeEntryEvent",
     "TrackableType",
     "User",
+    "WebSession",
 ]
