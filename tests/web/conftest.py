@@ -38,12 +38,12 @@ class Browser:
 
 
 @pytest.fixture
-def browser(client: TestClient) -> Browser:
+def web(client: TestClient) -> Browser:
     return Browser(client)
 
 
 @pytest.fixture
-def signed_in(browser: Browser, world: FirmWorld) -> Browser:
-    answer = browser.sign_in(world.owner)
+def signed_in(web: Browser, world: FirmWorld) -> Browser:
+    answer = web.sign_in(world.owner)
     assert answer.headers["HX-Redirect"] == "/app/timer"
-    return browser
+    return web

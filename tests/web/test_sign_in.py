@@ -11,29 +11,29 @@ from tests.conftest import FROZEN_NOW
 
 
 class TestRoot:
-    def test_browser_goes_to_the_app_then_to_sign_in(self, browser: Browser):
-        root = browser.get("/", headers={"Accept": "text/html,application/xhtml+xml"})
+    def test_browser_goes_to_the_app_then_to_sign_in(self, web: Browser):
+        root = web.get("/", headers={"Accept": "text/html,application/xhtml+xml"})
         assert (root.status_code, root.headers["location"]) == (303, "/app")
-        app = browser.get("/app")
-        timer = browser.get(app.headers["location"])
+        app = web.get("/app")
+        timer = web.get(app.headers["location"])
         assert (timer.status_code, timer.headers["location"]) == (303, "/app/sign-in")
-        page = browser.get("/app/sign-in")
+        page = web.get("/app/sign-in")
         assert page.status_code == 200
         assert '<label for="email">Email</label>' in page.text
         assert '<label for="password">Password</label>' in page.text
         assert ">Sign in</button>" in page.text
 
-    def test_api_client_is_pointed_at_the_docs(self, browser: Browser):
-        answer = browser.get("/", headers={"Accept": "application/json"})
+    def test_api_client_is_pointed_at_the_docs(self, web: Browser):
+        answer = web.get("/", headers={"Accept": "application/json"})
         assert answer.json()["docs"] == "/docs"
-        assert browser.get("/docs").status_code == 200
+        assert web.get("/docs").status_code == 200
 
 
 class TestSignIn:
     def test_cookie_is_httponly_lax_and_the_session_is_stored_hashed(
-        self, browser: Browser, world: FirmWorld, session: Session
+        self, web: Browser, world: FirmWorld, session: Session
     ):
-        answer = browser.sign_in(world.owner)
+        answer = web.sign_in(world.owner)
         assert answer.headers["HX-Redirect"] == "/app/timer"
         cookie = next(
             value
@@ -46,34 +46,34 @@ class TestSignIn:
         stored = session.scalars(select(WebSession)).one()
         assert stored.secret_hash != secret and len(stored.secret_hash) == 64
         assert stored.user_id == world.owner.user.id
-        page = browser.get("/app/timer")
+        page = web.get("/app/timer")
         assert page.status_code == 200
         assert world.owner.account.name in page.text
 
-    def test_secure_cookie_over_https(self, browser: Browser, world: FirmWorld):
-        browser.client.base_url = browser.client.base_url.copy_with(scheme="https")
-        answer = browser.sign_in(world.owner)
+    def test_secure_cookie_over_https(self, web: Browser, world: FirmWorld):
+        web.client.base_url = web.client.base_url.copy_with(scheme="https")
+        answer = web.sign_in(world.owner)
         cookies = [v for k, v in answer.headers.multi_items() if k == "set-cookie"]
         assert any(c.startswith("timeledger_session=") and "Secure" in c for c in cookies)
 
     def test_wrong_password_says_so_without_telling_which_part(
-        self, browser: Browser, world: FirmWorld
+        self, web: Browser, world: FirmWorld
     ):
-        answer = browser.sign_in(world.owner, password="wrong")
+        answer = web.sign_in(world.owner, password="wrong")
         assert answer.status_code == 200
         assert "These credentials do not match our records." in answer.text
         assert "timeledger_session" not in answer.headers.get("set-cookie", "")
-        assert browser.get("/app/timer").headers["location"] == "/app/sign-in"
+        assert web.get("/app/timer").headers["location"] == "/app/sign-in"
 
-    def test_failed_attempts_are_limited(self, browser: Browser, world: FirmWorld):
+    def test_failed_attempts_are_limited(self, web: Browser, world: FirmWorld):
         for _ in range(5):
-            assert browser.sign_in(world.owner, password="wrong").status_code == 200
-        refused = browser.sign_in(world.owner)
+            assert web.sign_in(world.owner, password="wrong").status_code == 200
+        refused = web.sign_in(world.owner)
         assert refused.status_code == 429
         assert "Too many failed attempts" in refused.text
 
-    def test_without_csrf_token_sign_in_is_refused(self, browser: Browser, world: FirmWorld):
-        answer = browser.client.post(
+    def test_without_csrf_token_sign_in_is_refused(self, web: Browser, world: FirmWorld):
+        answer = web.client.post(
             "/app/sign-in/submit",
             data={"email": world.owner.user.email, "password": "secret-pass"},
         )
@@ -94,8 +94,8 @@ class TestCsrf:
         )
         assert answer.status_code == 403
 
-    def test_api_with_bearer_is_not_subject_to_csrf(self, browser: Browser, world: FirmWorld):
-        answer = browser.client.get("/api/v1/me", headers=world.owner.headers())
+    def test_api_with_bearer_is_not_subject_to_csrf(self, web: Browser, world: FirmWorld):
+        answer = web.client.get("/api/v1/me", headers=world.owner.headers())
         assert answer.status_code == 200
 
 
@@ -109,19 +109,19 @@ class TestSignOut:
 
 class TestAccountPicker:
     def test_user_with_two_logins_picks_one(
-        self, browser: Browser, world: FirmWorld, other_world: FirmWorld, session: Session
+        self, web: Browser, world: FirmWorld, other_world: FirmWorld, session: Session
     ):
         create_login(session, user=world.owner.user, account=other_world.owner.account,
                      now=FROZEN_NOW)
         session.flush()
-        answer = browser.sign_in(world.owner)
+        answer = web.sign_in(world.owner)
         assert answer.headers["HX-Redirect"] == "/app/accounts"
-        assert browser.get("/app/timer").headers["location"] == "/app/accounts"
-        picker = browser.get("/app/accounts")
+        assert web.get("/app/timer").headers["location"] == "/app/accounts"
+        picker = web.get("/app/accounts")
         assert "Acme Planning" in picker.text and "Rival Wealth" in picker.text
-        chosen = browser.post("/app/accounts", {"account_uuid": str(other_world.owner.account.uuid)})
+        chosen = web.post("/app/accounts", {"account_uuid": str(other_world.owner.account.uuid)})
         assert chosen.headers["HX-Redirect"] == "/app/timer"
-        timer = browser.get("/app/timer")
+        timer = web.get("/app/timer")
         assert "Rival Wealth" in timer.text
 
     def test_cannot_pick_an_account_without_a_login(
