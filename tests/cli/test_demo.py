@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -131,3 +132,26 @@ def test_serve_demo_prints_a_curl_for_the_port_it_serves_on(cli_database, monkey
     output = run("serve", "--demo", "--port", "9999").stdout
     assert "curl --request POST http://127.0.0.1:9999/api/v1/time-entry" in output
     assert (served["port"], served["factory"]) == (9999, True)
+
+
+def test_serve_demo_prints_web_sign_in_that_works_on_every_start(
+    cli_database, monkeypatch, settings: Settings
+):
+    monkeypatch.setattr("timeledger.cli.serve.uvicorn.run", lambda *a, **kw: None)
+    run("serve", "--demo", "--port", "9999")
+    output = run("serve", "--demo", "--port", "9999").stdout
+    match = re.search(
+        r"Web app: http://127\.0\.0\.1:9999/app  \(sign in as (\S+), password (\S+)\)", output
+    )
+    assert match is not None, output
+    app = create_app(
+        settings, session_factory=build_session_factory(cli_database), clock=FrozenClock(FROZEN_NOW)
+    )
+    with TestClient(app) as client:
+        client.get("/app/sign-in")
+        answer = client.post(
+            "/app/sign-in/submit",
+            data={"email": match[1], "password": match[2]},
+            headers={"HX-Request": "true", "X-CSRFToken": client.cookies["csrftoken"]},
+        )
+    assert answer.headers["HX-Redirect"] == "/app/timer"

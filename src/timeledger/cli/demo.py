@@ -22,13 +22,21 @@ def demo(
     print_demo(settings, firm=firm, public_url=settings.public_url, as_json=as_json)
 
 
-def print_demo(settings: Settings, *, firm: str, public_url: str, as_json: bool = False) -> None:
+def print_demo(
+    settings: Settings,
+    *,
+    firm: str,
+    public_url: str,
+    as_json: bool = False,
+    reset_password: bool = False,
+) -> None:
     with command_session(settings) as session:
         seeded = seed_demo(
             session,
             firm_name=firm,
             now=SystemClock().now(),
             token_lifetime=settings.token_lifetime,
+            reset_password=reset_password,
         )
     if as_json:
         typer.echo(json.dumps(_as_json(seeded)))
@@ -65,5 +73,11 @@ def _as_text(seeded: DemoFirm, public_url: str) -> str:
     lines += [f"Client: {client.name} ({client.uuid})" for client in seeded.clients]
     lines.append("Trackables (trackable_type: trackable_uuid):")
     lines += [f"  {kind.value}: {value}" for kind, value in seeded.trackables.items()]
+    if seeded.owner_password:
+        lines += [
+            "",
+            f"Web app: {public_url}/app  (sign in as {seeded.owner_email}, "
+            f"password {seeded.owner_password})",
+        ]
     lines += ["", f"Token (shown once): {seeded.token}", "", "Try it:", curl, ""]
     return "\n".join(lines)

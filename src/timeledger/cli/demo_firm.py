@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from timeledger.accounts import service as accounts
 from timeledger.accounts.staff import create_login, create_user
 from timeledger.auth import repository as auth_repository
+from timeledger.auth.service import hash_password
 from timeledger.board_tasks.service import create_board_task
 from timeledger.cases.service import create_case
 from timeledger.circles.service import create_circle
@@ -56,8 +57,16 @@ class DemoFirm:
 
 
 def seed_demo(
-    session: Session, *, firm_name: str, now: datetime, token_lifetime: timedelta
+    session: Session,
+    *,
+    firm_name: str,
+    now: datetime,
+    token_lifetime: timedelta,
+    reset_password: bool = False,
 ) -> DemoFirm:
+    """Create or reuse the demo firm. ``reset_password`` (``serve --demo``) gives an
+    existing demo owner a fresh password, so the web app's sign-in can be printed on every
+    start (only the demo firm's owner, whose email ends in ``.example``)."""
     firm = firms.find_by_name(session, firm_name) or firms.create_firm(
         session, name=firm_name, now=now
     )
@@ -70,6 +79,10 @@ def seed_demo(
     if user is None:
         password = secrets.token_urlsafe(12)
         user = create_user(session, email=owner_email, password=password, now=now)
+    elif reset_password:
+        password = secrets.token_urlsafe(12)
+        user.password_hash = hash_password(password)
+        user.updated_at = now
     if auth_repository.login_for(session, user.id, owner.id) is None:
         create_login(
             session,
