@@ -89,3 +89,20 @@ def test_edit_and_delete_in_the_day_list(watched: Page, live: LiveServer):
     watched.get_by_role("button", name=re.compile(r"^Delete Review")).click()
     expect(watched.get_by_role("status")).to_have_text("Entry deleted.")
     expect(watched.get_by_role("form", name=re.compile(r"^Edit Review"))).to_have_count(0)
+
+
+def test_admin_adds_staff_who_then_signs_in(watched: Page, live: LiveServer):
+    sign_in(watched, live)
+    watched.get_by_role("link", name="Staff").click()
+    watched.get_by_label("First name").fill("Sam")
+    watched.get_by_label("Last name").fill("Lee")
+    watched.get_by_label("Email").fill("sam@example.com")
+    watched.get_by_label("Password (at least 8 characters)").fill("long-enough")
+    watched.get_by_label("Role").select_option("member")
+    watched.get_by_role("button", name="Add staff member").click()
+    expect(watched.get_by_role("status")).to_contain_text("Sam Lee can now sign in")
+    watched.get_by_role("button", name="Sign out").click()
+    watched.get_by_label("Email").fill("sam@example.com")
+    watched.get_by_label("Password").fill("long-enough")
+    watched.get_by_role("button", name="Sign in").click()
+    expect(watched.get_by_text("Sam Lee · Acme Planning")).to_be_visible()
