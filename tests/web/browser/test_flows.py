@@ -102,6 +102,7 @@ def test_admin_adds_staff_who_then_signs_in(watched: Page, live: LiveServer):
     watched.get_by_role("button", name="Add staff member").click()
     expect(watched.get_by_role("status")).to_contain_text("Sam Lee can now sign in")
     watched.get_by_role("button", name="Sign out").click()
+    expect(watched).to_have_url(live.url + "/app/sign-in")
     watched.get_by_label("Email").fill("sam@example.com")
     watched.get_by_label("Password").fill("long-enough")
     watched.get_by_role("button", name="Sign in").click()
