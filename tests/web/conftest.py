@@ -32,9 +32,7 @@ class Browser:
         return self.client.post(url, data=data or {}, headers=headers, **kwargs)
 
     def sign_in(self, staff: Staff, password: str = "secret-pass") -> httpx.Response:
-        return self.post(
-            "/app/sign-in/submit", {"email": staff.user.email, "password": password}
-        )
+        return self.post("/app/sign-in/submit", {"email": staff.user.email, "password": password})
 
 
 @pytest.fixture

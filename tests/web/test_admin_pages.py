@@ -15,8 +15,13 @@ class TestStaff:
     ):
         page = signed_in.post(
             "/app/staff",
-            {"first_name": "Sam", "last_name": "Lee", "email": "sam@example.com",
-             "password": "long-enough", "role": "member"},
+            {
+                "first_name": "Sam",
+                "last_name": "Lee",
+                "email": "sam@example.com",
+                "password": "long-enough",
+                "role": "member",
+            },
         )
         assert "Sam Lee can now sign in as sam@example.com." in page.text
         assert "<td>Sam Lee</td><td>sam@example.com</td><td>member</td>" in page.text
@@ -33,8 +38,13 @@ class TestStaff:
     def test_short_password_is_refused(self, signed_in: Browser):
         page = signed_in.post(
             "/app/staff",
-            {"first_name": "Sam", "last_name": "Lee", "email": "sam@example.com",
-             "password": "short", "role": "member"},
+            {
+                "first_name": "Sam",
+                "last_name": "Lee",
+                "email": "sam@example.com",
+                "password": "short",
+                "role": "member",
+            },
         )
         assert "The password must be at least 8 characters." in page.text
 
@@ -45,8 +55,13 @@ class TestStaff:
         assert web.get("/app/staff").status_code == 403
         refused = web.post(
             "/app/staff",
-            {"first_name": "Sam", "last_name": "Lee", "email": "sam@example.com",
-             "password": "long-enough", "role": "owner"},
+            {
+                "first_name": "Sam",
+                "last_name": "Lee",
+                "email": "sam@example.com",
+                "password": "long-enough",
+                "role": "owner",
+            },
         )
         assert refused.status_code == 403
         assert "sam@example.com" not in web.get("/app/timer").text
@@ -62,9 +77,7 @@ class TestSessions:
         assert page.count("Revoke sign-in") == 2
         assert "(this one)" in page
         assert "<td>test</td>" in page  # the owner's token, by name
-        other_session = session.scalars(
-            select(WebSession).order_by(WebSession.id.desc())
-        ).first()
+        other_session = session.scalars(select(WebSession).order_by(WebSession.id.desc())).first()
         assert other_session is not None
         signed_in.post(f"/app/sessions/{other_session.uuid}/revoke")
         assert other.get("/app/timer").headers["location"] == "/app/sign-in"

@@ -3,11 +3,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.factories import FirmWorld, make_staff
+from tests.conftest import FROZEN_NOW
+from tests.factories import FirmWorld
 from tests.web.conftest import Browser
 from timeledger.accounts.staff import create_login
 from timeledger.models import WebSession
-from tests.conftest import FROZEN_NOW
 
 
 class TestRoot:
@@ -40,11 +40,14 @@ class TestSignIn:
             for name, value in answer.headers.multi_items()
             if name == "set-cookie" and value.startswith("timeledger_session=")
         )
-        assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/app" in cookie
+        assert "HttpOnly" in cookie
+        assert "SameSite=lax" in cookie
+        assert "Path=/app" in cookie
         assert "Secure" not in cookie  # plain http here; https adds it
         secret = cookie.split(";")[0].split("=", 1)[1]
         stored = session.scalars(select(WebSession)).one()
-        assert stored.secret_hash != secret and len(stored.secret_hash) == 64
+        assert stored.secret_hash != secret
+        assert len(stored.secret_hash) == 64
         assert stored.user_id == world.owner.user.id
         page = web.get("/app/timer")
         assert page.status_code == 200
@@ -111,14 +114,16 @@ class TestAccountPicker:
     def test_user_with_two_logins_picks_one(
         self, web: Browser, world: FirmWorld, other_world: FirmWorld, session: Session
     ):
-        create_login(session, user=world.owner.user, account=other_world.owner.account,
-                     now=FROZEN_NOW)
+        create_login(
+            session, user=world.owner.user, account=other_world.owner.account, now=FROZEN_NOW
+        )
         session.flush()
         answer = web.sign_in(world.owner)
         assert answer.headers["HX-Redirect"] == "/app/accounts"
         assert web.get("/app/timer").headers["location"] == "/app/accounts"
         picker = web.get("/app/accounts")
-        assert "Acme Planning" in picker.text and "Rival Wealth" in picker.text
+        assert "Acme Planning" in picker.text
+        assert "Rival Wealth" in picker.text
         chosen = web.post("/app/accounts", {"account_uuid": str(other_world.owner.account.uuid)})
         assert chosen.headers["HX-Redirect"] == "/app/timer"
         timer = web.get("/app/timer")
@@ -127,7 +132,9 @@ class TestAccountPicker:
     def test_cannot_pick_an_account_without_a_login(
         self, signed_in: Browser, other_world: FirmWorld
     ):
-        answer = signed_in.post("/app/accounts", {"account_uuid": str(other_world.owner.account.uuid)})
+        answer = signed_in.post(
+            "/app/accounts", {"account_uuid": str(other_world.owner.account.uuid)}
+        )
         assert "You have no login for that account." in answer.text
         assert "Acme Planning" in signed_in.get("/app/timer").text
 

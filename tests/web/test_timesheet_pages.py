@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from fastapi.testclient import TestClient
 
@@ -12,7 +13,7 @@ def _client_choice(world: FirmWorld) -> str:
     return f"client:{world.client.uuid}"
 
 
-def _api_entries(client: TestClient, world: FirmWorld, between: str) -> list[dict]:
+def _api_entries(client: TestClient, world: FirmWorld, between: str) -> list[dict[str, Any]]:
     answer = client.get(
         "/api/v1/time-entry",
         params={"filter[between]": between, "per_page": 500},
@@ -42,13 +43,15 @@ class TestTimer:
         )
         page = signed_in.get("/app/timer").text
         first = re.search(r'name="trackable" value="([^"]+)"', page)
-        assert first is not None and first[1] == f"task:{world.task.uuid}"
+        assert first is not None
+        assert first[1] == f"task:{world.task.uuid}"
 
     def test_start_then_stop(self, signed_in: Browser, world: FirmWorld, client, clock):
         started = signed_in.post(
             "/app/timer/start", {"trackable": _client_choice(world), "name": "Research"}
         )
-        assert 'role="timer"' in started.text and ">Stop timer</button>" in started.text
+        assert 'role="timer"' in started.text
+        assert ">Stop timer</button>" in started.text
         running = _api_entries(client, world, "2025-08-07,2025-08-07")
         assert [e["is_active"] for e in running] == [True]
         clock.advance(minutes=90)
@@ -67,16 +70,21 @@ class TestTimer:
         self, signed_in: Browser, world: FirmWorld, client
     ):
         page = signed_in.post("/app/timer/start", {"trackable": _client_choice(world), "name": ""})
-        assert 'role="alert"' in page.text and "name field is required" in page.text
+        assert 'role="alert"' in page.text
+        assert "name field is required" in page.text
         assert _api_entries(client, world, "2025-08-07,2025-08-07") == []
 
 
 class TestDays:
-    def _entry(self, signed_in: Browser, world: FirmWorld, client) -> dict:
+    def _entry(self, signed_in: Browser, world: FirmWorld, client) -> dict[str, Any]:
         signed_in.post(
             "/app/week/cell",
-            {"trackable": _client_choice(world), "name": "Letters", "day": "2025-08-06",
-             "duration": "1:30"},
+            {
+                "trackable": _client_choice(world),
+                "name": "Letters",
+                "day": "2025-08-06",
+                "duration": "1:30",
+            },
         )
         (entry,) = _api_entries(client, world, "2025-08-06,2025-08-06")
         return entry
@@ -84,8 +92,8 @@ class TestDays:
     def test_day_totals(self, signed_in: Browser, world: FirmWorld, client):
         self._entry(signed_in, world, client)
         page = signed_in.get("/app/days").text
-        assert "Wednesday 6 August 2025 <span class=\"total\">Total 1:30</span>" in page
-        assert "Thursday 7 August 2025 <span class=\"total\">Total 0:00</span>" in page
+        assert 'Wednesday 6 August 2025 <span class="total">Total 1:30</span>' in page
+        assert 'Thursday 7 August 2025 <span class="total">Total 0:00</span>' in page
 
     def test_inline_edit_takes_decimal_hours(self, signed_in: Browser, world: FirmWorld, client):
         entry = self._entry(signed_in, world, client)
@@ -117,7 +125,8 @@ class TestDays:
         page = signed_in.post(f"/app/entries/{entry['uuid']}/continue")
         assert "Timer started." in page.text
         (running,) = _api_entries(client, world, "2025-08-07,2025-08-07")
-        assert running["is_active"] and running["name"] == "Letters"
+        assert running["is_active"]
+        assert running["name"] == "Letters"
         assert running["trackable"]["uuid"] == str(world.client.uuid)
 
     def test_delete(self, signed_in: Browser, world: FirmWorld, client):
@@ -136,11 +145,11 @@ class TestWeek:
             (f"case:{world.case.uuid}", "Transfer", "2025-08-10", "45m"),
         ]
         for trackable, name, day, duration in cells:
-            page = signed_in.post(
+            answer = signed_in.post(
                 "/app/week/cell",
                 {"trackable": trackable, "name": name, "day": day, "duration": duration},
             )
-            assert 'role="alert"' not in page.text
+            assert 'role="alert"' not in answer.text
         page = signed_in.get("/app/week", params={"day": "2025-08-07"}).text
         assert "<caption>Week of Monday 4 August 2025</caption>" in page
         api = _api_entries(client, world, "2025-08-04,2025-08-10")
@@ -155,8 +164,12 @@ class TestWeek:
         for name in ("First", "Second"):
             signed_in.post(
                 "/app/week/cell",
-                {"trackable": _client_choice(world), "name": name, "day": "2025-08-04",
-                 "duration": "1:00"},
+                {
+                    "trackable": _client_choice(world),
+                    "name": name,
+                    "day": "2025-08-04",
+                    "duration": "1:00",
+                },
             )
         first, second = _api_entries(client, world, "2025-08-04,2025-08-04")
         assert first["start_date"] == "2025-08-04T09:00:00+01:00"
@@ -177,9 +190,13 @@ class TestWeek:
         for start in ("09:00:00", "14:00:00"):
             answer = client.post(
                 "/api/v1/time-entry",
-                json={"trackable_type": "client", "trackable_uuid": str(world.client.uuid),
-                      "name": "Calls", "start_date": f"2025-08-05 {start}",
-                      "total_time_in_minutes": 30},
+                json={
+                    "trackable_type": "client",
+                    "trackable_uuid": str(world.client.uuid),
+                    "name": "Calls",
+                    "start_date": f"2025-08-05 {start}",
+                    "total_time_in_minutes": 30,
+                },
                 headers=world.owner.headers(),
             )
             assert answer.status_code == 200
@@ -187,15 +204,51 @@ class TestWeek:
         assert '<a href="/app/days?day=2025-08-05">1:00 (2 entries)</a>' in page
         refused = signed_in.post(
             "/app/week/cell",
-            {"trackable": _client_choice(world), "name": "Calls", "day": "2025-08-05",
-             "duration": "3:00"},
+            {
+                "trackable": _client_choice(world),
+                "name": "Calls",
+                "day": "2025-08-05",
+                "duration": "3:00",
+            },
         )
         assert "This cell holds several entries" in refused.text
 
     def test_bad_duration(self, signed_in: Browser, world: FirmWorld):
         page = signed_in.post(
             "/app/week/cell",
-            {"trackable": _client_choice(world), "name": "X", "day": "2025-08-04",
-             "duration": "25:00"},
+            {
+                "trackable": _client_choice(world),
+                "name": "X",
+                "day": "2025-08-04",
+                "duration": "25:00",
+            },
         )
         assert "The duration must be like 1:30 or 1.5" in page.text
+
+
+class TestIsolation:
+    def test_another_firms_entry_cannot_be_edited_continued_or_deleted(
+        self, signed_in: Browser, other_world: FirmWorld, client
+    ):
+        answer = client.post(
+            "/api/v1/time-entry",
+            json={
+                "trackable_type": "client",
+                "trackable_uuid": str(other_world.client.uuid),
+                "name": "Theirs",
+                "start_date": "2025-08-05 09:00:00",
+                "total_time_in_minutes": 30,
+            },
+            headers=other_world.owner.headers(),
+        )
+        theirs = answer.json()["uuid"]
+        for path, data in [
+            (f"/app/entries/{theirs}", {"day": "2025-08-05", "name": "Mine", "start": "09:00"}),
+            (f"/app/entries/{theirs}/continue", {}),
+            (f"/app/entries/{theirs}/delete", {}),
+        ]:
+            page = signed_in.post(path, data)
+            assert "No time entry with that UUID." in page.text
+        after = client.get(f"/api/v1/time-entry/{theirs}", headers=other_world.owner.headers())
+        assert after.json()["name"] == "Theirs"
+        assert signed_in.get("/app/trackables", params={"q": "Rival"}).text.count("radio") == 0

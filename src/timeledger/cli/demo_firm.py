@@ -30,6 +30,7 @@ from timeledger.models import (
     Firm,
     Task,
     TrackableType,
+    User,
 )
 from timeledger.tasks.service import create_task
 from timeledger.tokens.service import issue_token
@@ -74,15 +75,7 @@ def seed_demo(
     owner = _account(
         session, firm, *OWNER, AccountType.EMPLOYEE, AccountRole.OWNER, owner_email, now
     )
-    user = auth_repository.user_by_email(session, owner_email)
-    password = None
-    if user is None:
-        password = secrets.token_urlsafe(12)
-        user = create_user(session, email=owner_email, password=password, now=now)
-    elif reset_password:
-        password = secrets.token_urlsafe(12)
-        user.password_hash = hash_password(password)
-        user.updated_at = now
+    user, password = _owner_user(session, owner_email, now, reset_password=reset_password)
     if auth_repository.login_for(session, user.id, owner.id) is None:
         create_login(
             session,
@@ -114,6 +107,22 @@ def seed_demo(
             TrackableType.FIRM: firm.uuid,
         },
     )
+
+
+def _owner_user(
+    session: Session, email: str, now: datetime, *, reset_password: bool
+) -> tuple[User, str | None]:
+    """The demo owner's user, and its password when it was just set (else None)."""
+    user = auth_repository.user_by_email(session, email)
+    if user is None:
+        password = secrets.token_urlsafe(12)
+        return create_user(session, email=email, password=password, now=now), password
+    if not reset_password:
+        return user, None
+    password = secrets.token_urlsafe(12)
+    user.password_hash = hash_password(password)
+    user.updated_at = now
+    return user, password
 
 
 def _account(

@@ -14,7 +14,9 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
     demo: bool = typer.Option(
-        False, "--demo", help="First create (or reuse) the demo firm; print a token and the web app's "
+        False,
+        "--demo",
+        help="First create (or reuse) the demo firm; print a token and the web app's "
         "sign-in (the demo owner's password is renewed on each start).",
     ),
 ) -> None:

@@ -90,11 +90,17 @@ def search_by_name(
     )
     found += [(TrackableType.CLIENT, client) for client in clients]
     for kind, model in MODELS.items():
-        rows = session.scalars(
-            select(model)
-            .where(model.firm_id == firm.id, model.archived_at.is_(None), model.name.ilike(pattern))
-            .order_by(model.name, model.id)
-            .limit(limit)
+        rows: list[Trackable] = list(
+            session.scalars(
+                select(model)
+                .where(
+                    model.firm_id == firm.id,
+                    model.archived_at.is_(None),
+                    model.name.ilike(pattern),
+                )
+                .order_by(model.name, model.id)
+                .limit(limit)
+            )
         )
         found += [(kind, row) for row in rows]
     return found

@@ -13,8 +13,8 @@ from timeledger.accounts.staff import add_staff_user
 from timeledger.auth.service import Actor
 from timeledger.dependencies import ClockDep, SessionDep
 from timeledger.errors import ValidationFailed
-from timeledger.kit.listing import ListParams, Sort
 from timeledger.kit.ids import uuid_or_not_found
+from timeledger.kit.listing import ListParams, Sort
 from timeledger.models import AccountRole, AccountType
 from timeledger.permissions import may_edit_account, may_manage_staff, require
 from timeledger.tokens import service as tokens
@@ -98,7 +98,11 @@ def revoke_token(
 
 
 def forbidden(request: Request, actor: Actor) -> Response:
-    context = {"title": "Not allowed", "actor": actor, "error": "Only owners and admins manage staff."}
+    context = {
+        "title": "Not allowed",
+        "actor": actor,
+        "error": "Only owners and admins manage staff.",
+    }
     return render(request, "base.html", context, status_code=403)
 
 
@@ -108,7 +112,9 @@ def staff_context(session: Session, actor: Actor, **extra: Any) -> dict[str, Any
         "title": "Staff",
         "actor": actor,
         "staff": accounts.list_accounts(session, actor=actor, params=params).data,
-        "roles": [role for role in STAFF_ROLES if may_edit_account(actor, AccountType.EMPLOYEE, role)],
+        "roles": [
+            role for role in STAFF_ROLES if may_edit_account(actor, AccountType.EMPLOYEE, role)
+        ],
         **extra,
     }
 

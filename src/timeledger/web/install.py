@@ -6,7 +6,7 @@ import re
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from starlette_csrf import CSRFMiddleware
+from starlette_csrf.middleware import CSRFMiddleware
 
 from timeledger.config import Settings, resolve_secret_key
 from timeledger.http.ratelimit import RateLimiter

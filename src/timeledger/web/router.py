@@ -86,7 +86,9 @@ def sign_in(
 
 
 @router.post("/app/sign-out")
-def sign_out(request: Request, visitor: VisitorDep, session: SessionDep, clock: ClockDep) -> Response:
+def sign_out(
+    request: Request, visitor: VisitorDep, session: SessionDep, clock: ClockDep
+) -> Response:
     service.sign_out(session, web_session=visitor.web_session, now=clock.now())
     response = redirect(request, SIGN_IN_PATH)
     response.delete_cookie(COOKIE, path="/app")

@@ -38,9 +38,9 @@ def suggestions(session: Session, actor: Actor, text: str) -> list[TrackableChoi
 
 
 def timer_context(session: Session, actor: Actor, now: Any, **extra: Any) -> dict[str, Any]:
-    running = running_entries(
-        session, accounts=[(actor.account, actor.firm)], now=now
-    ).get(actor.account.id)
+    running = running_entries(session, accounts=[(actor.account, actor.firm)], now=now).get(
+        actor.account.id
+    )
     today = day_list(session, actor=actor, last=local_today(actor, now), days=1, now=now)[0]
     return {
         "title": "Timer",
@@ -53,7 +53,9 @@ def timer_context(session: Session, actor: Actor, now: Any, **extra: Any) -> dic
 
 
 @router.get("/timer", response_class=HTMLResponse)
-def timer_page(request: Request, actor: WebActorDep, session: SessionDep, clock: ClockDep) -> Response:
+def timer_page(
+    request: Request, actor: WebActorDep, session: SessionDep, clock: ClockDep
+) -> Response:
     return render(request, "timer.html", timer_context(session, actor, clock.now()))
 
 
@@ -112,4 +114,3 @@ def stop_timer(
         lambda: entries.stop_time_entry(session, actor=actor, entry_uuid=entry, data=None, now=now),
     )
     return render(request, "timer.html", timer_context(session, actor, now, error=error))
-

@@ -57,9 +57,7 @@ def started_on(entry: TimeEntryRead) -> date:
     return datetime.fromisoformat(str(entry.start_date)).date()
 
 
-def day_list(
-    session: Session, *, actor: Actor, last: date, days: int, now: datetime
-) -> list[Day]:
+def day_list(session: Session, *, actor: Actor, last: date, days: int, now: datetime) -> list[Day]:
     """``days`` days up to ``last``, newest first, each with its entries and total."""
     first = last - timedelta(days=days - 1)
     grouped = {first + timedelta(days=i): Day(day=first + timedelta(days=i)) for i in range(days)}

@@ -89,7 +89,8 @@ def set_week_cell(
             errors["name"] = ["The name field is required."]
         if errors:
             raise ValidationFailed(errors)
-        assert kind is not None and minutes is not None
+        assert kind is not None
+        assert minutes is not None
         set_cell(
             session,
             actor=actor,
