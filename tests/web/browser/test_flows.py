@@ -107,3 +107,27 @@ def test_admin_adds_staff_who_then_signs_in(watched: Page, live: LiveServer):
     watched.get_by_label("Password").fill("long-enough")
     watched.get_by_role("button", name="Sign in").click()
     expect(watched.get_by_text("Sam Lee · Acme Planning")).to_be_visible()
+
+
+def test_keyboard_only_sign_in_and_timer(watched: Page, live: LiveServer):
+    watched.goto(live.url + "/app/sign-in")
+    expect(watched.get_by_label("Email")).to_be_focused()  # autofocus
+    watched.keyboard.type(live.world.owner.user.email)
+    watched.keyboard.press("Tab")
+    expect(watched.get_by_label("Password")).to_be_focused()
+    watched.keyboard.type("secret-pass")
+    watched.keyboard.press("Enter")
+    expect(watched).to_have_url(live.url + "/app/timer")
+    watched.keyboard.press("/")
+    expect(watched.get_by_label("Track time on")).to_be_focused()
+    watched.keyboard.type("Annual")
+    expect(watched.get_by_role("radio", name="Annual review (Task)")).to_be_checked()
+    watched.get_by_label("What are you working on?").focus()
+    watched.keyboard.type("Prepare the pack")
+    watched.keyboard.press("Enter")
+    # h:mm:ss is written by the page's script once htmx has settled the new content.
+    # An entry must last at least a second (the API's rule), so wait for the clock to move.
+    expect(watched.get_by_role("timer")).to_have_text(re.compile(r"^0:00:(0[2-9]|[1-5]\d)$"))
+    watched.get_by_role("button", name="Stop timer").focus()
+    watched.keyboard.press("Enter")
+    expect(watched.get_by_text("No timer is running.")).to_be_visible()
