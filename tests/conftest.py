@@ -17,7 +17,7 @@ from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, event, text
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, object_session, sessionmaker
 
 from tests.factories import FirmWorld, make_world
 from tests.support import FrozenClock
@@ -58,21 +58,26 @@ def every_change_stamps_updated_at() -> Iterator[None]:
     not a test's own set-up) that changes a timestamped row must have set its
     ``updated_at`` (from the caller's clock; the models have no automatic stamp). A write
     path that forgets fails whichever test takes it."""
-    stamped: weakref.WeakSet[object] = weakref.WeakSet()
+    # Per session: requests run concurrently in threads (the race tests), and one
+    # request's flush must neither see nor clear another's stamps.
+    stamped: weakref.WeakKeyDictionary[Session, weakref.WeakSet[object]] = (
+        weakref.WeakKeyDictionary()
+    )
 
     def mark(target: object, *_args: Any) -> None:
-        stamped.add(target)
+        session = object_session(target)
+        if session is not None:
+            stamped.setdefault(session, weakref.WeakSet()).add(target)
 
     def check(session: Session, *_args: Any) -> None:
+        marks = stamped.pop(session, weakref.WeakSet())
         if not _in_unit_of_work(session):
-            stamped.clear()
             return
         for record in session.dirty:
             if isinstance(record, TimestampMixin) and session.is_modified(
                 record, include_collections=False
             ):
-                assert record in stamped, f"{type(record).__name__} changed without updated_at"
-        stamped.clear()
+                assert record in marks, f"{type(record).__name__} changed without updated_at"
 
     stamped_classes = [
         mapper.class_
