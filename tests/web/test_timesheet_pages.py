@@ -252,3 +252,51 @@ class TestIsolation:
         after = client.get(f"/api/v1/time-entry/{theirs}", headers=other_world.owner.headers())
         assert after.json()["name"] == "Theirs"
         assert signed_in.get("/app/trackables", params={"q": "Rival"}).text.count("radio") == 0
+
+
+class TestMoveInline:
+    def test_entry_moves_to_another_trackable(self, signed_in: Browser, world: FirmWorld, client):
+        signed_in.post(
+            "/app/week/cell",
+            {
+                "trackable": f"task:{world.task.uuid}",
+                "name": "Review",
+                "day": "2025-08-06",
+                "duration": "1:00",
+            },
+        )
+        signed_in.post(
+            "/app/week/cell",
+            {
+                "trackable": _client_choice(world),
+                "name": "Letters",
+                "day": "2025-08-06",
+                "duration": "0:30",
+            },
+        )
+        page = signed_in.get("/app/days").text
+        assert f'<option value="task:{world.task.uuid}">Annual review (Task)</option>' in page
+        letters = next(
+            e
+            for e in _api_entries(client, world, "2025-08-06,2025-08-06")
+            if e["name"] == "Letters"
+        )
+        signed_in.post(
+            f"/app/entries/{letters['uuid']}",
+            {
+                "day": "2025-08-06",
+                "name": "Letters",
+                "start": "10:00",
+                "duration": "0:30",
+                "trackable": f"task:{world.task.uuid}",
+            },
+        )
+        moved = next(
+            e
+            for e in _api_entries(client, world, "2025-08-06,2025-08-06")
+            if e["name"] == "Letters"
+        )
+        assert (moved["trackable_type"], moved["trackable"]["uuid"]) == (
+            "Task",
+            str(world.task.uuid),
+        )

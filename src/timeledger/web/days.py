@@ -19,6 +19,7 @@ from timeledger.web.actions import attempt
 from timeledger.web.deps import WebActorDep
 from timeledger.web.durations import parse_duration
 from timeledger.web.templating import render
+from timeledger.web.timer import suggestions
 from timeledger.web.timesheet import day_list, local_today
 
 router = APIRouter(prefix="/app", include_in_schema=False)
@@ -39,6 +40,7 @@ def days_context(
     days = day_list(session, actor=actor, last=last, days=DAYS_SHOWN, now=now)
     return {
         "title": "Days",
+        "choices": suggestions(session, actor, ""),
         "actor": actor,
         "days": days,
         "last": last,
@@ -72,14 +74,18 @@ def edit_entry(
     name: Annotated[str, Form(max_length=255)],
     start: Annotated[str, Form(max_length=5)],
     duration: Annotated[str, Form(max_length=20)] = "",
+    trackable: Annotated[str, Form(max_length=100)] = "",
     last: Annotated[str, Form()] = "",
 ) -> Response:
-    """Inline edit: name, start time (HH:MM, firm's zone) and duration (``1:30``,
-    ``1.5``), sent as one PATCH of the API's service."""
+    """Inline edit: trackable (``type:uuid``), name, start time (HH:MM, firm's zone) and
+    duration (``1:30``, ``1.5``), sent as one PATCH of the API's service."""
     now = clock.now()
 
     def change() -> None:
         fields: dict[str, Any] = {"name": name.strip(), "start_date": f"{day} {start}:00"}
+        if trackable:
+            kind, _, trackable_uuid = trackable.partition(":")
+            fields |= {"trackable_type": kind, "trackable_uuid": trackable_uuid}
         if duration.strip():
             minutes = parse_duration(duration)
             if not minutes:

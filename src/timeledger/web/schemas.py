@@ -20,6 +20,11 @@ KIND_LABELS = {
 }
 
 
+def type_value(label: str) -> str:
+    """The API's trackable label (``BoardTask``) as its type value (``board_task``)."""
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in label).lstrip("_")
+
+
 @dataclass(frozen=True, slots=True)
 class TrackableChoice:
     """One suggestion of the timer's type-ahead; ``value`` is ``type:uuid``."""

@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 
 from timeledger.dates import zone
 from timeledger.web.durations import format_seconds
+from timeledger.web.schemas import type_value
 
 HERE = Path(__file__).resolve().parent
 STATIC_DIR = HERE / "static"
@@ -34,6 +35,7 @@ def _short_day(value: date) -> str:
 
 
 templates.env.filters.update(
+    trackable_value=type_value,
     duration=format_seconds,
     local_time=_local_time,
     long_day=_long_day,

@@ -20,7 +20,7 @@ from timeledger.kit.listing import ListParams, Sort
 from timeledger.models import TrackableType
 from timeledger.time_entries import service as entries
 from timeledger.time_entries.schemas import TimeEntryCreate, TimeEntryPatch, TimeEntryRead
-from timeledger.web.schemas import Day, Week, WeekRow
+from timeledger.web.schemas import Day, Week, WeekRow, type_value
 
 # A person's entries in one week or a few days fit one page of the service's list.
 _PER_PAGE = 500
@@ -71,7 +71,7 @@ def week_grid(session: Session, *, actor: Actor, monday: date, now: datetime) ->
     days = [monday + timedelta(days=i) for i in range(WEEK_DAYS)]
     rows: dict[tuple[str, str, str], WeekRow] = {}
     for entry in entries_between(session, actor=actor, first=days[0], last=days[-1], now=now):
-        kind = TrackableType(_type_value(entry.trackable_type))
+        kind = TrackableType(type_value(entry.trackable_type))
         key = (kind.value, str(entry.trackable.uuid), entry.name)
         row = rows.get(key)
         if row is None:
@@ -85,11 +85,6 @@ def week_grid(session: Session, *, actor: Actor, monday: date, now: datetime) ->
         row.cells[(started_on(entry) - monday).days].append(entry)
     ordered = sorted(rows.values(), key=lambda r: (r.trackable_name.lower(), r.name.lower()))
     return Week(days=days, rows=ordered)
-
-
-def _type_value(label: str) -> str:
-    """``BoardTask`` (the API's label) as ``board_task``."""
-    return "".join(f"_{c.lower()}" if c.isupper() else c for c in label).lstrip("_")
 
 
 def _trackable_name(entry: TimeEntryRead) -> str:
@@ -115,7 +110,7 @@ def set_cell(
         entry
         for entry in entries_between(session, actor=actor, first=day, last=day, now=now)
         if entry.trackable.uuid == trackable_uuid
-        and _type_value(entry.trackable_type) == kind.value
+        and type_value(entry.trackable_type) == kind.value
         and entry.name == name
     ]
     if len(cell) > 1:
