@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -37,7 +38,7 @@ def suggestions(session: Session, actor: Actor, text: str) -> list[TrackableChoi
     return (recent + [choice for choice in more if choice.value not in seen])[:12]
 
 
-def timer_context(session: Session, actor: Actor, now: Any, **extra: Any) -> dict[str, Any]:
+def timer_context(session: Session, actor: Actor, now: datetime, **extra: Any) -> dict[str, Any]:
     running = running_entries(session, accounts=[(actor.account, actor.firm)], now=now).get(
         actor.account.id
     )
