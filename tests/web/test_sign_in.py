@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -7,6 +8,8 @@ from tests.conftest import FROZEN_NOW
 from tests.factories import FirmWorld
 from tests.web.conftest import Browser
 from timeledger.accounts.staff import create_login
+from timeledger.app import create_app
+from timeledger.config import Environment, SecretKeyMissing, secret_key_path
 from timeledger.models import WebSession
 
 
@@ -141,3 +144,18 @@ class TestAccountPicker:
     def test_expired_session_signs_out(self, signed_in: Browser, clock):
         clock.advance(days=15)
         assert signed_in.get("/app/timer").headers["location"] == "/app/sign-in"
+
+
+class TestSecret:
+    def test_production_refuses_to_start_without_a_secret(self, settings):
+        production = settings.model_copy(
+            update={"environment": Environment.PRODUCTION, "secret_key": None}
+        )
+        with pytest.raises(SecretKeyMissing):
+            create_app(production)
+
+    def test_generated_secret_is_kept_in_a_private_file(self, web: Browser, settings):
+        web.get("/app/sign-in")
+        path = secret_key_path(settings)
+        assert path.stat().st_mode & 0o777 == 0o600
+        assert len(path.read_text().strip()) >= 32
