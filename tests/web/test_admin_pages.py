@@ -88,3 +88,38 @@ class TestSessions:
         token_uuid = tokens.json()["data"][0]["uuid"]
         signed_in.post(f"/app/tokens/{token_uuid}/revoke")
         assert client.get("/api/v1/me", headers=world.owner.headers()).status_code == 401
+
+
+class TestClients:
+    def test_staff_add_a_client_the_api_then_lists(
+        self, signed_in: Browser, world: FirmWorld, client
+    ):
+        page = signed_in.get("/app/clients").text
+        assert "<td>Gareth Thompson</td><td>individual</td>" in page
+        added = signed_in.post(
+            "/app/clients",
+            {"first_name": "Oakfield Trust", "last_name": "", "email": "", "role": "trust"},
+        )
+        assert "Client Oakfield Trust added." in added.text
+        listed = client.get(
+            "/api/v1/client", params={"filter[name]": "Oakfield"}, headers=world.owner.headers()
+        )
+        assert [c["role"] for c in listed.json()["data"]] == ["trust"]
+
+    def test_bad_role_shows_the_api_message(self, signed_in: Browser):
+        page = signed_in.post("/app/clients", {"first_name": "X", "role": "owner"})
+        assert 'role="alert"' in page.text
+
+    def test_member_without_write_permission_cannot_add(
+        self, web: Browser, world: FirmWorld, session: Session
+    ):
+        reader = make_staff(
+            session, world.firm, now=FROZEN_NOW, role=AccountRole.MEMBER, write=False
+        )
+        session.flush()
+        web.sign_in(reader)
+        page = web.get("/app/clients").text
+        assert "Add a client" not in page
+        refused = web.post("/app/clients", {"first_name": "Sneaky", "role": "individual"})
+        assert "This action is unauthorized." in refused.text
+        assert "Sneaky" not in web.get("/app/clients").text.split("</table>")[0]

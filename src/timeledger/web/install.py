@@ -11,7 +11,7 @@ from starlette_csrf.middleware import CSRFMiddleware
 
 from timeledger.config import Environment, Settings, resolve_secret_key
 from timeledger.http.ratelimit import RateLimiter
-from timeledger.web import admin, days, timer, weeks
+from timeledger.web import admin, clients, days, timer, weeks
 from timeledger.web.attempts import FailedSignIns
 from timeledger.web.deps import COOKIE, Redirect, redirect_handler
 from timeledger.web.router import SIGN_IN_SUBMIT, router
@@ -27,7 +27,7 @@ def install_web(app: FastAPI, settings: Settings, limiter: RateLimiter) -> None:
     state-changing request under ``/app``)."""
     app.state.failed_sign_ins = FailedSignIns(limiter)
     app.add_exception_handler(Redirect, redirect_handler)
-    for pages in (router, timer.router, days.router, weeks.router, admin.router):
+    for pages in (router, timer.router, days.router, weeks.router, clients.router, admin.router):
         app.include_router(pages)
     app.mount(STATIC_URL, StaticFiles(directory=STATIC_DIR), name="static")
     if settings.environment is Environment.PRODUCTION:
