@@ -10,6 +10,8 @@ To add a route, add its ``(METHOD, path)`` with one or more checks:
 - ``Body(body, field)``: firm A's UUIDs in the body answer 422 on ``field``;
 - ``Listing(query, path, paged)``: the list answers 200, shows firm B's rows and none of
   firm A's (``paged=False`` for an answer without the page envelope, such as ``/me``);
+- ``Query(query, field, path)``: firm A's UUIDs in the query string answer 422 on
+  ``field``, with the body a UUID that exists nowhere gets (reports' filters);
 - ``Own(body, read)``: a create that references nothing lands in firm B: firm A's token
   reading it back at ``read`` (a path with ``{uuid}``) gets 404.
 
@@ -123,7 +125,17 @@ class Own:
     read: str
 
 
-Check = Path | Body | Listing | Own
+@dataclass(frozen=True)
+class Query:
+    """A GET whose query names firm A's UUIDs (a report's filters) answers 422 on ``field``,
+    exactly as a UUID that exists nowhere does."""
+
+    query: Params
+    field: str
+    path: Params = dataclasses.field(default=_nothing)
+
+
+Check = Path | Body | Listing | Own | Query
 
 
 def _is_uuid(value: str) -> bool:
@@ -332,6 +344,35 @@ ROUTES: dict[tuple[str, str], list[Check]] = {
     ("DELETE", "/api/v1/personal-access-tokens/{uuid}"): [
         Path(lambda c: {"uuid": c.token_uuid(c.a)})
     ],
+    # Reports (issue 12) ---------------------------------------------------------------
+    ("GET", "/api/v1/reports/summary"): [
+        Listing(
+            query=lambda c: {"period": "today", "group_by": "client,staff,trackable"}, paged=False
+        ),
+        Query(
+            lambda c: {"period": "today", "filter[clients]": _uuid(c.a.client)}, "filter.clients"
+        ),
+        Query(lambda c: {"period": "today", "filter[cases]": _uuid(c.a.case)}, "filter.cases"),
+        Query(
+            lambda c: {"period": "today", "filter[staff]": _uuid(c.a.owner.account)},
+            "filter.staff",
+        ),
+    ],
+    ("GET", "/api/v1/reports/weekly"): [
+        Listing(query=lambda c: {"week_of": FROZEN_NOW.date().isoformat()}, paged=False),
+        Query(lambda c: {"filter[clients]": _uuid(c.a.client)}, "filter.clients"),
+    ],
+    ("GET", "/api/v1/reports/detailed"): [
+        Listing(query=lambda c: {"period": "today"}, paged=False),
+        Query(lambda c: {"period": "today", "filter[cases]": _uuid(c.a.case)}, "filter.cases"),
+    ],
+    ("GET", "/api/v1/reports/{report}.{file_format}"): [
+        Query(
+            lambda c: {"period": "today", "filter[clients]": _uuid(c.a.client)},
+            "filter.clients",
+            lambda c: {"report": "detailed", "file_format": "csv"},
+        ),
+    ],
 }
 
 CHECKS = [
@@ -411,6 +452,29 @@ def _check_listing(
             assert body["data"], response.text
 
 
+def _check_query(
+    client: TestClient, ctx: Ctx, method: str, path: str, check: Query, headers: dict[str, str]
+) -> None:
+    url = path.format(**check.path(ctx))
+    query = {key: str(value) for key, value in check.query(ctx).items()}
+    response = client.request(method, url, params=query, headers=headers)
+    assert response.status_code == 422, response.text
+    assert check.field in response.json()["errors"], response.text
+    ghost = {key: str(uuid.uuid4()) if _is_uuid(value) else value for key, value in query.items()}
+    nowhere = client.request(method, url, params=ghost, headers=headers)
+    first = response.json()["errors"][check.field][0]
+    unknown = nowhere.json()["errors"][check.field][0]
+    # The same answer, but for the UUID the message names.
+    assert (nowhere.status_code, unknown.replace(query_uuid(ghost), "")) == (
+        422,
+        first.replace(query_uuid(query), ""),
+    )
+
+
+def query_uuid(query: dict[str, str]) -> str:
+    return next(value for value in query.values() if _is_uuid(value))
+
+
 def _untouched(ctx: Ctx) -> None:
     """Nothing of firm A was renamed, archived or moved by firm B's requests."""
     session = ctx.session
@@ -450,6 +514,9 @@ def test_firm_b_cannot_reach_firm_a(
     headers = other_world.owner.headers()
     if isinstance(check, Listing):
         _check_listing(client, ctx, method, path, check, headers)
+        return
+    if isinstance(check, Query):
+        _check_query(client, ctx, method, path, check, headers)
         return
     if isinstance(check, Own):
         created = client.request(method, path, json=check.body(ctx), headers=headers)

@@ -30,6 +30,7 @@ from timeledger.http.routing import replay_response
 from timeledger.idempotency.schemas import Replay
 from timeledger.me.router import logins_router
 from timeledger.me.router import router as me_router
+from timeledger.reports.router import router as reports_router
 from timeledger.tasks.router import router as tasks_router
 from timeledger.time_entries.router import client_router as client_time_entries_router
 from timeledger.time_entries.router import router as time_entries_router
@@ -62,6 +63,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     board_tasks_router,
     firms_router,
     tokens_router,
+    reports_router,
 )
 
 

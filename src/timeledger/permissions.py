@@ -148,3 +148,18 @@ def _own_or_managed(actor: Actor, entry: TimeEntry, verb: str) -> Verdict:
         actor.account.role in MANAGER_ROLES or entry.account_id == actor.account.id,
         f"Members may {verb} only their own time entries.",
     )
+
+
+# Reports (issue 12) ---------------------------------------------------------------------
+
+
+def may_read_reports(actor: Actor) -> Verdict:
+    """Run reports at all: the firm's employees."""
+    return _verdict(is_staff(actor), "Only the firm's employees may run reports.")
+
+
+def reports_default_to_own_time(actor: Actor) -> bool:
+    """Owners and admins report on the whole firm by default; members on their own time,
+    unless ``filter[staff]`` names others, which they may, as every employee reads every
+    entry of the firm (docs/api.md)."""
+    return not is_manager(actor)

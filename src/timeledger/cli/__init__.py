@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from timeledger.cli import db, demo, firm, import_, serve, time, token, user
+from timeledger.cli import db, demo, firm, import_, report, serve, time, token, user
 
 app = typer.Typer(
     name="timeledger",
@@ -20,6 +20,7 @@ app.add_typer(user.app, name="user")
 app.add_typer(token.app, name="token")
 app.add_typer(import_.app, name="import")
 app.add_typer(time.app, name="time")
+app.add_typer(report.app, name="report")
 
 
 def main() -> None:

@@ -26,6 +26,7 @@ class TrackableType(StrEnum):
 
 
 RUNNING = text("ended_at IS NULL AND deleted_at IS NULL")
+LIVE = text("deleted_at IS NULL")
 
 
 class TimeEntry(IdMixin, TimestampMixin, Base):
@@ -50,6 +51,15 @@ class TimeEntry(IdMixin, TimestampMixin, Base):
             "trackable_type",
             "trackable_id",
             "started_at",
+        ),
+        # Reports: a firm-wide time range of live entries, in (start, id) order.
+        Index(
+            "ix_time_entries_firm_start_live",
+            "firm_id",
+            "started_at",
+            "id",
+            sqlite_where=LIVE,
+            postgresql_where=LIVE,
         ),
     )
 

@@ -1,7 +1,7 @@
 """web sessions
 
 Revision ID: 5d2a4f9e548a
-Revises: 93d7a65d7e22
+Revises: 12a1f0e5c0de
 Create Date: 2026-12-01 02:45:03.416796
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "5d2a4f9e548a"
-down_revision: str | Sequence[str] | None = "93d7a65d7e22"
+down_revision: str | Sequence[str] | None = "12a1f0e5c0de"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
