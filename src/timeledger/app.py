@@ -49,6 +49,7 @@ from timeledger.tasks.router import router as tasks_router
 from timeledger.time_entries.router import client_router as client_time_entries_router
 from timeledger.time_entries.router import router as time_entries_router
 from timeledger.tokens.router import router as tokens_router
+from timeledger.web.install import install_web
 from timeledger.webhooks.router import router as webhooks_router
 
 DESCRIPTION = """\
@@ -131,6 +132,8 @@ def create_app(
     app.add_api_route("/", root, include_in_schema=False, methods=["GET"])
     for router in ROUTERS:
         app.include_router(router)
+    # The web app (issue 13): pages under /app, and / for browsers.
+    install_web(app, settings)
     _install_middleware(app, settings)
     install_openapi(app)
     return app

@@ -84,6 +84,8 @@ class Settings(BaseSettings):
     secret_key: str | None = Field(default=None, min_length=32, repr=False)
     # Where timeledger keeps its own files when the database is not an SQLite file.
     data_dir: Path | None = None
+    # Days a web-app sign-in lasts (docs/web.md); sign-out or revoking it ends it sooner.
+    web_session_days: int = Field(default=14, ge=1, le=365)
     log_format: LogFormat = LogFormat.TEXT
     log_level: str = "INFO"
 
@@ -126,18 +128,9 @@ class Settings(BaseSettings):
     def token_lifetime(self) -> timedelta:
         return timedelta(days=self.token_lifetime_days)
 
-
-_POSTGRES_SCHEMES = ("postgres://", "postgresql://", "postgres+psycopg://")
-
-
-def normalise_database_url(url: str) -> str:
-    """``url`` with a PostgreSQL scheme spelled the way SQLAlchemy finds psycopg 3
-    (``postgresql+psycopg://``); any other URL unchanged."""
-    stripped = url.strip()
-    for scheme in _POSTGRES_SCHEMES:
-        if stripped.startswith(scheme):
-            return "postgresql+psycopg://" + stripped[len(scheme) :]
-    return stripped
+    @property
+    def web_session_lifetime(self) -> timedelta:
+        return timedelta(days=self.web_session_days)
 
 
 SECRET_KEY_FILE = "timeledger-secret-key"
@@ -195,6 +188,19 @@ def resolve_secret_key(settings: Settings) -> bytes:
     with os.fdopen(descriptor, "w", encoding="ascii") as handle:
         handle.write(key + "\n")
     return key.encode()
+
+
+_POSTGRES_SCHEMES = ("postgres://", "postgresql://", "postgres+psycopg://")
+
+
+def normalise_database_url(url: str) -> str:
+    """``url`` with a PostgreSQL scheme spelled the way SQLAlchemy finds psycopg 3
+    (``postgresql+psycopg://``); any other URL unchanged."""
+    stripped = url.strip()
+    for scheme in _POSTGRES_SCHEMES:
+        if stripped.startswith(scheme):
+            return "postgresql+psycopg://" + stripped[len(scheme) :]
+    return stripped
 
 
 def get_settings() -> Settings:

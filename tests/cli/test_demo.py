@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -149,8 +150,9 @@ def test_running_the_demo_again_revokes_the_previous_token_and_keeps_the_passwor
     second = run("demo").stdout
     first_token = first.split("Token (shown once): ")[1].split()[0]
     second_token = second.split("Token (shown once): ")[1].split()[0]
-    assert "Owner password (shown once):" in first
-    assert "password" not in second.lower()
+    password = first.split("Owner password (shown once): ")[1].split()[0]
+    assert "Owner password (shown once):" not in second
+    assert password not in second
     assert "It replaces the previous demo token, which is now revoked." in second
     app = create_app(
         settings, session_factory=build_session_factory(cli_database), clock=FrozenClock(FROZEN_NOW)
@@ -165,3 +167,40 @@ def test_running_the_demo_again_revokes_the_previous_token_and_keeps_the_passwor
         line for line in listed.splitlines() if "active" in line
     ]
     assert sum("active until" in line for line in listed.splitlines()) == 1
+
+
+def _web_sign_in(settings: Settings, cli_database: Engine, email: str, password: str) -> str:
+    app = create_app(
+        settings, session_factory=build_session_factory(cli_database), clock=FrozenClock(FROZEN_NOW)
+    )
+    with TestClient(app) as client:
+        client.get("/app/sign-in")
+        answer = client.post(
+            "/app/sign-in/submit",
+            data={"email": email, "password": password},
+            headers={"HX-Request": "true", "X-CSRFToken": client.cookies["csrftoken"]},
+        )
+    return answer.headers.get("HX-Redirect", "")
+
+
+def test_serve_demo_prints_a_web_sign_in_that_works_after_a_restart(
+    cli_database, monkeypatch, settings: Settings
+):
+    monkeypatch.setattr("timeledger.cli.serve.uvicorn.run", lambda *a, **kw: None)
+    first = run("serve", "--demo", "--port", "9999").stdout
+    second = run("serve", "--demo", "--port", "9999").stdout
+    match = re.search(
+        r"Web app: http://127\.0\.0\.1:9999/app  \(sign in as (\S+), password (\S+)\)", first
+    )
+    assert match is not None, first
+    assert f"Web app: http://127.0.0.1:9999/app  (sign in as {match[1]};" in second
+    assert match[2] not in second
+    assert _web_sign_in(settings, cli_database, match[1], match[2]) == "/app/timer"
+
+
+def test_demo_new_password_prints_one_that_works(cli_database, settings: Settings):
+    run("demo")
+    output = run("demo", "--new-password").stdout
+    match = re.search(r"sign in as (\S+), password (\S+)\)", output)
+    assert match is not None, output
+    assert _web_sign_in(settings, cli_database, match[1], match[2]) == "/app/timer"

@@ -28,13 +28,14 @@ _hasher = PasswordHasher()
 
 @dataclass(frozen=True, slots=True)
 class Actor:
-    """The caller of one request: a user acting as one account of one firm."""
+    """The caller of one request: a user acting as one account of one firm, through a
+    personal access token (the API) or a web-app sign-in (``token`` is then None)."""
 
     user: User
     account: Account
     login: Login
     firm: Firm
-    token: PersonalAccessToken
+    token: PersonalAccessToken | None
 
 
 def hash_token(plain_text: str) -> str:

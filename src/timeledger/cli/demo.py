@@ -15,22 +15,39 @@ from timeledger.time_entries.schemas import SEED_REQUEST
 def demo(
     firm: str = typer.Option(DEFAULT_FIRM_NAME, help="The demo firm's name."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead."),
+    new_password: bool = typer.Option(
+        False, "--new-password", help="Give the demo owner a new password and print it."
+    ),
 ) -> None:
     """Create (or reuse) a demo firm with records, and print a fresh token for its owner
     (the previous demo token is revoked; the owner's password is printed only when the
-    owner is created)."""
+    owner is created, or with --new-password)."""
     settings = Settings()
     upgrade_database(settings)
-    print_demo(settings, firm=firm, public_url=settings.public_url, as_json=as_json)
+    print_demo(
+        settings,
+        firm=firm,
+        public_url=settings.public_url,
+        as_json=as_json,
+        reset_password=new_password,
+    )
 
 
-def print_demo(settings: Settings, *, firm: str, public_url: str, as_json: bool = False) -> None:
+def print_demo(
+    settings: Settings,
+    *,
+    firm: str,
+    public_url: str,
+    as_json: bool = False,
+    reset_password: bool = False,
+) -> None:
     with command_session(settings) as session:
         seeded = seed_demo(
             session,
             firm_name=firm,
             now=SystemClock().now(),
             token_lifetime=settings.token_lifetime,
+            reset_password=reset_password,
         )
     if as_json:
         typer.echo(json.dumps(_as_json(seeded)))
@@ -67,6 +84,15 @@ def _as_text(seeded: DemoFirm, public_url: str) -> str:
     lines += [f"Client: {client.name} ({client.uuid})" for client in seeded.clients]
     lines.append("Trackables (trackable_type: trackable_uuid):")
     lines += [f"  {kind.value}: {value}" for kind, value in seeded.trackables.items()]
+    web = f"Web app: {public_url}/app  (sign in as {seeded.owner_email}"
+    if seeded.owner_password:
+        web += f", password {seeded.owner_password})"
+    else:
+        web += (
+            "; the password printed when the demo was created, or run "
+            "`timeledger demo --new-password`)"
+        )
+    lines += ["", web]
     lines += ["", f"Token (shown once): {seeded.token}"]
     if seeded.revoked_tokens:
         lines.append("(It replaces the previous demo token, which is now revoked.)")

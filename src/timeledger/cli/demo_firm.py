@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from timeledger.accounts import service as accounts
 from timeledger.accounts.staff import create_login, create_user
 from timeledger.auth import repository as auth_repository
+from timeledger.auth.service import hash_password
 from timeledger.billing.service import rates
 from timeledger.board_tasks.service import create_board_task
 from timeledger.cases.service import create_case
@@ -32,6 +33,7 @@ from timeledger.models import (
     Firm,
     Task,
     TrackableType,
+    User,
 )
 from timeledger.tasks.service import create_task
 from timeledger.tokens.service import issue_token, revoke_live_named
@@ -63,8 +65,16 @@ class DemoFirm:
 
 
 def seed_demo(
-    session: Session, *, firm_name: str, now: datetime, token_lifetime: timedelta
+    session: Session,
+    *,
+    firm_name: str,
+    now: datetime,
+    token_lifetime: timedelta,
+    reset_password: bool = False,
 ) -> DemoFirm:
+    """Create or reuse the demo firm. ``reset_password`` (``serve --demo``) gives an
+    existing demo owner a fresh password, so the web app's sign-in can be printed on every
+    start (only the demo firm's owner, whose email ends in ``.example``)."""
     firm = firms.find_by_name(session, firm_name) or firms.create_firm(
         session, name=firm_name, now=now
     )
@@ -72,11 +82,7 @@ def seed_demo(
     owner = _account(
         session, firm, *OWNER, AccountType.EMPLOYEE, AccountRole.OWNER, owner_email, now
     )
-    user = auth_repository.user_by_email(session, owner_email)
-    password = None
-    if user is None:
-        password = secrets.token_urlsafe(12)
-        user = create_user(session, email=owner_email, password=password, now=now)
+    user, password = _owner_user(session, owner_email, now, reset_password=reset_password)
     if auth_repository.login_for(session, user.id, owner.id) is None:
         create_login(session, user=user, account=owner, now=now)
     clients = [
@@ -108,6 +114,22 @@ def seed_demo(
             TrackableType.FIRM: firm.uuid,
         },
     )
+
+
+def _owner_user(
+    session: Session, email: str, now: datetime, *, reset_password: bool
+) -> tuple[User, str | None]:
+    """The demo owner's user, and its password when it was just set (else None)."""
+    user = auth_repository.user_by_email(session, email)
+    if user is None:
+        password = secrets.token_urlsafe(12)
+        return create_user(session, email=email, password=password, now=now), password
+    if not reset_password:
+        return user, None
+    password = secrets.token_urlsafe(12)
+    user.password_hash = hash_password(password)
+    user.updated_at = now
+    return user, password
 
 
 def _account(

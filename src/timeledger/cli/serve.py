@@ -16,7 +16,10 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
     demo: bool = typer.Option(
-        False, "--demo", help="First create (or reuse) the demo firm and print a token."
+        False,
+        "--demo",
+        help="First create (or reuse) the demo firm; print a token and the web app's "
+        "sign-in (the demo owner's password is renewed on each start).",
     ),
     worker: bool = typer.Option(
         True,
@@ -26,7 +29,8 @@ def serve(
         "processes deliver.",
     ),
 ) -> None:
-    """Apply pending migrations, then serve the API (and deliver webhooks)."""
+    """Apply pending migrations, then serve the API and the web app (/app), and deliver
+    webhooks."""
     settings = Settings()
     if not worker:
         settings = settings.model_copy(update={"webhook_worker_in_serve": False})

@@ -20,6 +20,7 @@ from timeledger.models.time_entry import TimeEntry, TrackableType
 from timeledger.models.time_entry_event import TimeEntryAction, TimeEntryEvent
 from timeledger.models.time_entry_tag import TimeEntryTag
 from timeledger.models.user import User
+from timeledger.models.web_session import WebSession
 from timeledger.models.webhook_delivery import DeliveryStatus, WebhookDelivery
 from timeledger.models.webhook_event import WebhookEvent
 from timeledger.models.webhook_subscription import WebhookSubscription
@@ -52,6 +53,7 @@ __all__ = [
     "TimeEntryTag",
     "TrackableType",
     "User",
+    "WebSession",
     "WebhookDelivery",
     "WebhookEvent",
     "WebhookSubscription",

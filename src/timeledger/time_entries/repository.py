@@ -274,3 +274,27 @@ def matching(
             .with_for_update()
         )
     )
+
+
+def recent_trackable_keys(
+    session: Session, *, firm_id: int, account_id: int, limit: int
+) -> list[tuple[TrackableType, int]]:
+    """What the account last tracked time on, most recent first, each once. Reads only
+    the account's last 200 entries (ix_time_entries_firm_account_start), so its cost does
+    not grow with the account's history."""
+    rows = session.execute(
+        select(TimeEntry.trackable_type, TimeEntry.trackable_id)
+        .where(
+            TimeEntry.firm_id == firm_id,
+            TimeEntry.account_id == account_id,
+            TimeEntry.deleted_at.is_(None),
+        )
+        .order_by(TimeEntry.started_at.desc())
+        .limit(200)
+    )
+    keys: dict[tuple[TrackableType, int], None] = {}
+    for kind, trackable_id in rows:
+        keys.setdefault((kind, trackable_id), None)
+        if len(keys) == limit:
+            break
+    return list(keys)

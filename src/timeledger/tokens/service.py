@@ -39,7 +39,7 @@ def create_token(
     first, through ``auth.attempts`` and ``auth.service.verify_password`` (the API's
     ``dependencies.confirm_password``), outside any transaction."""
     account_uuid = data.account_uuid
-    if actor.token.account_id is not None:
+    if actor.token is not None and actor.token.account_id is not None:
         # A bound token mints only tokens bound to its own account (the default).
         if account_uuid is not None and account_uuid != actor.account.uuid:
             raise Forbidden("A token bound to one account may create tokens only for that account.")
@@ -77,7 +77,7 @@ def list_tokens(session: Session, *, actor: Actor, params: ListParams) -> Page[T
     """The caller's user's tokens, revoked and expired ones included (through a bound
     token: those bound to its account)."""
     rows, total = repository.page_of_tokens(
-        session, user_id=actor.user.id, bound_to=actor.token.account_id, params=params
+        session, user_id=actor.user.id, bound_to=_bound_to(actor), params=params
     )
     items = _present(session, rows, actor.firm.time_zone)
     return build_page(items, total=total, params=params)
@@ -89,7 +89,7 @@ def revoke_token(session: Session, *, actor: Actor, raw_uuid: str, now: datetime
         session,
         token_uuid=uuid_or_not_found(raw_uuid),
         user_id=actor.user.id,
-        bound_to=actor.token.account_id,
+        bound_to=_bound_to(actor),
     )
     if token is None:
         raise NotFound()
@@ -178,3 +178,9 @@ def bound_account(session: Session, *, user: User, account_uuid: uuid.UUID) -> A
     if not rows:
         raise ValidationFailed.field("account_uuid", "The user has no login for that account.")
     return rows[0][1]
+
+
+def _bound_to(actor: Actor) -> int | None:
+    """The account a bound token keeps its caller to; None for an unbound token or a
+    web-app sign-in (which proved the user's password)."""
+    return actor.token.account_id if actor.token is not None else None

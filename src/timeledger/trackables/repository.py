@@ -66,3 +66,41 @@ def first_by_name(session: Session, model: type[M], *, firm_id: int, name: str) 
         .order_by(model.id)
         .limit(1)
     ).first()
+
+
+def search_by_name(
+    session: Session, *, firm: Firm, text: str, limit: int
+) -> list[tuple[TrackableType, Trackable]]:
+    """Live trackables of the firm whose name contains ``text`` (any case), at most
+    ``limit`` of each type, clients first, then by name. The firm itself matches too."""
+    pattern = f"%{text.strip()}%"
+    found: list[tuple[TrackableType, Trackable]] = []
+    if text.strip().lower() in firm.name.lower():
+        found.append((TrackableType.FIRM, firm))
+    clients = session.scalars(
+        select(Account)
+        .where(
+            Account.firm_id == firm.id,
+            Account.type == AccountType.CLIENT,
+            Account.archived_at.is_(None),
+            (Account.first_name + " " + Account.last_name).ilike(pattern),
+        )
+        .order_by(Account.first_name, Account.last_name, Account.id)
+        .limit(limit)
+    )
+    found += [(TrackableType.CLIENT, client) for client in clients]
+    for kind, model in MODELS.items():
+        rows: list[Trackable] = list(
+            session.scalars(
+                select(model)
+                .where(
+                    model.firm_id == firm.id,
+                    model.archived_at.is_(None),
+                    model.name.ilike(pattern),
+                )
+                .order_by(model.name, model.id)
+                .limit(limit)
+            )
+        )
+        found += [(kind, row) for row in rows]
+    return found

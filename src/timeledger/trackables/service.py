@@ -18,7 +18,7 @@ from timeledger.models import (
     Task,
     TrackableType,
 )
-from timeledger.trackables.repository import Trackable, find_trackable
+from timeledger.trackables.repository import Trackable, find_trackable, search_by_name
 from timeledger.trackables.schemas import BoardTaskRead, CaseRead, CircleRead, TaskRead
 
 TrackableRead = AccountRead | BoardTaskRead | CaseRead | CircleRead | FirmRead | TaskRead
@@ -54,3 +54,10 @@ def present(trackable: Trackable, *, time_zone: str) -> TrackableRead:
     if isinstance(trackable, Task):
         return TaskRead.build(trackable, time_zone=time_zone)
     return BoardTaskRead.build(trackable, time_zone=time_zone)
+
+
+def search_live(
+    session: Session, *, firm: Firm, text: str, limit: int = 8
+) -> list[tuple[TrackableType, Trackable]]:
+    """Live trackables of ``firm`` whose name contains ``text``: the timer's type-ahead."""
+    return search_by_name(session, firm=firm, text=text, limit=limit)

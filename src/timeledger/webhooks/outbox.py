@@ -107,7 +107,7 @@ def _write(
         "firm": {"uuid": str(firm.uuid)},
         "actor": {
             "account_uuid": str(actor.account.uuid) if actor else None,
-            "token_uuid": str(actor.token.uuid) if actor else None,
+            "token_uuid": str(actor.token.uuid) if actor and actor.token else None,
         },
         "data": data,
         "previous": dict(previous) if previous is not None else None,

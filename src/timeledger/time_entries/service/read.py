@@ -27,7 +27,7 @@ from timeledger.permissions import (
 from timeledger.time_entries import repository
 from timeledger.time_entries.schemas import TimeEntryRead
 from timeledger.time_entries.service.present import present_many, present_one
-from timeledger.trackables.repository import find_trackable
+from timeledger.trackables.repository import Trackable, find_trackable
 from timeledger.trackables.service import parse_trackable_type
 
 SORTS = ("created_at", "start_date", "end_date")
@@ -310,3 +310,20 @@ def _bound(values: list[str], name: str, time_zone: str, *, end: bool) -> tuple[
         raise ValidationFailed.field(
             label, f"The {label} must be a date (Y-m-d) or a date-time (ISO 8601)."
         ) from None
+
+
+def recent_trackables(
+    session: Session, *, actor: Actor, limit: int = 8
+) -> list[tuple[TrackableType, Trackable]]:
+    """What the caller last tracked time on, most recent first (the timer's first
+    suggestions); archived ones are left out, as they take no new time."""
+    require(may_use_time_entries(actor))
+    keys = repository.recent_trackable_keys(
+        session, firm_id=actor.firm.id, account_id=actor.account.id, limit=limit
+    )
+    found = repository.trackables_by_key(session, firms={actor.firm.id: actor.firm}, keys=keys)
+    return [
+        (kind, found[(kind, ident)])
+        for kind, ident in keys
+        if (kind, ident) in found and getattr(found[(kind, ident)], "archived_at", None) is None
+    ]

@@ -1,0 +1,161 @@
+"""The day list: today and the days before it with their totals; inline edit, continue
+and delete of each entry."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
+
+from timeledger.auth.service import Actor
+from timeledger.dependencies import ClockDep, SessionDep, SettingsDep
+from timeledger.errors import ValidationFailed
+from timeledger.time_entries import service as entries
+from timeledger.time_entries.schemas import TimeEntryCreate, TimeEntryPatch
+from timeledger.web.actions import attempt
+from timeledger.web.deps import WebActorDep
+from timeledger.web.durations import parse_duration
+from timeledger.web.templating import render
+from timeledger.web.timer import suggestions
+from timeledger.web.timesheet import day_list, local_today
+
+router = APIRouter(prefix="/app", include_in_schema=False)
+# How many days the list shows, ending with the day asked for (today by default).
+DAYS_SHOWN = 7
+
+
+def _day(value: str | None, actor: Actor, now: datetime) -> date:
+    try:
+        return date.fromisoformat(value) if value else local_today(actor, now)
+    except ValueError:
+        return local_today(actor, now)
+
+
+def days_context(
+    session: Session, actor: Actor, now: datetime, last: date, **extra: Any
+) -> dict[str, Any]:
+    days = day_list(session, actor=actor, last=last, days=DAYS_SHOWN, now=now)
+    return {
+        "title": "Days",
+        "choices": suggestions(session, actor, ""),
+        "actor": actor,
+        "days": days,
+        "last": last,
+        "earlier": last - timedelta(days=DAYS_SHOWN),
+        "later": last + timedelta(days=DAYS_SHOWN),
+        **extra,
+    }
+
+
+@router.get("/days", response_class=HTMLResponse)
+def days_page(
+    request: Request,
+    actor: WebActorDep,
+    session: SessionDep,
+    clock: ClockDep,
+    day: str | None = None,
+) -> Response:
+    now = clock.now()
+    return render(request, "days.html", days_context(session, actor, now, _day(day, actor, now)))
+
+
+@router.post("/entries/{entry_uuid}", response_class=HTMLResponse)
+def edit_entry(
+    request: Request,
+    entry_uuid: str,
+    actor: WebActorDep,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    day: Annotated[str, Form()],
+    name: Annotated[str, Form(max_length=255)],
+    start: Annotated[str, Form(max_length=5)],
+    duration: Annotated[str, Form(max_length=20)] = "",
+    trackable: Annotated[str, Form(max_length=100)] = "",
+    last: Annotated[str, Form()] = "",
+) -> Response:
+    """Inline edit: trackable (``type:uuid``), name, start time (HH:MM, firm's zone) and
+    duration (``1:30``, ``1.5``), sent as one PATCH of the API's service."""
+    now = clock.now()
+
+    def change() -> None:
+        fields: dict[str, Any] = {"name": name.strip(), "start_date": f"{day} {start}:00"}
+        if trackable:
+            kind, _, trackable_uuid = trackable.partition(":")
+            fields |= {"trackable_type": kind, "trackable_uuid": trackable_uuid}
+        if duration.strip():
+            minutes = parse_duration(duration)
+            if not minutes:
+                raise ValidationFailed.field(
+                    "duration", "The duration must be like 1:30 or 1.5 (hours), up to 24:00."
+                )
+            fields["total_time_in_minutes"] = minutes
+        entries.change_time_entry(
+            session,
+            actor=actor,
+            entry_uuid=entry_uuid,
+            data=TimeEntryPatch.model_validate(fields),
+            now=now,
+            clock_skew=settings.clock_skew,
+        )
+
+    error = attempt(session, change)
+    context = days_context(session, actor, now, _day(last, actor, now), error=error)
+    return render(request, "days.html", context)
+
+
+@router.post("/entries/{entry_uuid}/continue", response_class=HTMLResponse)
+def continue_entry(
+    request: Request,
+    entry_uuid: str,
+    actor: WebActorDep,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    last: Annotated[str, Form()] = "",
+) -> Response:
+    """Start a timer now with the entry's trackable, name and description."""
+    now = clock.now()
+
+    def again() -> None:
+        entry = entries.show_time_entry(session, actor=actor, entry_uuid=entry_uuid, now=now)
+        data = TimeEntryCreate.model_validate(
+            {
+                "trackable_type": entry.trackable_type,
+                "trackable_uuid": str(entry.trackable.uuid),
+                "name": entry.name,
+                "description": entry.description,
+            }
+        )
+        entries.create_time_entry(
+            session, actor=actor, data=data, now=now, clock_skew=settings.clock_skew
+        )
+
+    error = attempt(session, again)
+    context = days_context(session, actor, now, _day(last, actor, now), error=error)
+    if error is None:
+        context["status"] = "Timer started."
+    return render(request, "days.html", context)
+
+
+@router.post("/entries/{entry_uuid}/delete", response_class=HTMLResponse)
+def delete_entry(
+    request: Request,
+    entry_uuid: str,
+    actor: WebActorDep,
+    session: SessionDep,
+    clock: ClockDep,
+    last: Annotated[str, Form()] = "",
+) -> Response:
+    now = clock.now()
+    error = attempt(
+        session,
+        lambda: entries.delete_time_entry(session, actor=actor, entry_uuid=entry_uuid, now=now),
+    )
+    context = days_context(session, actor, now, _day(last, actor, now), error=error)
+    if error is None:
+        context["status"] = "Entry deleted."
+    return render(request, "days.html", context)

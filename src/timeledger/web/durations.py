@@ -1,0 +1,45 @@
+"""Durations as people type them in a timesheet cell: ``1:30``, ``1.5`` or ``1,5``
+(hours), ``90m``, ``2h``; and as the app shows them (``1:30``)."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+_CLOCK = re.compile(r"^(\d{1,3}):([0-5]\d)$")
+_HOURS = re.compile(r"^(\d{1,3}(?:[.,]\d+)?)\s*h?$")
+_MINUTES = re.compile(r"^(\d{1,5})\s*m(?:in)?$")
+# A day has 24 hours; a cell or an inline edit longer than that is a typing mistake.
+MAX_MINUTES = 24 * 60
+
+
+def parse_duration(text: str) -> int | None:
+    """Whole minutes (rounded half up) from ``text``; 0 for an empty cell; None when it is
+    not a duration or is longer than a day."""
+    value = text.strip().lower()
+    if not value:
+        return 0
+    minutes: Decimal | None = None
+    if match := _CLOCK.match(value):
+        minutes = Decimal(int(match[1]) * 60 + int(match[2]))
+    elif match := _MINUTES.match(value):
+        minutes = Decimal(match[1])
+    elif match := _HOURS.match(value):
+        try:
+            minutes = Decimal(match[1].replace(",", ".")) * 60
+        except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
+            return None
+    if minutes is None:
+        return None
+    whole = int(minutes.quantize(Decimal(1), rounding="ROUND_HALF_UP"))
+    return whole if whole <= MAX_MINUTES else None
+
+
+def format_minutes(minutes: int) -> str:
+    """``90`` as ``1:30``."""
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def format_seconds(seconds: int) -> str:
+    """``5400`` as ``1:30`` (whole minutes, rounded half up, as the API's minutes)."""
+    return format_minutes((seconds + 30) // 60)

@@ -1,0 +1,50 @@
+"""The Jinja2 environment of the web app: templates and static files ship inside the
+package; autoescaping is on for every template."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from timeledger.dates import zone
+from timeledger.web.durations import format_seconds
+from timeledger.web.schemas import type_value
+
+HERE = Path(__file__).resolve().parent
+STATIC_DIR = HERE / "static"
+STATIC_URL = "/app/static"
+templates = Jinja2Templates(directory=HERE / "templates")
+
+
+def _local_time(value: str | None) -> str:
+    """``2025-08-07T13:41:42+01:00`` as ``13:41``; empty for None."""
+    return "" if value is None else datetime.fromisoformat(value).strftime("%H:%M")
+
+
+def _long_day(value: date) -> str:
+    return f"{value:%A} {value.day} {value:%B %Y}"
+
+
+def _short_day(value: date) -> str:
+    return f"{value:%a} {value.day} {value:%b}"
+
+
+templates.env.filters.update(
+    trackable_value=type_value,
+    duration=format_seconds,
+    local_time=_local_time,
+    long_day=_long_day,
+    short_day=_short_day,
+)
+templates.env.globals.update(static=lambda path: f"{STATIC_URL}/{path}", zone=zone)
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any], *, status_code: int = 200
+) -> HTMLResponse:
+    return templates.TemplateResponse(request, name, context, status_code=status_code)

@@ -1,0 +1,166 @@
+"""The day list and the week grid, read and written through the time-entry services the
+API uses, so both show the same numbers.
+
+Placement rule for a new grid entry (docs/web.md): it starts where the person's last
+entry of that day ends, or at 09:00 in the firm's zone when the day has none, and lasts
+the cell's duration.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy.orm import Session
+
+from timeledger.auth.service import Actor
+from timeledger.dates import zone
+from timeledger.errors import ValidationFailed
+from timeledger.kit.listing import ListParams, Sort
+from timeledger.models import TrackableType
+from timeledger.time_entries import service as entries
+from timeledger.time_entries.schemas import TimeEntryCreate, TimeEntryPatch, TimeEntryRead
+from timeledger.web.schemas import Day, Week, WeekRow, type_value
+
+# A person's entries in one week or a few days fit one page of the service's list.
+_PER_PAGE = 500
+DAY_START = time(9, 0)
+WEEK_DAYS = 7
+
+
+def local_today(actor: Actor, now: datetime) -> date:
+    return now.astimezone(zone(actor.firm.time_zone)).date()
+
+
+def week_start(day: date) -> date:
+    """Monday of ``day``'s week: the firm's week starts on Monday (ISO 8601) until firm
+    settings carry a week start (docs/web.md)."""
+    return day - timedelta(days=day.weekday())
+
+
+def entries_between(
+    session: Session, *, actor: Actor, first: date, last: date, now: datetime
+) -> list[TimeEntryRead]:
+    """The caller's own entries that started on ``first`` .. ``last`` (inclusive, firm's
+    zone), oldest first: ``GET /time-entry?filter[between]=first,last`` exactly."""
+    params = ListParams(
+        filters={"between": [first.isoformat(), last.isoformat()]},
+        sort=Sort(field="start_date", descending=False),
+        page=1,
+        per_page=_PER_PAGE,
+        url="/app",
+    )
+    return entries.list_time_entries(session, actor=actor, params=params, now=now).data
+
+
+def started_on(entry: TimeEntryRead) -> date:
+    return datetime.fromisoformat(str(entry.start_date)).date()
+
+
+def day_list(session: Session, *, actor: Actor, last: date, days: int, now: datetime) -> list[Day]:
+    """``days`` days up to ``last``, newest first, each with its entries and total."""
+    first = last - timedelta(days=days - 1)
+    grouped = {first + timedelta(days=i): Day(day=first + timedelta(days=i)) for i in range(days)}
+    for entry in entries_between(session, actor=actor, first=first, last=last, now=now):
+        grouped[started_on(entry)].entries.append(entry)
+    return sorted(grouped.values(), key=lambda day: day.day, reverse=True)
+
+
+def week_grid(session: Session, *, actor: Actor, monday: date, now: datetime) -> Week:
+    """Rows of trackable + entry name, one cell (a list of entries) per day."""
+    days = [monday + timedelta(days=i) for i in range(WEEK_DAYS)]
+    rows: dict[tuple[str, str, str], WeekRow] = {}
+    for entry in entries_between(session, actor=actor, first=days[0], last=days[-1], now=now):
+        kind = TrackableType(type_value(entry.trackable_type))
+        key = (kind.value, str(entry.trackable.uuid), entry.name)
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = WeekRow(
+                kind=kind,
+                trackable_uuid=entry.trackable.uuid,
+                trackable_name=_trackable_name(entry),
+                name=entry.name,
+                cells=[[] for _ in days],
+            )
+        row.cells[(started_on(entry) - monday).days].append(entry)
+    ordered = sorted(rows.values(), key=lambda r: (r.trackable_name.lower(), r.name.lower()))
+    return Week(days=days, rows=ordered)
+
+
+def _trackable_name(entry: TimeEntryRead) -> str:
+    return str(getattr(entry.trackable, "name", "") or "")
+
+
+def set_cell(
+    session: Session,
+    *,
+    actor: Actor,
+    kind: TrackableType,
+    trackable_uuid: uuid.UUID,
+    name: str,
+    day: date,
+    minutes: int,
+    now: datetime,
+    clock_skew: timedelta,
+) -> None:
+    """Make the row's cell on ``day`` hold ``minutes``: create its entry (placement rule
+    above), change its one entry's length, or delete it when ``minutes`` is 0. A cell
+    holding several entries is read-only (``ValidationFailed``): the day list edits them."""
+    cell = [
+        entry
+        for entry in entries_between(session, actor=actor, first=day, last=day, now=now)
+        if entry.trackable.uuid == trackable_uuid
+        and type_value(entry.trackable_type) == kind.value
+        and entry.name == name
+    ]
+    if len(cell) > 1:
+        raise ValidationFailed.field(
+            "duration", "This cell holds several entries; change them in the day list."
+        )
+    if cell and cell[0].is_active:
+        raise ValidationFailed.field("duration", "This entry is running; stop its timer first.")
+    if cell:
+        _change_cell(session, actor=actor, entry=cell[0], minutes=minutes, now=now, skew=clock_skew)
+        return
+    if minutes == 0:
+        return
+    data = TimeEntryCreate.model_validate(
+        {
+            "trackable_type": kind.value,
+            "trackable_uuid": str(trackable_uuid),
+            "name": name,
+            "start_date": _placement(session, actor=actor, day=day, now=now).isoformat(),
+            "total_time_in_minutes": minutes,
+        }
+    )
+    entries.create_time_entry(session, actor=actor, data=data, now=now, clock_skew=clock_skew)
+
+
+def _change_cell(
+    session: Session,
+    *,
+    actor: Actor,
+    entry: TimeEntryRead,
+    minutes: int,
+    now: datetime,
+    skew: timedelta,
+) -> None:
+    if minutes == 0:
+        entries.delete_time_entry(session, actor=actor, entry_uuid=entry.uuid, now=now)
+        return
+    patch = TimeEntryPatch(total_time_in_minutes=minutes)
+    entries.change_time_entry(
+        session, actor=actor, entry_uuid=entry.uuid, data=patch, now=now, clock_skew=skew
+    )
+
+
+def _placement(session: Session, *, actor: Actor, day: date, now: datetime) -> datetime:
+    """After the person's last entry that day ends, else 09:00 local."""
+    ends = [
+        datetime.fromisoformat(str(entry.end_date))
+        for entry in entries_between(session, actor=actor, first=day, last=day, now=now)
+        if entry.end_date is not None
+    ]
+    if ends:
+        return max(ends)
+    return datetime.combine(day, DAY_START, tzinfo=zone(actor.firm.time_zone))

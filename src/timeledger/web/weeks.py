@@ -1,0 +1,110 @@
+"""The week timesheet: rows of trackable + name, a cell per day that takes a duration,
+totals per row, per day and for the week."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
+
+from timeledger.auth.service import Actor
+from timeledger.dependencies import ClockDep, SessionDep, SettingsDep
+from timeledger.errors import ValidationFailed
+from timeledger.trackables.service import parse_trackable_type
+from timeledger.web.actions import attempt
+from timeledger.web.deps import WebActorDep
+from timeledger.web.durations import parse_duration
+from timeledger.web.templating import render
+from timeledger.web.timer import suggestions
+from timeledger.web.timesheet import local_today, set_cell, week_grid, week_start
+
+router = APIRouter(prefix="/app", include_in_schema=False)
+
+
+def _monday(value: str | None, actor: Actor, now: datetime) -> date:
+    try:
+        day = date.fromisoformat(value) if value else local_today(actor, now)
+    except ValueError:
+        day = local_today(actor, now)
+    return week_start(day)
+
+
+def week_context(
+    session: Session, actor: Actor, now: datetime, monday: date, **extra: Any
+) -> dict[str, Any]:
+    return {
+        "title": "Week",
+        "actor": actor,
+        "week": week_grid(session, actor=actor, monday=monday, now=now),
+        "monday": monday,
+        "previous": monday - timedelta(days=7),
+        "next": monday + timedelta(days=7),
+        "choices": suggestions(session, actor, ""),
+        **extra,
+    }
+
+
+@router.get("/week", response_class=HTMLResponse)
+def week_page(
+    request: Request,
+    actor: WebActorDep,
+    session: SessionDep,
+    clock: ClockDep,
+    day: str | None = None,
+) -> Response:
+    now = clock.now()
+    return render(request, "week.html", week_context(session, actor, now, _monday(day, actor, now)))
+
+
+@router.post("/week/cell", response_class=HTMLResponse)
+def set_week_cell(
+    request: Request,
+    actor: WebActorDep,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    trackable: Annotated[str, Form()],
+    name: Annotated[str, Form(max_length=255)],
+    day: Annotated[str, Form()],
+    duration: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    """One cell (or the add-a-row form): the row's entry on ``day`` lasts ``duration``."""
+    now = clock.now()
+    monday = _monday(day, actor, now)
+
+    def apply() -> None:
+        kind_text, _, uuid_text = trackable.partition(":")
+        kind = parse_trackable_type(kind_text)
+        minutes = parse_duration(duration)
+        errors: dict[str, list[str]] = {}
+        if kind is None:
+            errors["trackable"] = ["Choose what to track time on."]
+        if minutes is None:
+            errors["duration"] = ["The duration must be like 1:30 or 1.5 (hours), up to 24:00."]
+        if not name.strip():
+            errors["name"] = ["The name field is required."]
+        if errors:
+            raise ValidationFailed(errors)
+        assert kind is not None
+        assert minutes is not None
+        set_cell(
+            session,
+            actor=actor,
+            kind=kind,
+            trackable_uuid=uuid.UUID(uuid_text),
+            name=name.strip(),
+            day=date.fromisoformat(day),
+            minutes=minutes,
+            now=now,
+            clock_skew=settings.clock_skew,
+        )
+
+    try:
+        error = attempt(session, apply)
+    except ValueError:
+        error = "That cell does not exist."
+    return render(request, "week.html", week_context(session, actor, now, monday, error=error))
