@@ -115,6 +115,22 @@ class TestReportsPage:
         # A bar per day of the week, named by its date.
         for day in range(4, 11):
             assert f"2025-08-{day:02d}" in svg
+        assert "<figcaption>Hours per day</figcaption>" in svg + "</figcaption>"
+
+    def test_time_not_on_a_case_is_named_so(
+        self, signed_in: Browser, world: FirmWorld, session: Session
+    ):
+        _some_time(session, world)
+        page = signed_in.get("/app/reports", params={"period": "this_week", "group_by": "case"})
+        assert '<tr><th scope="row">No case</th><td>3</td>' in page.text
+        assert '<tr><th scope="row">Pension transfer</th><td>1</td>' in page.text
+
+    def test_a_long_period_is_charted_by_month(self, signed_in: Browser):
+        page = signed_in.get("/app/reports", params={"period": "this_tax_year"}).text
+        svg = page.split("<figure", 1)[1].split("</figure>", 1)[0]
+        assert "<figcaption>Hours per month</figcaption>" in svg + "</figcaption>"
+        assert "2025-04" in svg
+        assert "2026-03" in svg
 
     def test_bad_dates_show_the_service_message(self, signed_in: Browser):
         page = signed_in.get(

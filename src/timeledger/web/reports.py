@@ -74,6 +74,8 @@ def key_label(key: GroupKey) -> str:
         return f"{key['name']}{suffix}"
     if kind == "client" and key.get("without"):
         return f"No client ({str(key['without']).replace('_', ' ')})"
+    if key.get("uuid") is None:
+        return f"No {str(kind).replace('_', ' ')}"  # e.g. time not on any case
     return "Unknown"
 
 
@@ -115,7 +117,7 @@ def page_context(session: Any, actor: Actor, params: Mapping[str, str], now: Any
         report=report,
         rows=[(key_label(group.key), group) for group in report.groups],
         chart=_chart(over_time, labels, title),
-        chart_title=title,
+        chart_title=f"Hours per {bucket}",
         downloads=[
             (kind.upper(), f"/app/reports/export/summary.{kind}?{export_query}")
             for kind in ("csv", "xlsx", "pdf")
