@@ -300,3 +300,46 @@ class TestMoveInline:
             "Task",
             str(world.task.uuid),
         )
+
+
+class TestDayListBadges:
+    def test_locked_and_invoiced_entries_say_so_in_words(
+        self, signed_in: Browser, world: FirmWorld, client: TestClient, session
+    ):
+        from datetime import UTC, datetime
+
+        from tests.factories.time_entries import make_entry
+
+        owner = world.owner.account
+        invoiced = make_entry(
+            session, account=owner, on=world.client, start=datetime(2025, 8, 6, 9, tzinfo=UTC)
+        )
+        make_entry(
+            session,
+            account=owner,
+            on=world.client,
+            start=datetime(2025, 8, 4, 9, tzinfo=UTC),
+            name="Old call",
+        )
+        headers = world.owner.headers()
+        answer = client.post(
+            "/api/v1/time-entry/invoice",
+            json={"uuids": [str(invoiced.uuid)], "invoice_ref": "INV-7"},
+            headers=headers,
+        )
+        assert answer.status_code == 200, answer.text
+        lock = client.put(
+            f"/api/v1/firm/{world.firm.uuid}/lock",
+            json={"locked_before": "2025-08-05"},
+            headers=headers,
+        )
+        assert lock.status_code == 200, lock.text
+        page = signed_in.get("/app/days", params={"day": "2025-08-06"}).text
+        wednesday = page.split('id="day-2025-08-06"', 1)[1].split("</section>", 1)[0]
+        assert "invoiced INV-7" in wednesday
+        assert 'title="Invoiced">locked</span>' in wednesday
+        monday = page.split('id="day-2025-08-04"', 1)[1].split("</section>", 1)[0]
+        assert 'title="Before the firm lock date">locked</span>' in monday
+        assert "invoiced" not in monday
+        tuesday = page.split('id="day-2025-08-05"', 1)[1].split("</section>", 1)[0]
+        assert "locked</span>" not in tuesday
