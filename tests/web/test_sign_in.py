@@ -156,8 +156,11 @@ class TestSecret:
         with pytest.raises(SecretKeyMissing):
             create_app(production)
 
-    def test_generated_secret_is_kept_in_a_private_file(self, web: Browser, settings):
-        web.get("/app/sign-in")
-        path = secret_key_path(settings)
+    def test_generated_secret_is_kept_in_a_private_file(self, settings, tmp_path):
+        # The suite's settings carry a secret; this app has none, so it makes one.
+        unset = settings.model_copy(update={"secret_key": None, "data_dir": tmp_path})
+        create_app(unset)
+        path = secret_key_path(unset)
+        assert path.parent == tmp_path
         assert path.stat().st_mode & 0o777 == 0o600
         assert len(path.read_text().strip()) >= 32
