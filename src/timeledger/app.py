@@ -130,8 +130,7 @@ def create_app(
     app.add_exception_handler(Replay, replay_response)
     for router in ROUTERS:
         app.include_router(router)
-    # The web app (issue 13): pages under /app, and / (browsers to the app, API clients a
-    # 404 that points at /docs: web.router.root).
+    # The web app (issue 13): pages under /app, and / for browsers.
     install_web(app, settings)
     _install_middleware(app, settings)
     install_openapi(app)

@@ -27,6 +27,7 @@ from timeledger.errors import (
 from timeledger.http.storable import unstorable_fields
 
 _WITH_BODY = frozenset({"POST", "PUT", "PATCH"})
+API_PREFIX = "/api/"
 
 
 class BodyTooLarge(Exception):
@@ -131,13 +132,6 @@ async def _answer(error: AppError, scope: Scope, receive: Receive, send: Send) -
     await error_response(error)(scope, receive, send)
 
 
-def _is_web_app(scope: Scope) -> bool:
-    """The web app (``/app``) posts HTML forms (``application/x-www-form-urlencoded``): the
-    API's JSON-only body rule is not theirs; the size limit still is."""
-    path = str(scope.get("path", ""))
-    return path == "/app" or path.startswith("/app/")
-
-
 class BodyLimitMiddleware:
     """413 for bodies over the limit (read no further); 415 or 400 for a body that is not
     UTF-8 JSON (``body_format_error``); 422 for text no database holds."""
@@ -163,7 +157,8 @@ class BodyLimitMiddleware:
         except ClientGone:
             # Half a body is never handled: nothing is written, nobody to answer.
             return
-        if scope["method"] in _WITH_BODY and not _is_web_app(scope):
+        # The API reads JSON only; the web app's pages (under /app) post HTML forms.
+        if scope["method"] in _WITH_BODY and scope["path"].startswith(API_PREFIX):
             content_type = header(scope, b"content-type")
             wrong = body_format_error(content_type, body)
             if wrong is not None:

@@ -34,10 +34,10 @@ SIGN_IN_SUBMIT = "/app/sign-in/submit"
 @router.get("/")
 def root(request: Request) -> Response:
     """Browsers go to the app; API clients get a 404 that says where the API and its
-    documentation are (``http.manners.root_message``; no path echoed)."""
+    documentation are (echoing no path), with ``docs`` for a program to follow."""
     if "text/html" in request.headers.get("accept", ""):
         return redirect(request, "/app")
-    return JSONResponse({"message": root_message()}, status_code=404)
+    return JSONResponse({"message": root_message(), "docs": "/docs"}, status_code=404)
 
 
 @router.get("/app")
