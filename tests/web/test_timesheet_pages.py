@@ -300,3 +300,99 @@ class TestMoveInline:
             "Task",
             str(world.task.uuid),
         )
+
+
+class TestDayListBadges:
+    def test_locked_and_invoiced_entries_say_so_in_words(
+        self, signed_in: Browser, world: FirmWorld, client: TestClient, session
+    ):
+        from datetime import UTC, datetime
+
+        from tests.factories.time_entries import make_entry
+
+        owner = world.owner.account
+        invoiced = make_entry(
+            session, account=owner, on=world.client, start=datetime(2025, 8, 6, 9, tzinfo=UTC)
+        )
+        make_entry(
+            session,
+            account=owner,
+            on=world.client,
+            start=datetime(2025, 8, 4, 9, tzinfo=UTC),
+            name="Old call",
+        )
+        headers = world.owner.headers()
+        answer = client.post(
+            "/api/v1/time-entry/invoice",
+            json={"uuids": [str(invoiced.uuid)], "invoice_ref": "INV-7"},
+            headers=headers,
+        )
+        assert answer.status_code == 200, answer.text
+        lock = client.put(
+            f"/api/v1/firm/{world.firm.uuid}/lock",
+            json={"locked_before": "2025-08-05"},
+            headers=headers,
+        )
+        assert lock.status_code == 200, lock.text
+        page = signed_in.get("/app/days", params={"day": "2025-08-06"}).text
+        wednesday = page.split('id="day-2025-08-06"', 1)[1].split("</section>", 1)[0]
+        assert "invoiced INV-7" in wednesday
+        assert 'title="Invoiced">locked</span>' in wednesday
+        monday = page.split('id="day-2025-08-04"', 1)[1].split("</section>", 1)[0]
+        assert 'title="Before the firm lock date">locked</span>' in monday
+        assert "invoiced" not in monday
+        tuesday = page.split('id="day-2025-08-05"', 1)[1].split("</section>", 1)[0]
+        assert "locked</span>" not in tuesday
+
+
+class TestTimerBillableAndTags:
+    def test_start_with_billable_choice_and_tags_as_the_api_shows_them(
+        self, signed_in: Browser, world: FirmWorld, client: TestClient
+    ):
+        made = client.post("/api/v1/tags", json={"name": "Advice"}, headers=world.owner.headers())
+        assert made.status_code in (200, 201), made.text
+        tag = made.json()["uuid"]
+        page = signed_in.get("/app/timer").text
+        assert '<label for="billable">Billable</label>' in page
+        assert f'<input type="checkbox" name="tags" value="{tag}"> Advice</label>' in page
+        answer = signed_in.post(
+            "/app/timer/start",
+            {"trackable": _client_choice(world), "name": "Call", "billable": "0", "tags": tag},
+        )
+        assert 'role="alert"' not in answer.text
+        (entry,) = _api_entries(client, world, "2025-08-07,2025-08-07")
+        assert entry["billable"] is False
+        assert [t["uuid"] for t in entry["tags"]] == [tag]
+
+    def test_without_a_choice_the_firm_default_applies(
+        self, signed_in: Browser, world: FirmWorld, client: TestClient
+    ):
+        signed_in.post("/app/timer/start", {"trackable": _client_choice(world), "name": "Call"})
+        (entry,) = _api_entries(client, world, "2025-08-07,2025-08-07")
+        api = client.post(
+            "/api/v1/time-entry",
+            json={
+                "trackable_type": "client",
+                "trackable_uuid": str(world.client.uuid),
+                "name": "Same default",
+                "start_date": "2025-08-06 09:00",
+                "end_date": "2025-08-06 10:00",
+            },
+            headers=world.owner.headers(),
+        )
+        assert api.status_code == 200, api.text
+        assert entry["billable"] == api.json()["billable"]
+
+    def test_an_unknown_tag_is_refused_and_nothing_starts(
+        self, signed_in: Browser, world: FirmWorld, client: TestClient
+    ):
+        answer = signed_in.post(
+            "/app/timer/start",
+            {
+                "trackable": _client_choice(world),
+                "name": "Call",
+                "tags": "00000000-0000-4000-8000-000000000000",
+            },
+        )
+        assert 'role="alert"' in answer.text
+        assert _api_entries(client, world, "2025-08-07,2025-08-07") == []

@@ -10,7 +10,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette_csrf.middleware import CSRFMiddleware
 
 from timeledger.config import Environment, Settings, resolve_secret_key
-from timeledger.web import admin, clients, days, timer, weeks
+from timeledger.web import admin, clients, days, reports, timer, weeks
 from timeledger.web.deps import COOKIE, Redirect, redirect_handler
 from timeledger.web.router import SIGN_IN_SUBMIT, router
 from timeledger.web.templating import STATIC_DIR, STATIC_URL
@@ -24,7 +24,15 @@ def install_web(app: FastAPI, settings: Settings) -> None:
     double-submit cookie, sent back by htmx in the ``X-CSRFToken`` header on every
     state-changing request under ``/app``)."""
     app.add_exception_handler(Redirect, redirect_handler)
-    for pages in (router, timer.router, days.router, weeks.router, clients.router, admin.router):
+    for pages in (
+        router,
+        timer.router,
+        days.router,
+        weeks.router,
+        reports.router,
+        clients.router,
+        admin.router,
+    ):
         app.include_router(pages)
     app.mount(STATIC_URL, StaticFiles(directory=STATIC_DIR), name="static")
     if settings.environment is Environment.PRODUCTION:

@@ -10,7 +10,10 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from timeledger.auth.service import Actor
+from timeledger.billing.schemas import TagRead
+from timeledger.billing.service.tags import list_tags
 from timeledger.dependencies import ClockDep, SessionDep, SettingsDep
+from timeledger.kit.listing import MAX_PER_PAGE, ListParams, Sort
 from timeledger.time_entries import service as entries
 from timeledger.time_entries.schemas import TimeEntryCreate
 from timeledger.time_entries.service.read import recent_trackables, running_entries
@@ -38,6 +41,18 @@ def suggestions(session: Session, actor: Actor, text: str) -> list[TrackableChoi
     return (recent + [choice for choice in more if choice.value not in seen])[:12]
 
 
+def live_tags(session: Session, actor: Actor) -> list[TagRead]:
+    """The firm's live tags by name (the API's ``GET /api/v1/tags``, first 500)."""
+    params = ListParams(
+        filters={}, sort=Sort("name", descending=False), page=1, per_page=MAX_PER_PAGE, url=""
+    )
+    return list(list_tags(session, actor=actor, params=params).data)
+
+
+# The form's Billable choice: empty leaves it to the firm's default for the record's kind.
+BILLABLE = {"": None, "1": True, "0": False}
+
+
 def timer_context(session: Session, actor: Actor, now: datetime, **extra: Any) -> dict[str, Any]:
     running = running_entries(session, accounts=[(actor.account, actor.firm)], now=now).get(
         actor.account.id
@@ -49,6 +64,7 @@ def timer_context(session: Session, actor: Actor, now: datetime, **extra: Any) -
         "running": running,
         "today": today,
         "choices": suggestions(session, actor, ""),
+        "tags": live_tags(session, actor),
         **extra,
     }
 
@@ -79,6 +95,8 @@ def start_timer(
     trackable: Annotated[str, Form()] = "",
     name: Annotated[str, Form(max_length=255)] = "",
     description: Annotated[str, Form(max_length=10_000)] = "",
+    billable: Annotated[str, Form(max_length=1)] = "",
+    tags: Annotated[list[str] | None, Form(max_length=50)] = None,
 ) -> Response:
     now = clock.now()
     kind, _, trackable_uuid = trackable.partition(":")
@@ -90,6 +108,8 @@ def start_timer(
                 "trackable_uuid": trackable_uuid or None,
                 "name": name.strip(),
                 "description": description.strip() or None,
+                "billable": BILLABLE.get(billable, billable),
+                "tags": tags or None,
             }
         )
         entries.create_time_entry(

@@ -10,7 +10,15 @@ from tests.web.browser.conftest import LiveServer
 from tests.web.browser.test_flows import sign_in
 
 pytestmark = pytest.mark.browser
-PAGES = ["/app/timer", "/app/days", "/app/week", "/app/clients", "/app/staff", "/app/sessions"]
+PAGES = [
+    "/app/timer",
+    "/app/days",
+    "/app/week",
+    "/app/reports",
+    "/app/clients",
+    "/app/staff",
+    "/app/sessions",
+]
 
 
 def _serious(page: Page) -> list[str]:

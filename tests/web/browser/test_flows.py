@@ -131,3 +131,28 @@ def test_keyboard_only_sign_in_and_timer(watched: Page, live: LiveServer):
     watched.get_by_role("button", name="Stop timer").focus()
     watched.keyboard.press("Enter")
     expect(watched.get_by_text("No timer is running.")).to_be_visible()
+
+
+def test_run_a_report_see_the_chart_and_download_each_format(watched: Page, live: LiveServer):
+    sign_in(watched, live)
+    watched.goto(live.url + "/app/week")
+    watched.get_by_label("Track time on").fill("Pension")
+    watched.get_by_role("radio", name="Pension transfer (Case)").check()
+    watched.get_by_label("What did you work on?").fill("Transfer")
+    watched.get_by_label("Duration (1:30 or 1.5)").fill("1:30")
+    watched.get_by_role("button", name="Add time").click()
+    expect(watched.locator("#week-total")).to_have_text("1:30")
+    watched.get_by_role("link", name="Reports").click()
+    watched.get_by_label("Period").select_option("this_week")
+    watched.get_by_label("Group by").select_option("case")
+    watched.get_by_role("button", name="Run report").click()
+    expect(watched.locator("#report-total")).to_have_text("1:30")
+    chart = watched.get_by_role("img", name=re.compile(r"^Time from \d{4}-\d\d-\d\d to "))
+    expect(chart).to_be_visible()
+    assert chart.evaluate("node => node.tagName") == "svg"
+    expect(watched.get_by_role("row", name=re.compile("Pension transfer"))).to_contain_text("1:30")
+    for kind in ("CSV", "XLSX", "PDF"):
+        with watched.expect_download() as download:
+            watched.get_by_role("link", name=f"Download {kind}").click()
+        assert download.value.suggested_filename.endswith("." + kind.lower())
+        assert download.value.failure() is None

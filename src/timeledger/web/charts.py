@@ -1,0 +1,59 @@
+"""Server-side SVG charts (pygal): they print, need no JavaScript and no other host."""
+
+from __future__ import annotations
+
+from xml.etree import ElementTree
+
+import pygal
+from markupsafe import Markup
+from pygal.style import Style
+
+from timeledger.web.durations import format_seconds
+
+_STYLE = Style(
+    background="transparent",
+    plot_background="transparent",
+    foreground="#222",
+    foreground_strong="#111",
+    foreground_subtle="#555",
+    colors=("#1f5fa8", "#9bb8d8"),
+    font_family="system-ui, sans-serif",
+)
+
+
+def hours_bar_chart(title: str, labels: list[str], series: dict[str, list[int]]) -> Markup:
+    """An inline ``<svg>`` bar chart of hours: one bar per label for each series (values in
+    seconds; drawn in hours, labelled ``h:mm``). ``title`` becomes the chart's accessible
+    name. pygal's scripts (its tooltips come from another host) are left out."""
+    chart = pygal.Bar(
+        style=_STYLE,
+        title=title,
+        js=[],
+        disable_xml_declaration=True,
+        width=800,
+        height=320,
+        show_legend=len(series) > 1,
+        legend_at_bottom=True,
+        x_label_rotation=-45 if len(labels) > 8 else 0,
+        show_minor_x_labels=len(labels) <= 16,
+        x_labels_major_every=max(1, len(labels) // 8),
+        value_formatter=lambda hours: format_seconds(round((hours or 0) * 3600)),
+        y_title="Hours",
+        print_values=False,
+        include_x_axis=True,
+    )
+    chart.x_labels = labels
+    for name, values in series.items():
+        chart.add(name, [seconds / 3600 for seconds in values])
+    svg = chart.render_tree()
+    # pygal always writes an inline script (its tooltip configuration); the chart needs no
+    # script, so none is sent.
+    for parent in list(svg.iter()):
+        for child in list(parent):
+            if child.tag == "script":
+                parent.remove(child)
+    # The figure around it carries the caption; the svg itself is one image to screen readers.
+    svg.set("role", "img")
+    svg.set("aria-label", title)
+    # ElementTree escapes every label, value and attribute it writes.
+    return Markup(ElementTree.tostring(svg, encoding="unicode"))

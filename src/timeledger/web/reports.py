@@ -1,0 +1,177 @@
+"""The Reports page: a period, a grouping, a chart of time over the period, a breakdown
+table and downloads, all from ``reports.service`` (the API's summary and export)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
+
+from timeledger.auth.service import Actor
+from timeledger.dependencies import ClockDep, SessionDep
+from timeledger.errors import AppError
+from timeledger.reports import service
+from timeledger.reports.schemas import GroupKey, SummaryReport
+from timeledger.web.charts import hours_bar_chart
+from timeledger.web.deps import WebActorDep
+from timeledger.web.templating import render
+
+router = APIRouter(prefix="/app", include_in_schema=False)
+
+PERIODS = {
+    "this_week": "This week",
+    "last_week": "Last week",
+    "this_month": "This month",
+    "last_month": "Last month",
+    "this_tax_year": "This tax year",
+    "custom": "Custom dates",
+}
+GROUPS = {
+    "client": "Client",
+    "case": "Case",
+    "staff": "Staff member",
+    "trackable": "Tracked on",
+    "trackable_type": "Kind of record",
+    "day": "Day",
+    "week": "Week",
+    "month": "Month",
+}
+# Up to this many days the chart has a bar per day, beyond it a bar per month.
+CHART_DAYS = 31
+
+
+def report_query(params: Mapping[str, str]) -> dict[str, str]:
+    """The API's query keys for what the page's form asks: ``period`` (a preset, or
+    ``custom`` with ``from`` and ``to``) and ``group_by``. Unknown form values are passed on
+    as they are, so the service refuses them with its own message."""
+    period = params.get("period") or "this_week"
+    query = {"group_by": params.get("group_by") or "client"}
+    if period == "custom":
+        query["from"] = params.get("from", "")
+        query["to"] = params.get("to", "")
+    else:
+        query["period"] = period
+    return query
+
+
+def key_label(key: GroupKey) -> str:
+    """A group's name as the table shows it."""
+    kind = key.get("type")
+    if kind == "day":
+        return str(key["date"])
+    if kind == "month":
+        return str(key["month"])
+    if kind in {"week", "tax_year"}:
+        return f"{key['start']} to {key['end']}"
+    if kind == "trackable_type":
+        return str(key["trackable_type"]).replace("_", " ").capitalize()
+    if key.get("name"):
+        suffix = f" ({key['trackable_type']})" if kind == "trackable" else ""
+        return f"{key['name']}{suffix}"
+    if kind == "client" and key.get("without"):
+        return f"No client ({str(key['without']).replace('_', ' ')})"
+    if key.get("uuid") is None:
+        return f"No {str(kind).replace('_', ' ')}"  # e.g. time not on any case
+    return "Unknown"
+
+
+def _buckets(first: date, last: date) -> tuple[str, list[str]]:
+    """The chart's grouping and every bucket of the period, empty ones included, labelled
+    as ``key_label`` labels the report's groups (``2025-08-04``, ``2025-08``)."""
+    days = [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
+    if len(days) <= CHART_DAYS:
+        return "day", [day.isoformat() for day in days]
+    return "month", sorted({day.isoformat()[:7] for day in days})
+
+
+def _chart(report: SummaryReport, labels: list[str], title: str) -> Any:
+    seconds = {key_label(group.key): group.seconds for group in report.groups}
+    return hours_bar_chart(title, labels, {"Time": [seconds.get(label, 0) for label in labels]})
+
+
+def page_context(session: Any, actor: Actor, params: Mapping[str, str], now: Any) -> dict[str, Any]:
+    query = report_query(params)
+    context: dict[str, Any] = {
+        "title": "Reports",
+        "actor": actor,
+        "periods": PERIODS,
+        "groups": GROUPS,
+        "form": {
+            "period": params.get("period") or "this_week",
+            "group_by": query["group_by"],
+            "from": params.get("from", ""),
+            "to": params.get("to", ""),
+        },
+        "everyone": actor.account.role.value in ("owner", "admin"),
+    }
+    report = service.summary(session, actor=actor, query=query, now=now)
+    bucket, labels = _buckets(report.meta.from_, report.meta.to)
+    over_time = service.summary(session, actor=actor, query={**query, "group_by": bucket}, now=now)
+    title = f"Time from {report.meta.from_} to {report.meta.to}"
+    export_query = urlencode(query)
+    context.update(
+        report=report,
+        rows=[(key_label(group.key), group) for group in report.groups],
+        chart=_chart(over_time, labels, title),
+        chart_title=f"Hours per {bucket}",
+        downloads=[
+            (kind.upper(), f"/app/reports/export/summary.{kind}?{export_query}")
+            for kind in ("csv", "xlsx", "pdf")
+        ],
+    )
+    return context
+
+
+@router.get("/reports", response_class=HTMLResponse)
+def reports_page(
+    request: Request, actor: WebActorDep, session: SessionDep, clock: ClockDep
+) -> Response:
+    """Owners and admins see the whole firm, members their own time (the service's rule,
+    ``permissions.reports_default_to_own_time``)."""
+    params = dict(request.query_params)
+    try:
+        context = page_context(session, actor, params, clock.now())
+    except AppError as exc:
+        context = {
+            "title": "Reports",
+            "actor": actor,
+            "periods": PERIODS,
+            "groups": GROUPS,
+            "form": {**report_query(params), "period": params.get("period") or "this_week"},
+            "error": exc.message,
+        }
+        return render(request, "reports.html", context, status_code=exc.status_code)
+    return render(request, "reports.html", context)
+
+
+@router.get("/reports/export/{report}.{file_format}")
+def export_report(
+    report: str,
+    file_format: str,
+    request: Request,
+    actor: WebActorDep,
+    session: SessionDep,
+    clock: ClockDep,
+) -> Response:
+    """The API's export (``GET /api/v1/reports/{report}.{format}``) for a signed-in
+    browser, which has a session cookie rather than a bearer token."""
+    exported = service.export(
+        session,
+        actor=actor,
+        report=report,
+        file_format=file_format,
+        query=dict(request.query_params),
+        now=clock.now(),
+    )
+    disposition = (
+        f"attachment; filename=\"{exported.filename}\"; filename*=UTF-8''{quote(exported.filename)}"
+    )
+    return StreamingResponse(
+        exported.chunks(),
+        media_type=exported.media_type,
+        headers={"Content-Disposition": disposition},
+    )
