@@ -204,3 +204,12 @@ def committed_engine(engine: Engine) -> Iterator[Engine]:
 @pytest.fixture(scope="session")
 def project_root() -> Path:
     return Path(__file__).resolve().parent.parent
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests last. Playwright's sync API keeps an event loop running in the main
+    thread for as long as its session fixture lives, so a test after the first browser test
+    could not call ``asyncio.run`` (the concurrency tests do). pytest may otherwise move
+    them anywhere while grouping session-scoped parameters."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
