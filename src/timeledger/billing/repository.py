@@ -226,6 +226,23 @@ def running_before(session: Session, *, firm_id: int, instant: datetime) -> list
     )
 
 
+def unlocked_starting_between(
+    session: Session, *, firm_id: int, start: datetime | None, end: datetime | None
+) -> list[TimeEntry]:
+    """The firm's live, not invoiced entries that start in [``start``, ``end``) (None: open
+    on that side): the entries whose lock state a move of the period boundary changes."""
+    query = select(TimeEntry).where(
+        TimeEntry.firm_id == firm_id,
+        TimeEntry.deleted_at.is_(None),
+        TimeEntry.invoiced_at.is_(None),
+    )
+    if start is not None:
+        query = query.where(TimeEntry.started_at >= start)
+    if end is not None:
+        query = query.where(TimeEntry.started_at < end)
+    return list(session.scalars(query.order_by(TimeEntry.started_at, TimeEntry.id)))
+
+
 # Tags ------------------------------------------------------------------------------------
 
 

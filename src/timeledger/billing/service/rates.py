@@ -24,7 +24,7 @@ from timeledger.billing.schemas import (
     RepriceRequest,
     RepriceResult,
 )
-from timeledger.billing.service import locks, resolve
+from timeledger.billing.service import announce, locks, resolve
 from timeledger.dates import MAX_YEAR
 from timeledger.errors import NotFound, ValidationFailed
 from timeledger.kit.ids import parse_uuids, uuid_or_not_found
@@ -229,7 +229,10 @@ def reprice(
 
 
 def _reprice_one(session: Session, actor: Actor, entry: TimeEntry, now: datetime) -> int:
-    """Re-take one entry's rate snapshot; 1 (and a ``repriced`` event) if it changed."""
+    """Re-take one entry's rate snapshot; 1 (a ``repriced`` event, and a
+    ``time-entry.updated`` webhook) if it changed."""
+    told = announce.wanted(session, actor, announce.UPDATED)
+    shown_before = announce.present(session, actor, [entry], now) if told else []
     before = audit.snapshot(entry)
     if not resolve.snapshot_rate(session, firm=actor.firm, entry=entry):
         return 0
@@ -238,6 +241,10 @@ def _reprice_one(session: Session, actor: Actor, entry: TimeEntry, now: datetime
     audit.record(
         session, entry=entry, action=TimeEntryAction.REPRICED, actor=actor, before=before, now=now
     )
+    if told:  # issue 14: a repriced entry is announced as time-entry.updated
+        announce.changed(
+            session, actor, announce.UPDATED, entries=[entry], before=shown_before, now=now
+        )
     return 1
 
 

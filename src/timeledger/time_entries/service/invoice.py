@@ -15,6 +15,7 @@ from timeledger.models import TimeEntry, TimeEntryAction
 from timeledger.permissions import may_manage_billing, require
 from timeledger.time_entries import repository
 from timeledger.time_entries.schemas import InvoiceRequest, InvoiceResult
+from timeledger.time_entries.service import announce as webhooks
 from timeledger.time_entries.service.read import entry_conditions
 
 MAX_ENTRIES = 10_000
@@ -26,7 +27,11 @@ def invoice_entries(
     """Set ``invoiced_at`` (default now) and ``invoice_ref`` on the entries named by UUID,
     or on exactly those ``GET /api/v1/time-entry`` lists with ``filter`` (its filter keys).
     Owners and admins. 422, and nothing written, when a UUID is not a live entry of the
-    firm, an entry is running or already invoiced, or there are more than 10,000."""
+    firm, an entry is running or already invoiced, or there are more than 10,000.
+
+    Invoicing locks an entry (issue 11), so each one is announced as
+    ``time-entry.locked``, or ``time-entry.updated`` when the period lock already held it
+    (issue 14, docs/webhooks.md)."""
     require(may_manage_billing(actor))
     at = _instant(data, actor.firm.time_zone) or now
     entries = _entries(session, actor, data)
@@ -94,12 +99,15 @@ def _mark(
     ref: str | None,
     now: datetime,
 ) -> None:
+    event_type = webhooks.UPDATED if locks.lock_reason(entry, actor.firm) else webhooks.LOCKED
+    shown_before = webhooks.shown_before(session, actor, entry, event_type, now=now)
     before = audit.snapshot(entry)
     entry.invoiced_at, entry.invoice_ref, entry.updated_at = at, ref, now
     repository.flush(session)
     audit.record(
         session, entry=entry, action=TimeEntryAction.INVOICED, actor=actor, before=before, now=now
     )
+    webhooks.announce(session, actor, event_type, entry=entry, before=shown_before, now=now)
 
 
 def _instant(data: InvoiceRequest, time_zone: str) -> datetime | None:
