@@ -5,7 +5,7 @@ entry); a reprice or an unlock is ``time-entry.updated``. All in the action's tr
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -18,6 +18,7 @@ from tests.factories import FirmWorld
 from tests.webhooks.helpers import ENTRIES, count, hex_hmac, log_time, payloads, subscribe
 from tests.webhooks.receiver import Receiver
 from timeledger.auth.service import authenticate
+from timeledger.billing import repository as billing_repository
 from timeledger.billing.service import locks
 from timeledger.db import unit_of_work
 from timeledger.models import WebhookDelivery, WebhookEvent
@@ -213,3 +214,61 @@ class TestInvoiceAndReprice:
         assert event["data"] == _get(client, world, entry)
         assert event["data"]["hourly_rate"]["amount"] == 11000
         assert event["previous"]["hourly_rate"]["amount"] == 10000
+
+
+class TestEntriesChangedInBulk:
+    def test_boundary_entries_come_in_chunks_by_id(
+        self, client: TestClient, world: FirmWorld, session: Session
+    ) -> None:
+        made = [
+            log_time(client, world, start_date=f"2025-07-{day}T10:00:00", total_time_in_minutes=5)
+            for day in (28, 25, 30)
+        ]
+        log_time(client, world, start_date="2025-08-02T10:00:00", total_time_in_minutes=5)
+        chunks = list(
+            billing_repository.unlocked_starting_between(
+                session,
+                firm_id=world.firm.id,
+                start=None,
+                end=datetime(2025, 7, 31, 23, tzinfo=UTC),
+                chunk=2,
+            )
+        )
+        assert [len(c) for c in chunks] == [2, 1]
+        assert [str(e.uuid) for c in chunks for e in c] == [m["uuid"] for m in made]
+
+    def test_a_first_lock_over_more_entries_than_a_chunk(
+        self,
+        client: TestClient,
+        world: FirmWorld,
+        session: Session,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        monkeypatch.setattr(locks, "ANNOUNCE_CHUNK", 3)
+        made = {
+            log_time(
+                client, world, start_date=f"2025-07-{day:02}T10:00:00", total_time_in_minutes=5
+            )["uuid"]
+            for day in range(1, 8)
+        }
+        subscribe(client, world, URL, ["time-entry.locked"])
+        _lock(client, world, "2025-08-01")
+        events = payloads(session)
+        assert len(events) == 7
+        assert {e["data"]["uuid"] for e in events} == made
+
+    def test_tags_set_on_an_entry_are_an_update(
+        self, client: TestClient, world: FirmWorld, session: Session
+    ) -> None:
+        headers = world.owner.headers()
+        tag = client.post("/api/v1/tags", json={"name": "Suitability"}, headers=headers)
+        assert tag.status_code in (200, 201), tag.text
+        entry = log_time(client, world)
+        subscribe(client, world, URL, ["time-entry.updated"])
+        patched = client.patch(
+            f"{ENTRIES}/{entry['uuid']}", json={"tags": [tag.json()["uuid"]]}, headers=headers
+        )
+        assert patched.status_code == 200, patched.text
+        (event,) = payloads(session)
+        assert event["data"]["tags"] == [{"uuid": tag.json()["uuid"], "name": "Suitability"}]
+        assert event["previous"]["tags"] == []

@@ -4,7 +4,7 @@ invoice or reprice."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from datetime import date, datetime
 from typing import Any
 
@@ -227,10 +227,16 @@ def running_before(session: Session, *, firm_id: int, instant: datetime) -> list
 
 
 def unlocked_starting_between(
-    session: Session, *, firm_id: int, start: datetime | None, end: datetime | None
-) -> list[TimeEntry]:
+    session: Session,
+    *,
+    firm_id: int,
+    start: datetime | None,
+    end: datetime | None,
+    chunk: int = 500,
+) -> Iterator[list[TimeEntry]]:
     """The firm's live, not invoiced entries that start in [``start``, ``end``) (None: open
-    on that side): the entries whose lock state a move of the period boundary changes."""
+    on that side), by id in lists of at most ``chunk``: the entries whose lock state a move
+    of the period boundary changes (years of history on a first lock, hence the chunks)."""
     query = select(TimeEntry).where(
         TimeEntry.firm_id == firm_id,
         TimeEntry.deleted_at.is_(None),
@@ -240,7 +246,15 @@ def unlocked_starting_between(
         query = query.where(TimeEntry.started_at >= start)
     if end is not None:
         query = query.where(TimeEntry.started_at < end)
-    return list(session.scalars(query.order_by(TimeEntry.started_at, TimeEntry.id)))
+    last = 0
+    while True:
+        rows = list(
+            session.scalars(query.where(TimeEntry.id > last).order_by(TimeEntry.id).limit(chunk))
+        )
+        if not rows:
+            return
+        yield rows
+        last = rows[-1].id
 
 
 # Tags ------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from timeledger.webhooks import outbox
 LOCKED = "time-entry.locked"
 UPDATED = "time-entry.updated"
 STOPPED = "time-entry.stopped"
+CHUNK = 500
 
 # (session, actor, entries, now) -> each entry as GET shows it to owners and admins.
 Presenter = Callable[[Session, Actor, Sequence[TimeEntry], datetime], list[dict[str, Any]]]
@@ -46,7 +47,10 @@ def present(
     registered: a programming error, never silently an event without data."""
     if not _presenter:
         raise RuntimeError("timeledger.time_entries is not imported: no entry presenter")
-    return _presenter[0](session, actor, entries, now)
+    shown: list[dict[str, Any]] = []
+    for at in range(0, len(entries), CHUNK):  # bounded IN lists (SQLite's variable limit)
+        shown.extend(_presenter[0](session, actor, entries[at : at + CHUNK], now))
+    return shown
 
 
 def announce(

@@ -25,6 +25,8 @@ from timeledger.permissions import may_manage_billing, may_override_lock, requir
 
 PERIOD = "period"
 INVOICED = "invoiced"
+# Entries announced per read when the boundary moves (a first lock can pass years of time).
+ANNOUNCE_CHUNK = 500
 
 
 def lock_reason(entry: TimeEntry, firm: Firm) -> str | None:
@@ -205,12 +207,12 @@ def _announce_moved_boundary(
         return
     if not announce.wanted(session, actor, event_type):
         return
-    entries = repository.unlocked_starting_between(
-        session, firm_id=actor.firm.id, start=start, end=end
-    )
-    shown = announce.present(session, actor, entries, now)
-    previous = [{"is_locked": was[0], "locked_reason": was[1]} for _ in entries]
-    announce.announce(session, actor, event_type, shown=shown, previous=previous, now=now)
+    for entries in repository.unlocked_starting_between(
+        session, firm_id=actor.firm.id, start=start, end=end, chunk=ANNOUNCE_CHUNK
+    ):
+        shown = announce.present(session, actor, entries, now)
+        previous = [{"is_locked": was[0], "locked_reason": was[1]} for _ in entries]
+        announce.announce(session, actor, event_type, shown=shown, previous=previous, now=now)
 
 
 def _stop_running(

@@ -49,8 +49,16 @@ def invoice_entries(
     ]
     if problems:
         raise ValidationFailed({"uuids": problems})
+    event_types = [
+        webhooks.UPDATED if locks.lock_reason(entry, actor.firm) else webhooks.LOCKED
+        for entry in entries
+    ]
+    shown_before = webhooks.shown_before_many(session, actor, entries, set(event_types), now=now)
     for entry in entries:
         _mark(session, actor, entry, at=at, ref=data.invoice_ref, now=now)
+    webhooks.announce_many(
+        session, actor, event_types, entries=entries, before=shown_before, now=now
+    )
     audit.record_change(
         session,
         firm_id=actor.firm.id,
@@ -99,15 +107,12 @@ def _mark(
     ref: str | None,
     now: datetime,
 ) -> None:
-    event_type = webhooks.UPDATED if locks.lock_reason(entry, actor.firm) else webhooks.LOCKED
-    shown_before = webhooks.shown_before(session, actor, entry, event_type, now=now)
     before = audit.snapshot(entry)
     entry.invoiced_at, entry.invoice_ref, entry.updated_at = at, ref, now
     repository.flush(session)
     audit.record(
         session, entry=entry, action=TimeEntryAction.INVOICED, actor=actor, before=before, now=now
     )
-    webhooks.announce(session, actor, event_type, entry=entry, before=shown_before, now=now)
 
 
 def _instant(data: InvoiceRequest, time_zone: str) -> datetime | None:
