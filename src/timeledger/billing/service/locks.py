@@ -153,10 +153,8 @@ def set_lock_boundary(
     Moving the boundary earlier unlocks time and needs an owner (an override). Running
     timers that started before the new boundary make it a 422, unless ``stop_running``:
     then they are stopped now, in the same transaction. Returns the entries stopped.
-
-    Webhooks (issue 14, in this transaction): ``time-entry.stopped`` for each timer
-    stopped, then ``time-entry.locked`` for each live entry the move locks (not already
-    invoiced), and ``time-entry.updated`` for each one an earlier boundary unlocks.
+    Webhooks, in this transaction: ``time-entry.stopped`` per timer stopped, then
+    ``time-entry.locked`` per entry locked (``.updated`` per entry unlocked).
     """
     require(may_manage_billing(actor))
     firm = actor.firm

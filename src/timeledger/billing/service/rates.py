@@ -203,22 +203,7 @@ def reprice(
     entries = repository.entries_to_reprice(
         session, firm_id=firm.id, start=start, end=end, account_id=rule.staff_account_id
     )
-    unlocked = [entry for entry in entries if locks.lock_reason(entry, firm) is None]
-    told = announce.wanted(session, actor, announce.UPDATED)
-    shown_before = announce.present(session, actor, unlocked, now) if told else []
-    repriced = [n for n, entry in enumerate(unlocked) if _reprice_one(session, actor, entry, now)]
-    if told and repriced:  # issue 14: each repriced entry is a time-entry.updated
-        announce.changed(
-            session,
-            actor,
-            announce.UPDATED,
-            entries=[unlocked[n] for n in repriced],
-            before=[shown_before[n] for n in repriced],
-            now=now,
-        )
-    result = RepriceResult(
-        checked=len(unlocked), changed=len(repriced), skipped_locked=len(entries) - len(unlocked)
-    )
+    result = _reprice_all(session, actor, entries, now)
     audit.record_change(
         session,
         firm_id=firm.id,
@@ -235,6 +220,29 @@ def reprice(
         now=now,
     )
     return result
+
+
+def _reprice_all(
+    session: Session, actor: Actor, entries: list[TimeEntry], now: datetime
+) -> RepriceResult:
+    """Reprice the unlocked ``entries``; each one changed is also a ``time-entry.updated``
+    webhook (issue 14), presented before and after only if a subscription wants it."""
+    unlocked = [entry for entry in entries if locks.lock_reason(entry, actor.firm) is None]
+    told = announce.wanted(session, actor, announce.UPDATED)
+    shown_before = announce.present(session, actor, unlocked, now) if told else []
+    repriced = [n for n, entry in enumerate(unlocked) if _reprice_one(session, actor, entry, now)]
+    if told and repriced:
+        announce.changed(
+            session,
+            actor,
+            announce.UPDATED,
+            entries=[unlocked[n] for n in repriced],
+            before=[shown_before[n] for n in repriced],
+            now=now,
+        )
+    return RepriceResult(
+        checked=len(unlocked), changed=len(repriced), skipped_locked=len(entries) - len(unlocked)
+    )
 
 
 def _reprice_one(session: Session, actor: Actor, entry: TimeEntry, now: datetime) -> bool:

@@ -49,16 +49,7 @@ def invoice_entries(
     ]
     if problems:
         raise ValidationFailed({"uuids": problems})
-    event_types = [
-        webhooks.UPDATED if locks.lock_reason(entry, actor.firm) else webhooks.LOCKED
-        for entry in entries
-    ]
-    shown_before = webhooks.shown_before_many(session, actor, entries, set(event_types), now=now)
-    for entry in entries:
-        _mark(session, actor, entry, at=at, ref=data.invoice_ref, now=now)
-    webhooks.announce_many(
-        session, actor, event_types, entries=entries, before=shown_before, now=now
-    )
+    _mark_all(session, actor, entries, at=at, ref=data.invoice_ref, now=now)
     audit.record_change(
         session,
         firm_id=actor.firm.id,
@@ -96,6 +87,29 @@ def _entries(session: Session, actor: Actor, data: InvoiceRequest) -> list[TimeE
     filters = {key: [v.strip() for v in value.split(",")] for key, value in data.filter.items()}
     conditions = entry_conditions(actor, filters)
     return repository.matching(session, actor.firm.id, conditions, limit=MAX_ENTRIES + 1)
+
+
+def _mark_all(
+    session: Session,
+    actor: Actor,
+    entries: list[TimeEntry],
+    *,
+    at: datetime,
+    ref: str | None,
+    now: datetime,
+) -> None:
+    """Mark each entry invoiced and announce it: ``time-entry.locked``, or ``.updated``
+    when the period lock already held it."""
+    event_types = [
+        webhooks.UPDATED if locks.lock_reason(entry, actor.firm) else webhooks.LOCKED
+        for entry in entries
+    ]
+    shown_before = webhooks.shown_before_many(session, actor, entries, set(event_types), now=now)
+    for entry in entries:
+        _mark(session, actor, entry, at=at, ref=ref, now=now)
+    webhooks.announce_many(
+        session, actor, event_types, entries=entries, before=shown_before, now=now
+    )
 
 
 def _mark(
