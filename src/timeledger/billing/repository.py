@@ -4,7 +4,7 @@ invoice or reprice."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from datetime import date, datetime
 from typing import Any
 
@@ -224,6 +224,37 @@ def running_before(session: Session, *, firm_id: int, instant: datetime) -> list
             )
         )
     )
+
+
+def unlocked_starting_between(
+    session: Session,
+    *,
+    firm_id: int,
+    start: datetime | None,
+    end: datetime | None,
+    chunk: int = 500,
+) -> Iterator[list[TimeEntry]]:
+    """The firm's live, not invoiced entries that start in [``start``, ``end``) (None: open
+    on that side), by id in lists of at most ``chunk``: the entries whose lock state a move
+    of the period boundary changes (years of history on a first lock, hence the chunks)."""
+    query = select(TimeEntry).where(
+        TimeEntry.firm_id == firm_id,
+        TimeEntry.deleted_at.is_(None),
+        TimeEntry.invoiced_at.is_(None),
+    )
+    if start is not None:
+        query = query.where(TimeEntry.started_at >= start)
+    if end is not None:
+        query = query.where(TimeEntry.started_at < end)
+    last = 0
+    while True:
+        rows = list(
+            session.scalars(query.where(TimeEntry.id > last).order_by(TimeEntry.id).limit(chunk))
+        )
+        if not rows:
+            return
+        yield rows
+        last = rows[-1].id
 
 
 # Tags ------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from timeledger.audit import service as audit
 from timeledger.auth.service import Actor
 from timeledger.billing import repository
 from timeledger.billing.schemas import LockRead, LockUpdate
-from timeledger.billing.service import resolve
+from timeledger.billing.service import announce, resolve
 from timeledger.dates import format_api_datetime, format_optional
 from timeledger.errors import NotFound, ValidationFailed
 from timeledger.kit.ids import uuid_or_not_found
@@ -25,6 +25,8 @@ from timeledger.permissions import may_manage_billing, may_override_lock, requir
 
 PERIOD = "period"
 INVOICED = "invoiced"
+# Entries announced per read when the boundary moves (a first lock can pass years of time).
+ANNOUNCE_CHUNK = 500
 
 
 def lock_reason(entry: TimeEntry, firm: Firm) -> str | None:
@@ -150,8 +152,9 @@ def set_lock_boundary(
 
     Moving the boundary earlier unlocks time and needs an owner (an override). Running
     timers that started before the new boundary make it a 422, unless ``stop_running``:
-    then they are stopped now, in the same transaction. Returns the entries stopped. A
-    future ``time-entry.locked`` webhook belongs here (issue 13).
+    then they are stopped now, in the same transaction. Returns the entries stopped.
+    Webhooks, in this transaction: ``time-entry.stopped`` per timer stopped, then
+    ``time-entry.locked`` per entry locked (``.updated`` per entry unlocked).
     """
     require(may_manage_billing(actor))
     firm = actor.firm
@@ -183,7 +186,31 @@ def set_lock_boundary(
         },
         now=now,
     )
+    _announce_moved_boundary(session, actor, old, new, now)
     return stopped
+
+
+def _announce_moved_boundary(
+    session: Session, actor: Actor, old: datetime | None, new: datetime | None, now: datetime
+) -> None:
+    """``time-entry.locked`` for the entries between an old boundary and a later new one,
+    ``time-entry.updated`` for those between a new boundary and a later old one (unlocked).
+    Only the lock state changes: ``previous`` holds ``is_locked`` and ``locked_reason``."""
+    was: tuple[bool, str | None]
+    if new is not None and (old is None or new > old):
+        event_type, start, end, was = announce.LOCKED, old, new, (False, None)
+    elif old is not None and (new is None or new < old):
+        event_type, start, end, was = announce.UPDATED, new, old, (True, PERIOD)
+    else:
+        return
+    if not announce.wanted(session, actor, event_type):
+        return
+    for entries in repository.unlocked_starting_between(
+        session, firm_id=actor.firm.id, start=start, end=end, chunk=ANNOUNCE_CHUNK
+    ):
+        shown = announce.present(session, actor, entries, now)
+        previous = [{"is_locked": was[0], "locked_reason": was[1]} for _ in entries]
+        announce.announce(session, actor, event_type, shown=shown, previous=previous, now=now)
 
 
 def _stop_running(
@@ -206,6 +233,10 @@ def _stop_running(
 
 
 def _stop(session: Session, actor: Actor, entry: TimeEntry, now: datetime) -> TimeEntry:
+    """Stop one timer the new boundary would lock; announced as ``time-entry.stopped``
+    (shown as it is once stopped, before the boundary moves)."""
+    told = announce.wanted(session, actor, announce.STOPPED)
+    shown_before = announce.present(session, actor, [entry], now) if told else []
     before = audit.snapshot(entry)
     entry.ended_at = now
     entry.updated_at = now
@@ -213,6 +244,10 @@ def _stop(session: Session, actor: Actor, entry: TimeEntry, now: datetime) -> Ti
     audit.record(
         session, entry=entry, action=TimeEntryAction.STOPPED, actor=actor, before=before, now=now
     )
+    if told:
+        announce.changed(
+            session, actor, announce.STOPPED, entries=[entry], before=shown_before, now=now
+        )
     return entry
 
 

@@ -24,7 +24,7 @@ from timeledger.billing.schemas import (
     RepriceRequest,
     RepriceResult,
 )
-from timeledger.billing.service import locks, resolve
+from timeledger.billing.service import announce, locks, resolve
 from timeledger.dates import MAX_YEAR
 from timeledger.errors import NotFound, ValidationFailed
 from timeledger.kit.ids import parse_uuids, uuid_or_not_found
@@ -187,7 +187,8 @@ def reprice(
     """Re-resolve the rate snapshot of the unlocked entries that start in the local date
     range (inclusive; ``to`` defaults to the rule's end, or open), limited to the rule's
     staff member when it has one. Locked entries (period or invoiced) are skipped and
-    counted. Each changed entry gets a ``repriced`` event; the reprice itself is audited."""
+    counted. Each changed entry gets a ``repriced`` event and a ``time-entry.updated``
+    webhook (issue 14); the reprice itself is audited."""
     rule = find_rate(session, actor=actor, raw_uuid=raw_uuid)
     to_date = data.to_date or rule.effective_to
     if to_date is not None and to_date < data.from_date:
@@ -202,14 +203,7 @@ def reprice(
     entries = repository.entries_to_reprice(
         session, firm_id=firm.id, start=start, end=end, account_id=rule.staff_account_id
     )
-    checked = changed = skipped = 0
-    for entry in entries:
-        if locks.lock_reason(entry, firm) is not None:
-            skipped += 1
-            continue
-        checked += 1
-        changed += _reprice_one(session, actor, entry, now)
-    result = RepriceResult(checked=checked, changed=changed, skipped_locked=skipped)
+    result = _reprice_all(session, actor, entries, now)
     audit.record_change(
         session,
         firm_id=firm.id,
@@ -228,17 +222,40 @@ def reprice(
     return result
 
 
-def _reprice_one(session: Session, actor: Actor, entry: TimeEntry, now: datetime) -> int:
-    """Re-take one entry's rate snapshot; 1 (and a ``repriced`` event) if it changed."""
+def _reprice_all(
+    session: Session, actor: Actor, entries: list[TimeEntry], now: datetime
+) -> RepriceResult:
+    """Reprice the unlocked ``entries``; each one changed is also a ``time-entry.updated``
+    webhook (issue 14), presented before and after only if a subscription wants it."""
+    unlocked = [entry for entry in entries if locks.lock_reason(entry, actor.firm) is None]
+    told = announce.wanted(session, actor, announce.UPDATED)
+    shown_before = announce.present(session, actor, unlocked, now) if told else []
+    repriced = [n for n, entry in enumerate(unlocked) if _reprice_one(session, actor, entry, now)]
+    if told and repriced:
+        announce.changed(
+            session,
+            actor,
+            announce.UPDATED,
+            entries=[unlocked[n] for n in repriced],
+            before=[shown_before[n] for n in repriced],
+            now=now,
+        )
+    return RepriceResult(
+        checked=len(unlocked), changed=len(repriced), skipped_locked=len(entries) - len(unlocked)
+    )
+
+
+def _reprice_one(session: Session, actor: Actor, entry: TimeEntry, now: datetime) -> bool:
+    """Re-take one entry's rate snapshot; True (and a ``repriced`` event) if it changed."""
     before = audit.snapshot(entry)
     if not resolve.snapshot_rate(session, firm=actor.firm, entry=entry):
-        return 0
+        return False
     entry.updated_at = now
     repository.flush(session)
     audit.record(
         session, entry=entry, action=TimeEntryAction.REPRICED, actor=actor, before=before, now=now
     )
-    return 1
+    return True
 
 
 def ensure_firm_default(

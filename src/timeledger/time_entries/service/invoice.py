@@ -15,6 +15,7 @@ from timeledger.models import TimeEntry, TimeEntryAction
 from timeledger.permissions import may_manage_billing, require
 from timeledger.time_entries import repository
 from timeledger.time_entries.schemas import InvoiceRequest, InvoiceResult
+from timeledger.time_entries.service import announce as webhooks
 from timeledger.time_entries.service.read import entry_conditions
 
 MAX_ENTRIES = 10_000
@@ -26,7 +27,11 @@ def invoice_entries(
     """Set ``invoiced_at`` (default now) and ``invoice_ref`` on the entries named by UUID,
     or on exactly those ``GET /api/v1/time-entry`` lists with ``filter`` (its filter keys).
     Owners and admins. 422, and nothing written, when a UUID is not a live entry of the
-    firm, an entry is running or already invoiced, or there are more than 10,000."""
+    firm, an entry is running or already invoiced, or there are more than 10,000.
+
+    Invoicing locks an entry (issue 11), so each one is announced as
+    ``time-entry.locked``, or ``time-entry.updated`` when the period lock already held it
+    (issue 14, docs/webhooks.md)."""
     require(may_manage_billing(actor))
     at = _instant(data, actor.firm.time_zone) or now
     entries = _entries(session, actor, data)
@@ -44,8 +49,7 @@ def invoice_entries(
     ]
     if problems:
         raise ValidationFailed({"uuids": problems})
-    for entry in entries:
-        _mark(session, actor, entry, at=at, ref=data.invoice_ref, now=now)
+    _mark_all(session, actor, entries, at=at, ref=data.invoice_ref, now=now)
     audit.record_change(
         session,
         firm_id=actor.firm.id,
@@ -83,6 +87,29 @@ def _entries(session: Session, actor: Actor, data: InvoiceRequest) -> list[TimeE
     filters = {key: [v.strip() for v in value.split(",")] for key, value in data.filter.items()}
     conditions = entry_conditions(actor, filters)
     return repository.matching(session, actor.firm.id, conditions, limit=MAX_ENTRIES + 1)
+
+
+def _mark_all(
+    session: Session,
+    actor: Actor,
+    entries: list[TimeEntry],
+    *,
+    at: datetime,
+    ref: str | None,
+    now: datetime,
+) -> None:
+    """Mark each entry invoiced and announce it: ``time-entry.locked``, or ``.updated``
+    when the period lock already held it."""
+    event_types = [
+        webhooks.UPDATED if locks.lock_reason(entry, actor.firm) else webhooks.LOCKED
+        for entry in entries
+    ]
+    shown_before = webhooks.shown_before_many(session, actor, entries, set(event_types), now=now)
+    for entry in entries:
+        _mark(session, actor, entry, at=at, ref=ref, now=now)
+    webhooks.announce_many(
+        session, actor, event_types, entries=entries, before=shown_before, now=now
+    )
 
 
 def _mark(
