@@ -256,3 +256,25 @@ class TestAccountsFilter:
             URL, params={"filter[accounts]": value}, headers=world.owner.headers()
         )
         assert response.status_code == 422
+
+
+# Every filter that takes UUIDs reads them with the one parser (kit.listing.uuids_of_filter):
+# a malformed value is 422 on the filter, never an empty answer or a database error.
+UUID_FILTERS = [
+    (URL, "tags"),
+    (f"{URL}/client", "tags"),
+    ("/api/v1/billing-rates", "staff_uuid"),
+    ("/api/v1/billing-rates", "client_uuid"),
+    ("/api/v1/billing-rates", "case_uuid"),
+    ("/api/v1/audit-events", "subject_uuid"),
+]
+
+
+@pytest.mark.parametrize(("url", "name"), UUID_FILTERS)
+@pytest.mark.parametrize("value", ["0.1.0", "not-a-uuid"])
+def test_a_malformed_uuid_in_any_filter_is_422(
+    client: TestClient, world: FirmWorld, url: str, name: str, value: str
+) -> None:
+    response = client.get(url, params={f"filter[{name}]": value}, headers=world.owner.headers())
+    assert response.status_code == 422, response.text
+    assert list(response.json()["errors"]) == [f"filter[{name}]"]

@@ -13,8 +13,7 @@ from timeledger.audit import repository
 from timeledger.audit.schemas import AuditEventRead, TimeEntryEventRead, TimeEntryHistory
 from timeledger.auth.service import Actor
 from timeledger.errors import NotFound
-from timeledger.kit.ids import parse_uuids
-from timeledger.kit.listing import ListParams
+from timeledger.kit.listing import ListParams, uuids_of_filter
 from timeledger.kit.paging import Page, build_page, page_of
 from timeledger.models import AuditEvent, TimeEntry, TimeEntryAction, TimeEntryEvent
 from timeledger.permissions import may_manage_billing, may_read_history, may_see_amounts, require
@@ -136,7 +135,7 @@ def list_changes(session: Session, *, actor: Actor, params: ListParams) -> Page[
     if params.filters.get("subject_type"):
         statement = statement.where(repository.subject_type_in(params.filters["subject_type"]))
     if params.filters.get("subject_uuid"):
-        uuids = parse_uuids(params.filters["subject_uuid"])
+        uuids = uuids_of_filter(params.filters["subject_uuid"], "subject_uuid")
         statement = statement.where(repository.subject_uuid_in(uuids))
     order = repository.change_order(params.sort.descending)
     events, total = page_of(session, statement, params=params, order_by=order)

@@ -27,8 +27,8 @@ from timeledger.billing.schemas import (
 from timeledger.billing.service import announce, locks, resolve
 from timeledger.dates import MAX_YEAR
 from timeledger.errors import NotFound, ValidationFailed
-from timeledger.kit.ids import parse_uuids, uuid_or_not_found
-from timeledger.kit.listing import ListParams
+from timeledger.kit.ids import uuid_or_not_found
+from timeledger.kit.listing import ListParams, uuids_of_filter
 from timeledger.kit.paging import Page, build_page, page_of
 from timeledger.models import (
     Account,
@@ -167,7 +167,7 @@ def _filters(filters: dict[str, list[str]]) -> list[Any]:
         conditions.append(repository.level_in(filters["level"]))
     for name in ("staff_uuid", "client_uuid", "case_uuid"):
         if filters.get(name):
-            conditions.append(repository.rate_for(name, parse_uuids(filters[name])))
+            conditions.append(repository.rate_for(name, uuids_of_filter(filters[name], name)))
     if filters.get("on"):
         on = _date(filters["on"][0], "filter[on]")
         conditions.append(repository.in_effect_on(on))

@@ -15,8 +15,8 @@ from timeledger.auth.service import Actor
 from timeledger.billing import repository
 from timeledger.billing.schemas import TagCreate, TagRead, TagUpdate
 from timeledger.errors import NotFound, ValidationFailed
-from timeledger.kit.ids import parse_uuids, uuid_or_not_found
-from timeledger.kit.listing import ListParams
+from timeledger.kit.ids import uuid_or_not_found
+from timeledger.kit.listing import ListParams, uuids_of_filter
 from timeledger.kit.paging import Page, build_page, page_of
 from timeledger.models import Tag, TimeEntry
 from timeledger.permissions import (
@@ -178,5 +178,5 @@ def tag_condition(actor: Actor, filters: dict[str, list[str]]) -> Any | None:
     if not filters.get("tags"):
         return None
     return repository.tagged(
-        actor.firm.id, parse_uuids(filters["tags"]), match_all=match[0] == "all"
+        actor.firm.id, uuids_of_filter(filters["tags"], "tags"), match_all=match[0] == "all"
     )
