@@ -11,6 +11,8 @@ from typing import NamedTuple
 
 from sqlalchemy.orm import Session
 
+from timeledger.billing.service.resolve import case_billing_client
+from timeledger.billing.service.tags import tags_of
 from timeledger.models import TrackableType
 from timeledger.reports import repository
 from timeledger.reports.calendar import day_pieces, day_start, local_date, range_edges
@@ -43,6 +45,8 @@ class EntryFacts:
     case_id: int | None
     roll_up_clients: tuple[int, ...]
     pieces: tuple[Piece, ...]
+    # The entry's tags as (id, uuid, name), by name: a report counts it in each tag's group.
+    tags: tuple[tuple[int, str, str], ...] = ()
 
     @property
     def seconds(self) -> int:
@@ -67,10 +71,18 @@ class Resolver:
         self._tasks: dict[int, tuple[int | None, int | None]] = {}
         self._board_tasks: dict[int, int] = {}
         self._cases: dict[int, tuple[int, ...]] = {}
+        self._case_billing: dict[int, int | None] = {}
 
     def resolve(self, rows: Sequence[EntryRow]) -> list[EntryFacts]:
         self._load(rows)
-        return [self._facts(row) for row in rows]
+        tags = tags_of(self._session, [row.id for row in rows])
+        facts = [self._facts(row) for row in rows]
+        for entry in facts:
+            found = tags.get(entry.row.id, [])
+            entry.tags = tuple(
+                sorted(((tag.id, str(tag.uuid), tag.name) for tag in found), key=lambda t: t[2])
+            )
+        return facts
 
     def _load(self, rows: Sequence[EntryRow]) -> None:
         tasks = {r.trackable_id for r in rows if r.trackable_type is TrackableType.TASK}
@@ -83,6 +95,10 @@ class Resolver:
         cases |= {case for _, case in self._tasks.values() if case is not None}
         cases |= set(self._board_tasks.values())
         self._cases.update(repository.case_clients(self._session, cases - self._cases.keys()))
+        # Issue 11's rule decides each case's billing client (its ``billing_client`` when
+        # set, else its only client participant); asked once per case per report.
+        for case in cases - self._case_billing.keys():
+            self._case_billing[case] = case_billing_client(self._session, case)
 
     def _case_and_clients(self, row: EntryRow) -> tuple[int | None, tuple[int, ...]]:
         kind = row.trackable_type
@@ -100,6 +116,24 @@ class Resolver:
             return row.trackable_id, self._cases.get(row.trackable_id, ())
         return None, ()
 
+    def _billing_client(
+        self, kind: TrackableType, case: int | None, clients: tuple[int, ...]
+    ) -> ClientRef:
+        """The entry's billing client by issue 11's rule
+        (``timeledger.billing.service.resolve.billing_scope``), or the visible bucket
+        saying why it has none."""
+        if kind is TrackableType.FIRM:
+            return ("without", WITHOUT_FIRM)
+        if kind is TrackableType.CIRCLE:
+            return ("without", WITHOUT_CIRCLE)
+        if case is None:
+            # On a client, or a task on a client: that client (the rule's first cases).
+            return ("client", clients[0]) if clients else ("without", WITHOUT_NONE)
+        client = self._case_billing.get(case)
+        if client is not None:
+            return ("client", client)
+        return ("without", WITHOUT_SEVERAL if len(clients) > 1 else WITHOUT_NONE)
+
     def _local_date(self, instant: datetime) -> date:
         if self._edges[0] <= instant < self._edges[1]:
             return self._first + timedelta(days=bisect_right(self._day_starts, instant) - 1)
@@ -107,9 +141,13 @@ class Resolver:
 
     def _facts(self, row: EntryRow) -> EntryFacts:
         case, clients = self._case_and_clients(row)
+        client = self._billing_client(row.trackable_type, case, clients)
+        if client[0] == "client" and client[1] not in clients:
+            # A case's chosen billing client rolls its time up even when not a participant.
+            clients = (*clients, int(client[1]))
         return EntryFacts(
             row=row,
-            client=billing_client(row.trackable_type, clients),
+            client=client,
             case_id=case,
             roll_up_clients=clients,
             pieces=self._pieces(row),
@@ -126,22 +164,6 @@ class Resolver:
         if not pieces and self._edges[0] <= row.started_at < self._edges[1]:
             pieces = [(local_date(row.started_at, params.tz), 0)]  # an empty entry still counts
         return tuple(Piece(day, seconds, seconds) for day, seconds in pieces)
-
-
-def billing_client(kind: TrackableType, clients: tuple[int, ...]) -> ClientRef:
-    """The one client an entry's time is billed to, or the bucket it goes to without one.
-
-    The client itself; a task's client; a case's (or its task's or board task's) single
-    client participant. A case with several clients is "several_clients" (never counted
-    once per client); a case with none "no_client"; the firm and circles their own.
-    """
-    if kind is TrackableType.FIRM:
-        return ("without", WITHOUT_FIRM)
-    if kind is TrackableType.CIRCLE:
-        return ("without", WITHOUT_CIRCLE)
-    if len(clients) == 1:
-        return ("client", clients[0])
-    return ("without", WITHOUT_SEVERAL if clients else WITHOUT_NONE)
 
 
 def batched(rows: Iterable[EntryRow], size: int = repository.BATCH) -> Iterator[list[EntryRow]]:
