@@ -202,6 +202,15 @@ def test_tag_groups_count_an_entry_under_each_tag_and_totals_once(
     )
     assert filtered["totals"]["entries"] == 2
     assert filtered["totals"]["seconds"] == 4200
+    every = get(
+        client,
+        world,
+        "summary",
+        **MARCH,
+        **{"filter[tags]": f"{advice.uuid},{research.uuid}", "filter[tag_match]": "all"},
+    )
+    assert every["totals"]["entries"] == 1
+    assert every["totals"]["seconds"] == 3600
     rows = get(client, world, "detailed", **MARCH, **{"filter[tags]": str(advice.uuid)})["data"]
     assert [[t["name"] for t in row["tags"]] for row in rows] == [["Advice", "Research"]]
 

@@ -57,7 +57,7 @@ class Attribution(StrEnum):
     SPLIT = "split"
 
 
-FILTERS = ("staff", "clients", "cases", "trackable_type", "tags", "billable")
+FILTERS = ("staff", "clients", "cases", "trackable_type", "tags", "tag_match", "billable")
 # Keys every report reads; each route adds its own (group_by, week_of, cursor...).
 COMMON_KEYS = frozenset(
     {"from", "to", "period", "attribution", "rounding", "rounding_minutes", "include_running"}
@@ -84,6 +84,8 @@ class ReportParams:
     trackable_types: tuple[TrackableType, ...] | None
     tags: tuple[uuid.UUID, ...] | None = None
     billable: bool | None = None
+    # filter[tag_match]: keep entries with every tag of filter[tags], not any of them.
+    all_tags: bool = False
 
 
 def _fail(field: str, message: str) -> ValidationFailed:
@@ -183,6 +185,14 @@ def _uuids(query: Mapping[str, str], name: str) -> tuple[uuid.UUID, ...] | None:
     return tuple(value for value in parsed if value is not None)
 
 
+def _tag_match(query: Mapping[str, str]) -> bool:
+    """``filter[tag_match]``: ``any`` (default) or ``all``, as the time-entry lists take it."""
+    raw = (query.get("filter[tag_match]") or "any").strip()
+    if raw not in {"any", "all"}:
+        raise _fail("filter.tag_match", "The selected filter tag_match is invalid: use any or all.")
+    return raw == "all"
+
+
 def _billable(query: Mapping[str, str]) -> bool | None:
     """``filter[billable]``: true keeps billable time only, false non-billable only."""
     if "filter[billable]" not in query:
@@ -273,4 +283,5 @@ def parse_params(
         trackable_types=_trackable_types(query),
         tags=_uuids(query, "tags"),
         billable=_billable(query),
+        all_tags=_tag_match(query),
     )

@@ -44,8 +44,12 @@ class Selection:
         )
 
     def keeps(self, facts: EntryFacts) -> bool:
-        if self.tag_ids is not None and not any(tag[0] in self.tag_ids for tag in facts.tags):
-            return False  # filter[tags] keeps entries carrying any of the tags
+        if self.tag_ids is not None:
+            carried = {tag[0] for tag in facts.tags}
+            if self.params.all_tags and not self.tag_ids <= carried:
+                return False
+            if not self.tag_ids & carried:
+                return False
         if self.case_ids is not None and facts.case_id not in self.case_ids:
             return False
         return self.client_ids is None or not self.client_ids.isdisjoint(facts.roll_up_clients)
