@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from sqlalchemy.orm import Session
 
-from timeledger.billing.service.resolve import case_billing_client
+from timeledger.billing.service.resolve import case_billing_clients
 from timeledger.billing.service.tags import tags_of
 from timeledger.models import TrackableType
 from timeledger.reports import repository
@@ -96,9 +96,10 @@ class Resolver:
         cases |= set(self._board_tasks.values())
         self._cases.update(repository.case_clients(self._session, cases - self._cases.keys()))
         # Issue 11's rule decides each case's billing client (its ``billing_client`` when
-        # set, else its only client participant); asked once per case per report.
-        for case in cases - self._case_billing.keys():
-            self._case_billing[case] = case_billing_client(self._session, case)
+        # set, else its only client participant); asked once per case per report, in batches.
+        self._case_billing.update(
+            case_billing_clients(self._session, cases - self._case_billing.keys())
+        )
 
     def _case_and_clients(self, row: EntryRow) -> tuple[int | None, tuple[int, ...]]:
         kind = row.trackable_type
