@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from timeledger.accounts import repository
 from timeledger.accounts.schemas import (
     PermissionChangeRead,
     PermissionsRead,
@@ -28,9 +28,7 @@ def _overrides(login: Login) -> dict[str, bool | None]:
 
 
 def _login_of(session: Session, account: Account) -> Login:
-    login = session.scalars(
-        select(Login).where(Login.account_id == account.id).order_by(Login.id)
-    ).first()
+    login = repository.first_login(session, account_id=account.id)
     if login is None:
         raise NotFound(NO_LOGIN)
     return login
@@ -39,15 +37,7 @@ def _login_of(session: Session, account: Account) -> Login:
 def present(session: Session, account: Account, login: Login, time_zone: str) -> PermissionsRead:
     """The login's permissions now, with every recorded change oldest first."""
     effective = login_permissions(login, account)
-    rows = session.execute(
-        select(PermissionChange, Account.uuid)
-        .outerjoin(Account, Account.id == PermissionChange.changed_by_account_id)
-        .where(
-            PermissionChange.firm_id == account.firm_id,
-            PermissionChange.account_id == account.id,
-        )
-        .order_by(PermissionChange.id)
-    ).all()
+    rows = repository.permission_changes(session, firm_id=account.firm_id, account_id=account.id)
     return PermissionsRead(
         account_uuid=account.uuid,
         role=account.role.value,

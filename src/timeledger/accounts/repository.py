@@ -9,7 +9,15 @@ from sqlalchemy.orm import Session
 
 from timeledger.kit.listing import ListParams, like_pattern
 from timeledger.kit.paging import page_of, sort_order
-from timeledger.models import Account, AccountRole, AccountType, CaseParticipant, CircleMember
+from timeledger.models import (
+    Account,
+    AccountRole,
+    AccountType,
+    CaseParticipant,
+    CircleMember,
+    Login,
+    PermissionChange,
+)
 
 SORTS = {
     "first_name": Account.first_name,
@@ -149,3 +157,24 @@ def live_owner_count(session: Session, firm_id: int) -> int:
         )
         or 0
     )
+
+
+def first_login(session: Session, *, account_id: int) -> Login | None:
+    """The account's login (the first, should there ever be several)."""
+    return session.scalars(
+        select(Login).where(Login.account_id == account_id).order_by(Login.id)
+    ).first()
+
+
+def permission_changes(
+    session: Session, *, firm_id: int, account_id: int
+) -> list[tuple[PermissionChange, uuid.UUID | None]]:
+    """The account's recorded permission changes, oldest first, each with the UUID of the
+    account that made it (None for the command line)."""
+    rows = session.execute(
+        select(PermissionChange, Account.uuid)
+        .outerjoin(Account, Account.id == PermissionChange.changed_by_account_id)
+        .where(PermissionChange.firm_id == firm_id, PermissionChange.account_id == account_id)
+        .order_by(PermissionChange.id)
+    ).all()
+    return [(change, by) for change, by in rows]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import typer
+from sqlalchemy.orm import Session
 
 from timeledger.accounts import access
 from timeledger.accounts.staff import add_staff_user
@@ -9,7 +10,7 @@ from timeledger.cli.context import command_session, firm_named
 from timeledger.clock import SystemClock
 from timeledger.config import Settings
 from timeledger.errors import NotFound
-from timeledger.models import AccountRole
+from timeledger.models import Account, AccountRole, Firm, Login
 
 app = typer.Typer(help="Users: people who log in.", no_args_is_help=True)
 
@@ -58,6 +59,28 @@ def create(
     )
 
 
+def _login_on(session: Session, email: str, firm: Firm) -> tuple[Login, Account]:
+    user = auth_repository.user_by_email(session, email)
+    logins = auth_repository.logins_of_user(session, user.id) if user is not None else []
+    for login, account, login_firm in logins:
+        if login_firm.id == firm.id:
+            return login, account
+    raise NotFound(f"{email} has no login on the firm {firm.slug}.")
+
+
+def _override_changes(
+    *, reset: bool, write: bool | None, delete: bool | None
+) -> dict[str, bool | None]:
+    changes: dict[str, bool | None] = {}
+    if reset:
+        changes = {"write_override": None, "delete_override": None}
+    if write is not None:
+        changes["write_override"] = write
+    if delete is not None:
+        changes["delete_override"] = delete
+    return changes
+
+
 @app.command()
 def permissions(
     email: str = typer.Argument(..., help="The user's email."),
@@ -77,26 +100,8 @@ def permissions(
     GET /api/v1/account/{uuid}/permissions."""
     with command_session(Settings()) as session:
         the_firm = firm_named(session, firm)
-        user = auth_repository.user_by_email(session, email)
-        rows = (
-            [
-                row
-                for row in auth_repository.logins_of_user(session, user.id)
-                if row[2].id == the_firm.id
-            ]
-            if user is not None
-            else []
-        )
-        if not rows:
-            raise NotFound(f"{email} has no login on the firm {the_firm.slug}.")
-        login, account, _ = rows[0]
-        changes: dict[str, bool | None] = {}
-        if reset:
-            changes = {"write_override": None, "delete_override": None}
-        if write is not None:
-            changes["write_override"] = write
-        if delete is not None:
-            changes["delete_override"] = delete
+        login, account = _login_on(session, email, the_firm)
+        changes = _override_changes(reset=reset, write=write, delete=delete)
         if changes:
             access.change_overrides(
                 session,

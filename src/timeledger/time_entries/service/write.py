@@ -7,13 +7,12 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from timeledger.audit import service as audit
 from timeledger.auth.service import Actor
 from timeledger.dates import format_api_datetime, to_utc
-from timeledger.errors import Conflict, ValidationFailed
+from timeledger.errors import ValidationFailed
 from timeledger.models import TimeEntry, TimeEntryAction, TrackableType
 from timeledger.permissions import (
     may_change_entry,
@@ -39,6 +38,7 @@ from timeledger.time_entries.service import announce as webhooks
 from timeledger.time_entries.service import billing
 from timeledger.time_entries.service.present import present_one
 from timeledger.time_entries.service.read import find_entry
+from timeledger.time_entries.service.timer import insert, save, stop_running_entry
 from timeledger.trackables.repository import Trackable, find_trackable
 from timeledger.trackables.service import find_live
 
@@ -129,94 +129,6 @@ def instant(
         return None
 
 
-def stop_running_entry(
-    session: Session,
-    actor: Actor,
-    account_id: int,
-    *,
-    at: datetime,
-    now: datetime,
-    reopening: TimeEntry | None = None,
-    override: bool = False,
-) -> None:
-    """A new timer, or a reopened one, stops the account's running one where it starts;
-    a locked running entry is not stopped (422) unless an owner overrides the lock."""
-    repository.lock_account(session, account_id)
-    running = repository.running_entry(
-        session, account_id, except_id=reopening.id if reopening else None
-    )
-    if running is None:
-        return
-    if at - running.started_at > MAX_LENGTH:
-        since = format_api_datetime(running.started_at, actor.firm.time_zone)
-        field = "end_date" if reopening is not None else "start_date"
-        raise ValidationFailed.field(
-            field,
-            f"The account's running time entry {running.uuid} started at {since}, more than "
-            "366 days before this one would stop it; stop it first with an end date within "
-            f"366 days of its start (POST /api/v1/time-entry/{running.uuid}/stop).",
-        )
-    if at <= running.started_at:
-        since = format_api_datetime(running.started_at, actor.firm.time_zone)
-        if reopening is not None:
-            raise ValidationFailed.field(
-                "end_date",
-                f"The account's running time entry started at {since}, not before this one; "
-                "stop it before making this one run again.",
-            )
-        raise ValidationFailed.field(
-            "start_date",
-            f"The start date must be after the start of your running time entry ({since}), "
-            "which it would stop.",
-        )
-    billing.check_locked(
-        session,
-        actor=actor,
-        entry=running,
-        verb="stopped by a new timer",
-        override_lock=override,
-        now=now,
-    )
-    before = audit.snapshot(running)
-    shown_before = webhooks.shown_before(session, actor, running, webhooks.STOPPED, now=now)
-    running.ended_at = at
-    running.updated_at = now
-    session.flush()
-    audit.record(
-        session, entry=running, action=TimeEntryAction.STOPPED, actor=actor, before=before, now=now
-    )
-    webhooks.announce(session, actor, webhooks.STOPPED, entry=running, before=shown_before, now=now)
-
-
-def insert(session: Session, entry: TimeEntry, interval: Interval) -> None:
-    save(session, entry, interval, new=True)
-
-
-def save(session: Session, entry: TimeEntry, interval: Interval, *, new: bool) -> None:
-    """Insert or flush ``entry``; the one-running-entry index turns a race into 409.
-
-    Only a running entry can collide with that index, so only it pays for a savepoint.
-    """
-    if not interval.is_running:
-        _write(session, entry, new=new)
-        return
-    try:
-        with session.begin_nested():
-            _write(session, entry, new=new)
-    except IntegrityError as exc:
-        # Another request started a timer for this account in between.
-        raise Conflict(
-            "Another time entry was started for this account at the same moment; try again."
-        ) from exc
-
-
-def _write(session: Session, entry: TimeEntry, *, new: bool) -> None:
-    if new:
-        repository.add(session, entry)
-    else:
-        repository.flush(session)
-
-
 def change_time_entry(
     session: Session,
     *,
@@ -256,10 +168,7 @@ def change_time_entry(
         now=now,
     )
     billing.set_tags(session, entry, tag_ids)
-    if data.name is not None:
-        entry.name = data.name
-    if "description" in data.model_fields_set:
-        entry.description = data.description
+    _set_texts(entry, data)
     _move(session, actor, entry, interval, now=now, override=override_lock)
     return _recorded(
         session,
@@ -270,6 +179,13 @@ def change_time_entry(
         shown_before=shown_before,
         now=now,
     )
+
+
+def _set_texts(entry: TimeEntry, data: TimeEntryPatch) -> None:
+    if data.name is not None:
+        entry.name = data.name
+    if "description" in data.model_fields_set:
+        entry.description = data.description
 
 
 def _change_fields(
