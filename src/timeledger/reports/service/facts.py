@@ -16,7 +16,7 @@ from timeledger.billing.service.tags import tags_of
 from timeledger.models import TrackableType
 from timeledger.reports import repository
 from timeledger.reports.calendar import day_pieces, day_start, local_date, range_edges
-from timeledger.reports.params import Attribution, ReportParams
+from timeledger.reports.params import Attribution, Dimension, ReportParams
 from timeledger.reports.repository import EntryRow
 from timeledger.reports.rounding import round_seconds
 
@@ -60,9 +60,12 @@ class EntryFacts:
 class Resolver:
     """Resolves entries batch by batch, caching the records they point at."""
 
-    def __init__(self, session: Session, params: ReportParams) -> None:
+    def __init__(self, session: Session, params: ReportParams, *, with_tags: bool = False) -> None:
         self._session = session
         self._params = params
+        # Tags cost one query per batch: loaded only when the report groups, filters or
+        # shows by them.
+        self._with_tags = with_tags or params.tags is not None or Dimension.TAG in params.group_by
         self._edges = range_edges(params.dates, params.tz)
         # Each local date's first instant: the date of an instant in the range is one
         # bisection away, cheaper than a time-zone conversion per entry.
@@ -75,8 +78,10 @@ class Resolver:
 
     def resolve(self, rows: Sequence[EntryRow]) -> list[EntryFacts]:
         self._load(rows)
-        tags = tags_of(self._session, [row.id for row in rows])
         facts = [self._facts(row) for row in rows]
+        if not self._with_tags:
+            return facts
+        tags = tags_of(self._session, [row.id for row in rows])
         for entry in facts:
             found = tags.get(entry.row.id, [])
             entry.tags = tuple(

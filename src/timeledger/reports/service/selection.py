@@ -129,10 +129,15 @@ def select_report(
 
 
 def selected_facts(
-    session: Session, selection: Selection, *, after: tuple[datetime, int] | None = None
+    session: Session,
+    selection: Selection,
+    *,
+    after: tuple[datetime, int] | None = None,
+    with_tags: bool = False,
 ) -> Iterator[EntryFacts]:
-    """The selected entries' facts in (start, id) order, streamed in batches."""
-    resolver = Resolver(session, selection.params)
+    """The selected entries' facts in (start, id) order, streamed in batches; their tags
+    when ``with_tags`` or the report groups or filters by tag."""
+    resolver = Resolver(session, selection.params, with_tags=with_tags)
     rows = repository.range_entries(session, selection.range_query(), after=after)
     for batch in batched(rows):
         for facts in resolver.resolve(batch):
