@@ -22,7 +22,8 @@ def test_root_is_a_404_that_says_where_to_go_without_echoing_a_path(client: Test
     response = client.get("/")
     assert response.status_code == 404
     assert response.json() == {
-        "message": "Not Found. The API is under /api/v1/; its documentation is at /docs."
+        "message": "Not Found. The API is under /api/v1/; its documentation is at /docs.",
+        "docs": "/docs",
     }
 
 

@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
-from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -34,7 +33,7 @@ from timeledger.db import (
 from timeledger.errors import install_error_handlers
 from timeledger.firms.router import router as firms_router
 from timeledger.health.router import router as health_router
-from timeledger.http.manners import SecurityHeadersMiddleware, allowed_methods, root_message
+from timeledger.http.manners import SecurityHeadersMiddleware, allowed_methods
 from timeledger.http.middleware import BodyLimitMiddleware, ConcurrencyGateMiddleware
 from timeledger.http.openapi import install_openapi
 from timeledger.http.ratelimit import RateLimiter, RateLimitHeadersMiddleware
@@ -129,7 +128,6 @@ def create_app(
     app.state.password_attempts = PasswordAttempts(settings, counters)
     install_error_handlers(app)
     app.add_exception_handler(Replay, replay_response)
-    app.add_api_route("/", root, include_in_schema=False, methods=["GET"])
     for router in ROUTERS:
         app.include_router(router)
     # The web app (issue 13): pages under /app, and / for browsers.
@@ -137,12 +135,6 @@ def create_app(
     _install_middleware(app, settings)
     install_openapi(app)
     return app
-
-
-def root() -> JSONResponse:
-    """``/``: API clients get a 404 that says where the API and its docs are. (The web
-    app replaces this one function with a redirect for browsers.)"""
-    return JSONResponse({"message": root_message()}, status_code=404)
 
 
 def _install_middleware(app: FastAPI, settings: Settings) -> None:

@@ -27,6 +27,7 @@ from timeledger.errors import (
 from timeledger.http.storable import unstorable_fields
 
 _WITH_BODY = frozenset({"POST", "PUT", "PATCH"})
+API_PREFIX = "/api/"
 
 
 class BodyTooLarge(Exception):
@@ -156,7 +157,8 @@ class BodyLimitMiddleware:
         except ClientGone:
             # Half a body is never handled: nothing is written, nobody to answer.
             return
-        if scope["method"] in _WITH_BODY:
+        # The API reads JSON only; the web app's pages (under /app) post HTML forms.
+        if scope["method"] in _WITH_BODY and scope["path"].startswith(API_PREFIX):
             content_type = header(scope, b"content-type")
             wrong = body_format_error(content_type, body)
             if wrong is not None:

@@ -12,6 +12,7 @@ from timeledger.auth.attempts import PasswordAttempts
 from timeledger.db import UnitOfWork
 from timeledger.dependencies import ClockDep, SessionDep, SettingsDep
 from timeledger.errors import AppError, TooManyAttempts, ValidationFailed
+from timeledger.http.manners import root_message
 from timeledger.web import service
 from timeledger.web.deps import (
     COOKIE,
@@ -32,10 +33,11 @@ SIGN_IN_SUBMIT = "/app/sign-in/submit"
 
 @router.get("/")
 def root(request: Request) -> Response:
-    """Browsers go to the app; API clients are pointed at the API's documentation."""
+    """Browsers go to the app; API clients get a 404 that says where the API and its
+    documentation are (echoing no path), with ``docs`` for a program to follow."""
     if "text/html" in request.headers.get("accept", ""):
         return redirect(request, "/app")
-    return JSONResponse({"message": "timeledger: the API is documented at /docs.", "docs": "/docs"})
+    return JSONResponse({"message": root_message(), "docs": "/docs"}, status_code=404)
 
 
 @router.get("/app")
