@@ -15,7 +15,11 @@ from sqlalchemy.orm import Session
 from tests.billing.conftest import ENTRIES, RATES
 from tests.conftest import FROZEN_NOW
 from tests.factories import FirmWorld, Staff, make_client
-from timeledger.billing.service.resolve import billing_client_id
+from timeledger.billing.service.resolve import (
+    billing_client_id,
+    case_billing_client,
+    case_billing_clients,
+)
 from timeledger.cases.service import create_case
 from timeledger.models import TimeEntry, TrackableType
 
@@ -231,6 +235,31 @@ class TestBillingClient:
         assert bills_to(TrackableType.BOARD_TASK, world.board_task.id) == client_id
         assert bills_to(TrackableType.CIRCLE, world.circle.id) is None
         assert bills_to(TrackableType.FIRM, world.firm.id) is None
+
+    def test_the_batched_rule_agrees_with_the_one_case_rule(
+        self, session: Session, world: FirmWorld
+    ) -> None:
+        joint, partner = self.joint_case(session, world)
+        chosen = create_case(
+            session,
+            firm=world.firm,
+            name="Chosen",
+            participants=[world.client, partner],
+            now=FROZEN_NOW,
+            billing_client_id=partner.id,
+        )
+        empty = create_case(session, firm=world.firm, name="Empty", participants=[], now=FROZEN_NOW)
+        session.flush()
+        ids = [world.case.id, joint.id, chosen.id, empty.id, 999_999]
+        expected = {
+            world.case.id: world.client.id,
+            joint.id: None,
+            chosen.id: partner.id,
+            empty.id: None,
+            999_999: None,
+        }
+        assert case_billing_clients(session, ids) == expected
+        assert {case_id: case_billing_client(session, case_id) for case_id in ids} == expected
 
 
 def _id(session: Session, entry_uuid: str) -> int:

@@ -93,3 +93,18 @@ def test_bad_input_is_one_line(cli: CliRunner) -> None:
     missing = cli.invoke(app, ["report", "summary", *MARCH, "--format", "pdf"])
     assert missing.exit_code == 1
     assert missing.output.strip() == "Error: --format pdf needs --output FILE"
+
+
+def test_billable_filter_and_group(cli: CliRunner) -> None:
+    every = json.loads(cli.invoke(app, ["report", "summary", *MARCH, "--format", "json"]).output)
+    billable = cli.invoke(app, ["report", "summary", *MARCH, "--billable", "--format", "json"])
+    assert billable.exit_code == 0, billable.output
+    other = cli.invoke(app, ["report", "summary", *MARCH, "--non-billable", "--format", "json"])
+    only, rest = json.loads(billable.output)["totals"], json.loads(other.output)["totals"]
+    assert only["seconds"] == only["billable_seconds"] == every["totals"]["billable_seconds"]
+    assert rest["billable_seconds"] == 0
+    assert only["seconds"] + rest["seconds"] == 7200
+    table = cli.invoke(app, ["report", "summary", *MARCH, "--group-by", "billable"])
+    assert table.exit_code == 0, table.output
+    assert "Billable" in table.output
+    assert "Amounts" in table.output

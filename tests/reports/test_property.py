@@ -48,7 +48,10 @@ DIMENSIONS = [
     "case",
     "trackable",
     "trackable_type",
+    "billable",
 ]
+# Rate snapshots (minor units per hour, currency) an entry may carry; None: no rate.
+RATES: list[tuple[int, str] | None] = [None, (15000, "GBP"), (9999, "GBP"), (12345, "USD")]
 ROUNDINGS = [("none", None)] + [
     (mode, minutes) for mode in ("up", "down", "nearest") for minutes in (1, 6, 15, 60)
 ]
@@ -73,6 +76,15 @@ def _fixture(session: Session, zone_name: str) -> Fixture:
         participants=[world.client, world.other_client],
         now=FROZEN_NOW,
     )
+    # A joint case whose chosen billing client bills all its time (issue 11's rule).
+    billed = create_case(
+        session,
+        firm=world.firm,
+        name="Joint billed",
+        participants=[world.client, world.other_client],
+        now=FROZEN_NOW,
+        billing_client_id=world.other_client.id,
+    )
     session.flush()
 
     def client(account: Account) -> dict[str, Any]:
@@ -91,6 +103,7 @@ def _fixture(session: Session, zone_name: str) -> Fixture:
         (world.board_task, "board_task", client(world.client), world.case),
         (world.circle, "circle", without("circle"), None),
         (world.firm, "firm", without("firm"), None),
+        (billed, "case", client(world.other_client), billed),
     ]
     actor = authenticate(session, bearer=world.owner.token, account_header=None, now=FROZEN_NOW)
     return Fixture(world, actor, [world.owner.account, second.account], records)
@@ -103,10 +116,12 @@ def fixtures(session: Session) -> dict[str, Fixture]:
 
 entries_strategy = st.lists(
     st.tuples(
-        st.integers(0, 8),  # which record
+        st.integers(0, 9),  # which record
         st.integers(0, 1),  # which staff
         st.integers(-3 * 1440, 3 * 1440),  # start, minutes from the change
         st.one_of(st.none(), st.integers(0, 120), st.integers(0, 40 * 60)),  # minutes, or running
+        st.booleans(),  # billable
+        st.integers(0, len(RATES) - 1),  # which rate snapshot
     ),
     max_size=8,
 )
@@ -145,8 +160,23 @@ def _flatten(
 ) -> None:
     for group in groups or []:
         here = (*path, _canonical(group["key"]))
-        out[here] = (group["entries"], group["seconds"], group["rounded_seconds"])
+        out[here] = (
+            group["entries"],
+            group["seconds"],
+            group["rounded_seconds"],
+            group["billable_seconds"],
+            _amounts(group["amounts"]),
+        )
         _flatten(group["groups"], here, out)
+
+
+def _amounts(amounts: list[dict[str, Any]]) -> dict[str, int]:
+    return {line["currency"]: line["amount"] for line in amounts}
+
+
+def _amount(seconds: int, rate: int) -> int:
+    """Half up, the way a person would: seconds x rate / 3600 as a fraction."""
+    return floor(Fraction(seconds * rate, 3600) + Fraction(1, 2))
 
 
 @settings(
@@ -158,7 +188,7 @@ def _flatten(
 @example(
     zone_name="Europe/London",
     change=0,
-    raw_entries=[(0, 0, 0, 3), (2, 1, -30, 60), (3, 0, -90, 180)],
+    raw_entries=[(0, 0, 0, 3, True, 1), (2, 1, -30, 60, True, 2), (3, 0, -90, 180, False, 3)],
     first_offset=-1,
     length=2,
     group_by=["client", "day"],
@@ -184,7 +214,7 @@ def test_summary_matches_brute_force(
     fixtures: dict[str, Fixture],
     zone_name: str,
     change: int,
-    raw_entries: list[tuple[int, int, int, int | None]],
+    raw_entries: list[tuple[int, int, int, int | None, bool, int]],
     first_offset: int,
     length: int,
     group_by: list[str],
@@ -217,7 +247,7 @@ def test_summary_matches_brute_force(
         # The one running entry per staff member the database allows.
         running_seen: set[int] = set()
         made: list[tuple[TimeEntry, Any]] = []
-        for which, who, start_minute, duration in raw_entries:
+        for which, who, start_minute, duration, billable, rate in raw_entries:
             staff = fixture.staff[who]
             if duration is None and staff.id in running_seen:
                 duration = 30
@@ -231,6 +261,10 @@ def test_summary_matches_brute_force(
                 start=pivot + timedelta(minutes=start_minute),
                 minutes=duration,
             )
+            snapshot = RATES[rate]
+            entry.billable = billable
+            entry.hourly_rate_minor, entry.currency = snapshot or (None, None)
+            session.flush()
             made.append((entry, record))
         report = service.summary(session, actor=fixture.actor, query=query, now=FROZEN_NOW)
     finally:
@@ -238,7 +272,8 @@ def test_summary_matches_brute_force(
 
     expected: dict[tuple[str, ...], list[Any]] = {}
     total_ids: set[int] = set()
-    total = [0, 0]
+    total = [0, 0, 0]
+    total_amounts: dict[str, int] = {}
     for entry, (record, kind, client_key, case) in made:
         if entry.ended_at is None and not include_running:
             continue
@@ -262,9 +297,15 @@ def test_summary_matches_brute_force(
                 continue
             counted = [(day, seconds, _round(seconds, mode, minutes))]
         for day, s, rounded in counted:
+            billable_s = s if entry.billable else 0
+            amount: tuple[str, int] | None = None
+            if entry.billable and entry.hourly_rate_minor is not None and entry.currency:
+                amount = (entry.currency, _amount(rounded, entry.hourly_rate_minor))
+                total_amounts[amount[0]] = total_amounts.get(amount[0], 0) + amount[1]
             total_ids.add(entry.id)
             total[0] += s
             total[1] += rounded
+            total[2] += billable_s
             path: tuple[str, ...] = ()
             for dimension in group_by:
                 if dimension in {"day", "week", "month", "tax_year"}:
@@ -277,23 +318,33 @@ def test_summary_matches_brute_force(
                     key = {"type": "case", "uuid": None if case is None else str(case.uuid)}
                 elif dimension == "trackable":
                     key = {"type": "trackable", "trackable_type": kind, "uuid": str(record.uuid)}
+                elif dimension == "billable":
+                    key = {"type": "billable", "billable": entry.billable}
                 else:
                     key = {"type": "trackable_type", "trackable_type": kind}
                 path = (*path, _canonical(key))
-                slot = expected.setdefault(path, [set(), 0, 0])
+                slot = expected.setdefault(path, [set(), 0, 0, 0, {}])
                 slot[0].add(entry.id)
                 slot[1] += s
                 slot[2] += rounded
+                slot[3] += billable_s
+                if amount is not None:
+                    slot[4][amount[0]] = slot[4].get(amount[0], 0) + amount[1]
 
     body = report.model_dump(mode="json", by_alias=True)
-    assert body["totals"] == {
+    totals = {**body["totals"], "amounts": _amounts(body["totals"]["amounts"])}
+    assert totals == {
         "entries": len(total_ids),
         "seconds": total[0],
         "rounded_seconds": total[1],
+        "billable_seconds": total[2],
+        "amounts": total_amounts,
     }
     actual: dict[Any, Any] = {}
     _flatten(body["groups"], (), actual)
-    assert actual == {path: (len(ids), s, r) for path, (ids, s, r) in expected.items()}
+    assert actual == {
+        path: (len(ids), s, r, b, amounts) for path, (ids, s, r, b, amounts) in expected.items()
+    }
     # Totals add up at every level.
     assert sum(g["seconds"] for g in body["groups"]) == (
         body["totals"]["seconds"] if group_by else 0

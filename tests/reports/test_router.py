@@ -47,7 +47,13 @@ class TestSummary:
             session, account=world.owner.account, on=world.client, start=local(2026, 3, 2, 9)
         )
         body = get(client, world, "summary", **{"from": "2026-03-01", "to": "2026-03-31"})
-        assert body["totals"] == {"entries": 1, "seconds": 1800, "rounded_seconds": 1800}
+        assert body["totals"] == {
+            "entries": 1,
+            "seconds": 1800,
+            "billable_seconds": 1800,
+            "rounded_seconds": 1800,
+            "amounts": [],
+        }
         assert body["groups"] == []
         assert body["meta"]["time_zone"] == "Europe/London"
         assert body["meta"]["from"] == "2026-03-01"
@@ -475,5 +481,11 @@ def test_filters_by_case_and_type_and_split_counts_open_timers(
         group_by="case",
         **{"filter[trackable_type]": "board_task,task"},
     )
-    assert split["totals"] == {"entries": 2, "seconds": 3600 + 1800, "rounded_seconds": 5400}
+    assert split["totals"] == {
+        "entries": 2,
+        "seconds": 3600 + 1800,
+        "billable_seconds": 5400,
+        "rounded_seconds": 5400,
+        "amounts": [],
+    }
     assert [g["key"]["name"] for g in split["groups"]] == ["Pension transfer"]

@@ -178,6 +178,40 @@ def client_participants(session: Session, case_id: int, *, limit: int) -> list[i
     )
 
 
+def case_billing_client_ids(session: Session, case_ids: Collection[int]) -> dict[int, int | None]:
+    """Each case's chosen ``billing_client_id`` (None when unset), for cases that exist."""
+    found: dict[int, int | None] = {}
+    for chunk in _chunks(case_ids):
+        rows = session.execute(select(Case.id, Case.billing_client_id).where(Case.id.in_(chunk)))
+        found.update({row[0]: row[1] for row in rows})
+    return found
+
+
+def client_participants_of(
+    session: Session, case_ids: Collection[int], *, limit: int
+) -> dict[int, list[int]]:
+    """Up to ``limit`` client accounts taking part in each case, by id."""
+    found: dict[int, list[int]] = {case_id: [] for case_id in case_ids}
+    for chunk in _chunks(case_ids):
+        rows = session.execute(
+            select(CaseParticipant.case_id, CaseParticipant.account_id)
+            .join(Account, Account.id == CaseParticipant.account_id)
+            .where(CaseParticipant.case_id.in_(chunk), Account.type == AccountType.CLIENT)
+            .order_by(CaseParticipant.case_id, CaseParticipant.account_id)
+        )
+        for case_id, account_id in rows:
+            if len(found[case_id]) < limit:
+                found[case_id].append(account_id)
+    return found
+
+
+def _chunks(ids: Collection[int]) -> Iterator[list[int]]:
+    # Bounded IN lists (SQLite's bound-parameter limit).
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), 900):
+        yield ordered[start : start + 900]
+
+
 def is_participant(session: Session, *, case_id: int, account_id: int) -> bool:
     return (
         session.scalars(

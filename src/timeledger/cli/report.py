@@ -19,7 +19,14 @@ from timeledger.cli.context import command_session
 from timeledger.clock import SystemClock
 from timeledger.config import Settings
 from timeledger.reports import service as reports
-from timeledger.reports.schemas import DetailedReport, GroupNode, SummaryReport, WeeklyReport
+from timeledger.reports.exports.table import Money
+from timeledger.reports.schemas import (
+    DetailedReport,
+    GroupNode,
+    SummaryReport,
+    Totals,
+    WeeklyReport,
+)
 from timeledger.reports.service.export import label
 
 app = typer.Typer(
@@ -44,6 +51,10 @@ STAFF = typer.Option(None, help="filter[staff]: comma-separated staff UUIDs.")
 CLIENTS = typer.Option(None, help="filter[clients]: client UUIDs (their cases and tasks too).")
 CASES = typer.Option(None, help="filter[cases]: case UUIDs.")
 TYPES = typer.Option(None, "--trackable-type", help="filter[trackable_type].")
+TAGS = typer.Option(None, help="filter[tags]: tag UUIDs (entries with any of them).")
+BILLABLE = typer.Option(
+    None, "--billable/--non-billable", help="filter[billable]: only (non-)billable time."
+)
 ATTRIBUTION = typer.Option(None, help="start (default) or split.")
 ROUNDING = typer.Option(None, help="none, up, down or nearest.")
 MINUTES = typer.Option(None, "--rounding-minutes", help="1, 5, 6, 10, 12, 15, 30 or 60.")
@@ -59,6 +70,8 @@ def _query(**options: Any) -> dict[str, str]:
         "clients": "filter[clients]",
         "cases": "filter[cases]",
         "trackable_type": "filter[trackable_type]",
+        "tags": "filter[tags]",
+        "billable": "filter[billable]",
         "start": "from",
         "end": "to",
     }
@@ -138,7 +151,7 @@ def _table(result: SummaryReport | WeeklyReport | DetailedReport) -> Table:
 
 
 def _summary_table(result: SummaryReport, title: str) -> Table:
-    table = Table("Group", "Entries", "Duration", "Rounded", title=title)
+    table = Table("Group", "Entries", "Duration", "Billable", "Rounded", "Amounts", title=title)
 
     def add(groups: list[GroupNode] | None, depth: int) -> None:
         for group in groups or []:
@@ -146,7 +159,9 @@ def _summary_table(result: SummaryReport, title: str) -> Table:
                 "  " * depth + label(group.key),
                 str(group.entries),
                 _clock(group.seconds),
+                _clock(group.billable_seconds),
                 _clock(group.rounded_seconds),
+                _amounts(group),
             )
             add(group.groups, depth + 1)
 
@@ -156,10 +171,19 @@ def _summary_table(result: SummaryReport, title: str) -> Table:
         "Total",
         str(totals.entries),
         _clock(totals.seconds),
+        _clock(totals.billable_seconds),
         _clock(totals.rounded_seconds),
+        _amounts(totals),
         style="bold",
     )
     return table
+
+
+def _amounts(node: GroupNode | Totals) -> str:
+    """``75.00 GBP, 12.00 USD``; empty when the caller may not see amounts."""
+    return ", ".join(
+        f"{Money(line.amount, line.currency).text()} {line.currency}" for line in node.amounts or []
+    )
 
 
 def _weekly_table(result: WeeklyReport, title: str) -> Table:
@@ -203,6 +227,8 @@ def summary(
     clients: str | None = CLIENTS,
     cases: str | None = CASES,
     trackable_type: str | None = TYPES,
+    tags: str | None = TAGS,
+    billable: bool | None = BILLABLE,
     attribution: str | None = ATTRIBUTION,
     rounding: str | None = ROUNDING,
     rounding_minutes: int | None = MINUTES,
@@ -212,7 +238,7 @@ def summary(
     output: Path | None = OUTPUT,
 ) -> None:
     """Totals grouped by up to three of day, week, month, tax_year, staff, client, case,
-    trackable, trackable_type (GET /api/v1/reports/summary)."""
+    trackable, trackable_type, billable, tag (GET /api/v1/reports/summary)."""
     query = _query(
         start=start,
         end=end,
@@ -222,6 +248,8 @@ def summary(
         clients=clients,
         cases=cases,
         trackable_type=trackable_type,
+        tags=tags,
+        billable=billable,
         attribution=attribution,
         rounding=rounding,
         rounding_minutes=rounding_minutes,
@@ -240,6 +268,8 @@ def weekly(
     clients: str | None = CLIENTS,
     cases: str | None = CASES,
     trackable_type: str | None = TYPES,
+    tags: str | None = TAGS,
+    billable: bool | None = BILLABLE,
     include_running: bool = RUNNING,
     as_of: str | None = AS_OF,
     output_format: Output = FORMAT,
@@ -252,6 +282,8 @@ def weekly(
         clients=clients,
         cases=cases,
         trackable_type=trackable_type,
+        tags=tags,
+        billable=billable,
         include_running=include_running,
         as_of=as_of,
     )
@@ -269,6 +301,8 @@ def detailed(
     clients: str | None = CLIENTS,
     cases: str | None = CASES,
     trackable_type: str | None = TYPES,
+    tags: str | None = TAGS,
+    billable: bool | None = BILLABLE,
     attribution: str | None = ATTRIBUTION,
     rounding: str | None = ROUNDING,
     rounding_minutes: int | None = MINUTES,
@@ -288,6 +322,8 @@ def detailed(
         clients=clients,
         cases=cases,
         trackable_type=trackable_type,
+        tags=tags,
+        billable=billable,
         attribution=attribution,
         rounding=rounding,
         rounding_minutes=rounding_minutes,

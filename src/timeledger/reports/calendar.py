@@ -28,7 +28,7 @@ class Weekday(StrEnum):
         return list(Weekday).index(self)
 
 
-# The UK default until firms can choose their week start (issue 11 adds ``week_start``).
+# The UK default; reports use the firm's ``week_start`` (issue 11) when it is set.
 DEFAULT_WEEK_START = Weekday.MONDAY
 # The UK tax year starts on 6 April (HMRC); it ends on 5 April of the next year.
 TAX_YEAR_START = (4, 6)

@@ -41,6 +41,8 @@ class Dimension(StrEnum):
     CASE = "case"
     TRACKABLE = "trackable"
     TRACKABLE_TYPE = "trackable_type"
+    BILLABLE = "billable"
+    TAG = "tag"
 
     @property
     def is_time(self) -> bool:
@@ -55,7 +57,7 @@ class Attribution(StrEnum):
     SPLIT = "split"
 
 
-FILTERS = ("staff", "clients", "cases", "trackable_type")
+FILTERS = ("staff", "clients", "cases", "trackable_type", "tags", "tag_match", "billable")
 # Keys every report reads; each route adds its own (group_by, week_of, cursor...).
 COMMON_KEYS = frozenset(
     {"from", "to", "period", "attribution", "rounding", "rounding_minutes", "include_running"}
@@ -80,6 +82,10 @@ class ReportParams:
     clients: tuple[uuid.UUID, ...] | None
     cases: tuple[uuid.UUID, ...] | None
     trackable_types: tuple[TrackableType, ...] | None
+    tags: tuple[uuid.UUID, ...] | None = None
+    billable: bool | None = None
+    # filter[tag_match]: keep entries with every tag of filter[tags], not any of them.
+    all_tags: bool = False
 
 
 def _fail(field: str, message: str) -> ValidationFailed:
@@ -179,6 +185,26 @@ def _uuids(query: Mapping[str, str], name: str) -> tuple[uuid.UUID, ...] | None:
     return tuple(value for value in parsed if value is not None)
 
 
+def _tag_match(query: Mapping[str, str]) -> bool:
+    """``filter[tag_match]``: ``any`` (default) or ``all``, as the time-entry lists take it."""
+    raw = (query.get("filter[tag_match]") or "any").strip()
+    if raw not in {"any", "all"}:
+        raise _fail("filter.tag_match", "The selected filter tag_match is invalid: use any or all.")
+    return raw == "all"
+
+
+def _billable(query: Mapping[str, str]) -> bool | None:
+    """``filter[billable]``: true keeps billable time only, false non-billable only."""
+    if "filter[billable]" not in query:
+        return None
+    raw = query["filter[billable]"].strip().lower()
+    if raw in {"true", "1"}:
+        return True
+    if raw in {"false", "0"}:
+        return False
+    raise _fail("filter.billable", "The filter billable must be true or false.")
+
+
 def _trackable_types(query: Mapping[str, str]) -> tuple[TrackableType, ...] | None:
     field = "filter[trackable_type]"
     if field not in query:
@@ -255,4 +281,7 @@ def parse_params(
         clients=_uuids(query, "clients"),
         cases=_uuids(query, "cases"),
         trackable_types=_trackable_types(query),
+        tags=_uuids(query, "tags"),
+        billable=_billable(query),
+        all_tags=_tag_match(query),
     )

@@ -18,6 +18,7 @@ from timeledger.models import (
     Case,
     CaseParticipant,
     Circle,
+    Tag,
     Task,
     TimeEntry,
     TrackableType,
@@ -37,6 +38,11 @@ class EntryRow:
     description: str | None
     started_at: datetime
     ended_at: datetime | None
+    # Billing (issue 11): the entry's flag and its rate snapshot (minor units per hour).
+    billable: bool
+    hourly_rate_minor: int | None
+    currency: str | None
+    invoiced_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +63,7 @@ class RangeQuery:
     as_of: datetime
     account_ids: tuple[int, ...] | None
     trackable_types: tuple[TrackableType, ...] | None
+    billable: bool | None = None
 
 
 def _conditions(query: RangeQuery) -> list[ColumnElement[bool]]:
@@ -83,6 +90,8 @@ def _conditions(query: RangeQuery) -> list[ColumnElement[bool]]:
         conditions.append(TimeEntry.account_id.in_(query.account_ids))
     if query.trackable_types is not None:
         conditions.append(TimeEntry.trackable_type.in_(query.trackable_types))
+    if query.billable is not None:
+        conditions.append(TimeEntry.billable.is_(query.billable))
     return conditions
 
 
@@ -102,6 +111,10 @@ def range_entries(
             TimeEntry.description,
             TimeEntry.started_at,
             TimeEntry.ended_at,
+            TimeEntry.billable,
+            TimeEntry.hourly_rate_minor,
+            TimeEntry.currency,
+            TimeEntry.invoiced_at,
         )
         .where(and_(*_conditions(query)))
         .order_by(TimeEntry.started_at, TimeEntry.id)
@@ -116,7 +129,7 @@ def range_entries(
         )
     result = session.execute(statement.execution_options(yield_per=BATCH))
     for row in result:
-        yield EntryRow(*row)
+        yield EntryRow(*tuple(row))
 
 
 def account_ids(
@@ -149,6 +162,14 @@ def client_ids(
 def case_ids(session: Session, firm_id: int, uuids: Collection[uuid.UUID]) -> dict[uuid.UUID, int]:
     rows = session.execute(
         select(Case.uuid, Case.id).where(Case.firm_id == firm_id, Case.uuid.in_(uuids))
+    )
+    return {row[0]: row[1] for row in rows}
+
+
+def tag_ids(session: Session, firm_id: int, uuids: Collection[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """The firm's tags (archived too: old time keeps its tags) by UUID."""
+    rows = session.execute(
+        select(Tag.uuid, Tag.id).where(Tag.firm_id == firm_id, Tag.uuid.in_(uuids))
     )
     return {row[0]: row[1] for row in rows}
 

@@ -11,8 +11,14 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field
 
 # A group's key: ``{"type": "client", "uuid": ..., "name": ...}``, ``{"type": "day", "date":
-# ...}``... (docs/reports.md lists every shape). Values are strings or null.
-GroupKey = dict[str, str | None]
+# ...}``... (docs/reports.md lists every shape). Values are strings or null (``billable``:
+# a boolean).
+GroupKey = dict[str, str | bool | None]
+
+
+class Amount(BaseModel):
+    currency: str = Field(description="ISO 4217 code of the entries' rate snapshots.")
+    amount: int = Field(description="Minor units (pence): the sum of each entry's amount.")
 
 
 class RoundingRead(BaseModel):
@@ -34,17 +40,27 @@ class ReportMeta(BaseModel):
     group_by: list[str]
 
 
+AMOUNTS_HELP = (
+    "Per currency, the sum of each billable entry's amount (its rounded seconds at its rate"
+    " snapshot, rounded half up); null when the caller may not see amounts."
+)
+
+
 class Totals(BaseModel):
     entries: int = Field(description="Distinct time entries counted.")
     seconds: int = Field(description="Real elapsed seconds.")
+    billable_seconds: int = Field(description="The seconds of billable entries.")
     rounded_seconds: int = Field(description="Sum of each entry's rounded duration.")
+    amounts: list[Amount] | None = Field(description=AMOUNTS_HELP)
 
 
 class GroupNode(BaseModel):
     key: GroupKey
     entries: int
     seconds: int
+    billable_seconds: int
     rounded_seconds: int
+    amounts: list[Amount] | None = Field(description=AMOUNTS_HELP)
     groups: list[GroupNode] | None = Field(description="The next level; null at the last.")
 
 
@@ -82,6 +98,18 @@ class DetailedEntry(BaseModel):
     client: GroupKey = Field(description="The billing client, or a bucket without one.")
     seconds: int
     rounded_seconds: int
+    billable: bool
+    hourly_rate_minor: int | None = Field(
+        description="The rate snapshot (minor units per hour); null without a rate or when"
+        " the caller may not see amounts."
+    )
+    currency: str | None
+    amount: int | None = Field(
+        description="Rounded seconds at the rate, minor units, half up; null when not"
+        " billable, without a rate, or hidden from the caller."
+    )
+    tags: list[GroupKey] = Field(description="``{type: tag, uuid, name}`` by name.")
+    is_locked: bool = Field(description="Inside the firm's lock period or invoiced.")
 
 
 class DetailedReport(BaseModel):

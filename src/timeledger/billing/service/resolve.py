@@ -18,6 +18,7 @@ contain the entry's local start date.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -66,6 +67,21 @@ def case_billing_client(session: Session, case_id: int) -> int | None:
     if case is not None and case.billing_client_id is not None:
         return case.billing_client_id
     clients = repository.client_participants(session, case_id, limit=2)
+    return _only(clients)
+
+
+def case_billing_clients(session: Session, case_ids: Collection[int]) -> dict[int, int | None]:
+    """``case_billing_client`` of many cases in a few queries (reports), by case id."""
+    chosen = repository.case_billing_client_ids(session, case_ids)
+    rest = [case_id for case_id in case_ids if chosen.get(case_id) is None]
+    participants = repository.client_participants_of(session, rest, limit=2)
+    return {
+        case_id: chosen.get(case_id) or _only(participants.get(case_id, [])) for case_id in case_ids
+    }
+
+
+def _only(clients: Sequence[int]) -> int | None:
+    # Several client participants and no chosen billing client bill to none.
     return clients[0] if len(clients) == 1 else None
 
 

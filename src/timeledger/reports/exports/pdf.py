@@ -71,7 +71,7 @@ def write_pdf(table: Table, out: BinaryIO) -> None:
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ]
     for index, column in enumerate(table.columns):
-        if column.kind in {Kind.INT, Kind.DURATION, Kind.HOURS}:
+        if column.kind in {Kind.INT, Kind.DURATION, Kind.HOURS, Kind.MONEY}:
             style.append(("ALIGN", (index, 0), (index, -1), "RIGHT"))
     if table.totals:
         style += [

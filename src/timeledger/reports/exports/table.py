@@ -7,6 +7,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import NamedTuple
+
+from babel.numbers import get_currency_precision
 
 
 class Kind(StrEnum):
@@ -17,9 +20,29 @@ class Kind(StrEnum):
     DURATION = "duration"
     # Seconds, shown as decimal hours.
     HOURS = "hours"
+    # A ``Money`` amount, shown in major units with its currency's digits.
+    MONEY = "money"
 
 
-Cell = str | int | date | None
+class Money(NamedTuple):
+    minor: int
+    currency: str
+
+    @property
+    def digits(self) -> int:
+        """The currency's minor-unit digits (CLDR, by Babel): GBP 2, JPY 0, KWD 3."""
+        return int(get_currency_precision(self.currency))
+
+    def text(self) -> str:
+        """``150.00``: major units to the currency's digits, in exact arithmetic (the
+        currency is the column's or its neighbour's)."""
+        sign = "-" if self.minor < 0 else ""
+        whole, part = divmod(abs(self.minor), 10**self.digits)
+        fraction = f".{part:0{self.digits}d}" if self.digits else ""
+        return f"{sign}{whole}{fraction}"
+
+
+Cell = str | int | date | Money | None
 
 
 @dataclass(frozen=True)
@@ -57,6 +80,8 @@ def text(value: Cell, kind: Kind) -> str:
         return clock_text(value)
     if kind is Kind.HOURS and isinstance(value, int):
         return hours_text(value)
+    if isinstance(value, Money):
+        return value.text()
     if isinstance(value, date):
         return value.isoformat()
     return str(value)

@@ -20,7 +20,7 @@ from timeledger.auth.service import Actor
 from timeledger.errors import NotFound, ValidationFailed
 from timeledger.reports.exports.csv_ import write_csv
 from timeledger.reports.exports.pdf import write_pdf
-from timeledger.reports.exports.table import Cell, Column, Kind, Table
+from timeledger.reports.exports.table import Cell, Column, Kind, Money, Table
 from timeledger.reports.exports.xlsx import write_xlsx
 from timeledger.reports.params import COMMON_KEYS
 from timeledger.reports.schemas import (
@@ -57,6 +57,7 @@ _WITHOUT = {
     "circle": "(circles)",
     "several_clients": "(several clients)",
     "no_client": "(no client)",
+    "no_tag": "(no tag)",
 }
 
 
@@ -74,22 +75,29 @@ class ExportFile:
             self.file.close()
 
 
+def _text(key: GroupKey, field: str) -> str:
+    value = key.get(field)
+    return value if isinstance(value, str) else ""
+
+
 def label(key: GroupKey) -> str:
     """A key as one cell of text."""
     kind = key.get("type")
     if kind == "day":
-        return key["date"] or ""
+        return _text(key, "date")
     if kind == "month":
-        return key["month"] or ""
+        return _text(key, "month")
     if kind in {"week", "tax_year"}:
-        return f"{key['start']} to {key['end']}"
+        return f"{_text(key, 'start')} to {_text(key, 'end')}"
     if kind == "trackable_type":
-        return key["trackable_type"] or ""
+        return _text(key, "trackable_type")
+    if kind == "billable":
+        return "Billable" if key.get("billable") else "Non-billable"
     if key.get("uuid") is None:
         if key.get("without"):
-            return _WITHOUT[key["without"] or ""]
+            return _WITHOUT[_text(key, "without")]
         return "(none)"
-    return key.get("name") or ""
+    return _text(key, "name")
 
 
 def _subtitle(firm: str, meta: ReportMeta, report: str) -> list[str]:
@@ -109,42 +117,54 @@ _TOTAL_COLUMNS = [
     Column("Seconds", Kind.INT),
     Column("Hours", Kind.HOURS),
     Column("Duration", Kind.DURATION),
+    Column("Billable seconds", Kind.INT),
+    Column("Billable hours", Kind.HOURS),
     Column("Rounded seconds", Kind.INT),
     Column("Rounded hours", Kind.HOURS),
 ]
 
 
-def _figures(node: GroupNode | Totals) -> list[Cell]:
+def _figures(node: GroupNode | Totals, currencies: list[str]) -> list[Cell]:
+    amounts = {line.currency: line.amount for line in node.amounts or []}
     return [
         node.entries,
         node.seconds,
         node.seconds,
         node.seconds,
+        node.billable_seconds,
+        node.billable_seconds,
         node.rounded_seconds,
         node.rounded_seconds,
+        *(Money(amounts.get(code, 0), code) for code in currencies),
     ]
 
 
 def summary_table(report: SummaryReport, firm: str) -> Table:
     levels = report.meta.group_by or []
+    # One amount column per currency of the totals (none when amounts are hidden).
+    currencies = [line.currency for line in report.totals.amounts or []]
     columns = [Column("Level", Kind.INT)] + [
         Column(name.replace("_", " ").title()) for name in levels
     ]
+    columns += _TOTAL_COLUMNS + [Column(f"Amount {code}", Kind.MONEY) for code in currencies]
 
     def rows(groups: list[GroupNode] | None, path: list[str]) -> Iterator[list[Cell]]:
         for group in groups or []:
             here = [*path, label(group.key)]
             padding: list[Cell] = [None] * (len(levels) - len(here))
-            yield [len(here), *here, *padding, *_figures(group)]
+            yield [len(here), *here, *padding, *_figures(group, currencies)]
             yield from rows(group.groups, here)
 
     totals: list[Cell] = [0, "Total", *([None] * (len(levels) - 1))] if levels else [0]
+    subtitle = _subtitle(firm, report.meta, "summary")
+    if "tag" in levels:
+        subtitle.append("An entry with several tags counts under each; totals count it once.")
     return Table(
         title="Summary report",
-        subtitle=_subtitle(firm, report.meta, "summary"),
-        columns=columns + _TOTAL_COLUMNS,
+        subtitle=subtitle,
+        columns=columns,
         rows=rows(report.groups, []),
-        totals=[*totals, *_figures(report.totals)],
+        totals=[*totals, *_figures(report.totals, currencies)],
     )
 
 
@@ -185,8 +205,18 @@ _DETAILED_COLUMNS = [
     Column("Hours", Kind.HOURS),
     Column("Duration", Kind.DURATION),
     Column("Rounded seconds", Kind.INT),
+    Column("Billable"),
+    Column("Currency"),
+    Column("Hourly rate", Kind.MONEY),
+    Column("Amount", Kind.MONEY),
+    Column("Tags"),
+    Column("Locked"),
     Column("Entry UUID"),
 ]
+
+
+def _money(minor: int | None, currency: str | None) -> Money | None:
+    return None if minor is None or currency is None else Money(minor, currency)
 
 
 def _detailed_row(entry: DetailedEntry) -> list[Cell]:
@@ -204,6 +234,12 @@ def _detailed_row(entry: DetailedEntry) -> list[Cell]:
         entry.seconds,
         entry.seconds,
         entry.rounded_seconds,
+        "yes" if entry.billable else "no",
+        entry.currency,
+        _money(entry.hourly_rate_minor, entry.currency),
+        _money(entry.amount, entry.currency),
+        ", ".join(label(tag) for tag in entry.tags),
+        "yes" if entry.is_locked else "no",
         entry.uuid,
     ]
 
@@ -239,7 +275,7 @@ def detailed_table(
             seconds,
             seconds,
             rounded,
-            None,
+            *([None] * 7),
         ]
 
     table.rows = rows()

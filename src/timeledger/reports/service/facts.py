@@ -11,10 +11,12 @@ from typing import NamedTuple
 
 from sqlalchemy.orm import Session
 
+from timeledger.billing.service.resolve import case_billing_clients
+from timeledger.billing.service.tags import tags_of
 from timeledger.models import TrackableType
 from timeledger.reports import repository
 from timeledger.reports.calendar import day_pieces, day_start, local_date, range_edges
-from timeledger.reports.params import Attribution, ReportParams
+from timeledger.reports.params import Attribution, Dimension, ReportParams
 from timeledger.reports.repository import EntryRow
 from timeledger.reports.rounding import round_seconds
 
@@ -43,6 +45,8 @@ class EntryFacts:
     case_id: int | None
     roll_up_clients: tuple[int, ...]
     pieces: tuple[Piece, ...]
+    # The entry's tags as (id, uuid, name), by name: a report counts it in each tag's group.
+    tags: tuple[tuple[int, str, str], ...] = ()
 
     @property
     def seconds(self) -> int:
@@ -56,9 +60,12 @@ class EntryFacts:
 class Resolver:
     """Resolves entries batch by batch, caching the records they point at."""
 
-    def __init__(self, session: Session, params: ReportParams) -> None:
+    def __init__(self, session: Session, params: ReportParams, *, with_tags: bool = False) -> None:
         self._session = session
         self._params = params
+        # Tags cost one query per batch: loaded only when the report groups, filters or
+        # shows by them.
+        self._with_tags = with_tags or params.tags is not None or Dimension.TAG in params.group_by
         self._edges = range_edges(params.dates, params.tz)
         # Each local date's first instant: the date of an instant in the range is one
         # bisection away, cheaper than a time-zone conversion per entry.
@@ -67,10 +74,20 @@ class Resolver:
         self._tasks: dict[int, tuple[int | None, int | None]] = {}
         self._board_tasks: dict[int, int] = {}
         self._cases: dict[int, tuple[int, ...]] = {}
+        self._case_billing: dict[int, int | None] = {}
 
     def resolve(self, rows: Sequence[EntryRow]) -> list[EntryFacts]:
         self._load(rows)
-        return [self._facts(row) for row in rows]
+        facts = [self._facts(row) for row in rows]
+        if not self._with_tags:
+            return facts
+        tags = tags_of(self._session, [row.id for row in rows])
+        for entry in facts:
+            found = tags.get(entry.row.id, [])
+            entry.tags = tuple(
+                sorted(((tag.id, str(tag.uuid), tag.name) for tag in found), key=lambda t: t[2])
+            )
+        return facts
 
     def _load(self, rows: Sequence[EntryRow]) -> None:
         tasks = {r.trackable_id for r in rows if r.trackable_type is TrackableType.TASK}
@@ -83,6 +100,11 @@ class Resolver:
         cases |= {case for _, case in self._tasks.values() if case is not None}
         cases |= set(self._board_tasks.values())
         self._cases.update(repository.case_clients(self._session, cases - self._cases.keys()))
+        # Issue 11's rule decides each case's billing client (its ``billing_client`` when
+        # set, else its only client participant); asked once per case per report, in batches.
+        self._case_billing.update(
+            case_billing_clients(self._session, cases - self._case_billing.keys())
+        )
 
     def _case_and_clients(self, row: EntryRow) -> tuple[int | None, tuple[int, ...]]:
         kind = row.trackable_type
@@ -100,6 +122,24 @@ class Resolver:
             return row.trackable_id, self._cases.get(row.trackable_id, ())
         return None, ()
 
+    def _billing_client(
+        self, kind: TrackableType, case: int | None, clients: tuple[int, ...]
+    ) -> ClientRef:
+        """The entry's billing client by issue 11's rule
+        (``timeledger.billing.service.resolve.billing_scope``), or the visible bucket
+        saying why it has none."""
+        if kind is TrackableType.FIRM:
+            return ("without", WITHOUT_FIRM)
+        if kind is TrackableType.CIRCLE:
+            return ("without", WITHOUT_CIRCLE)
+        if case is None:
+            # On a client, or a task on a client: that client (the rule's first cases).
+            return ("client", clients[0]) if clients else ("without", WITHOUT_NONE)
+        client = self._case_billing.get(case)
+        if client is not None:
+            return ("client", client)
+        return ("without", WITHOUT_SEVERAL if len(clients) > 1 else WITHOUT_NONE)
+
     def _local_date(self, instant: datetime) -> date:
         if self._edges[0] <= instant < self._edges[1]:
             return self._first + timedelta(days=bisect_right(self._day_starts, instant) - 1)
@@ -107,9 +147,13 @@ class Resolver:
 
     def _facts(self, row: EntryRow) -> EntryFacts:
         case, clients = self._case_and_clients(row)
+        client = self._billing_client(row.trackable_type, case, clients)
+        if client[0] == "client" and client[1] not in clients:
+            # A case's chosen billing client rolls its time up even when not a participant.
+            clients = (*clients, int(client[1]))
         return EntryFacts(
             row=row,
-            client=billing_client(row.trackable_type, clients),
+            client=client,
             case_id=case,
             roll_up_clients=clients,
             pieces=self._pieces(row),
@@ -126,22 +170,6 @@ class Resolver:
         if not pieces and self._edges[0] <= row.started_at < self._edges[1]:
             pieces = [(local_date(row.started_at, params.tz), 0)]  # an empty entry still counts
         return tuple(Piece(day, seconds, seconds) for day, seconds in pieces)
-
-
-def billing_client(kind: TrackableType, clients: tuple[int, ...]) -> ClientRef:
-    """The one client an entry's time is billed to, or the bucket it goes to without one.
-
-    The client itself; a task's client; a case's (or its task's or board task's) single
-    client participant. A case with several clients is "several_clients" (never counted
-    once per client); a case with none "no_client"; the firm and circles their own.
-    """
-    if kind is TrackableType.FIRM:
-        return ("without", WITHOUT_FIRM)
-    if kind is TrackableType.CIRCLE:
-        return ("without", WITHOUT_CIRCLE)
-    if len(clients) == 1:
-        return ("client", clients[0])
-    return ("without", WITHOUT_SEVERAL if clients else WITHOUT_NONE)
 
 
 def batched(rows: Iterable[EntryRow], size: int = repository.BATCH) -> Iterator[list[EntryRow]]:

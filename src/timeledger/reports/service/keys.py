@@ -37,7 +37,22 @@ _MODELS: dict[TrackableType, type[Account | Case | Circle | Task | BoardTask]] =
 }
 
 
+NO_TAG: Ident = ("tag", None, None, None)
+
+
+def idents(
+    dimension: Dimension, facts: EntryFacts, piece: Piece, week_start: Weekday
+) -> tuple[Ident, ...]:
+    """Every bucket of ``dimension`` that holds the piece: one, except for ``tag``, where an
+    entry with several tags counts in each tag's group (and one without any in "no tag")."""
+    if dimension is Dimension.TAG:
+        return tuple(("tag", *tag) for tag in facts.tags) or (NO_TAG,)
+    return (ident(dimension, facts, piece, week_start),)
+
+
 def ident(dimension: Dimension, facts: EntryFacts, piece: Piece, week_start: Weekday) -> Ident:
+    if dimension is Dimension.BILLABLE:
+        return ("billable", facts.row.billable)
     if dimension is Dimension.DAY:
         return ("day", piece.day)
     if dimension is Dimension.WEEK:
@@ -104,6 +119,12 @@ class Namer:
             return {"type": "client", "uuid": None, "name": None, "without": key[2]}
         if kind == "case":
             return self._record("case", Case, key[1])
+        if kind == "billable":
+            return {"type": "billable", "billable": bool(key[1])}
+        if kind == "tag":
+            if key[1] is None:
+                return {"type": "tag", "uuid": None, "name": None, "without": "no_tag"}
+            return {"type": "tag", "uuid": key[2], "name": key[3]}
         if kind == "trackable":
             return self.trackable(key[1], key[2])
         return {"type": "trackable_type", "trackable_type": key[1].value}
@@ -128,10 +149,12 @@ class Namer:
             return (0, key[1].isoformat(), "")
         if kind == "trackable_type":
             return (0, key[1].value, "")
+        if kind == "billable":
+            return (0, "0" if key[1] else "1", "")  # billable first
         rendered = self.render(key)
         if rendered.get("uuid") is None:
             return (1, rendered.get("without") or "", rendered.get("trackable_type") or "")
-        return (0, (rendered["name"] or "").casefold(), rendered["uuid"])
+        return (0, str(rendered["name"] or "").casefold(), rendered["uuid"])
 
 
 def _time_span(kind: str, first: date) -> tuple[date, date]:

@@ -14,7 +14,7 @@ from timeledger.auth.service import Actor
 from timeledger.errors import ValidationFailed
 from timeledger.permissions import may_read_reports, reports_default_to_own_time, require
 from timeledger.reports import repository
-from timeledger.reports.calendar import DateRange, range_edges
+from timeledger.reports.calendar import DEFAULT_WEEK_START, DateRange, Weekday, range_edges
 from timeledger.reports.params import Attribution, ReportParams, parse_params
 from timeledger.reports.service.facts import EntryFacts, Resolver, batched
 
@@ -27,6 +27,7 @@ class Selection:
     staff_ids: tuple[int, ...] | None
     client_ids: frozenset[int] | None
     case_ids: frozenset[int] | None
+    tag_ids: frozenset[int] | None = None
 
     def range_query(self) -> repository.RangeQuery:
         lo, hi = range_edges(self.params.dates, self.params.tz)
@@ -39,9 +40,16 @@ class Selection:
             as_of=self.params.as_of,
             account_ids=self.staff_ids,
             trackable_types=self.params.trackable_types,
+            billable=self.params.billable,
         )
 
     def keeps(self, facts: EntryFacts) -> bool:
+        if self.tag_ids is not None:
+            carried = {tag[0] for tag in facts.tags}
+            if self.params.all_tags and not self.tag_ids <= carried:
+                return False
+            if not self.tag_ids & carried:
+                return False
         if self.case_ids is not None and facts.case_id not in self.case_ids:
             return False
         return self.client_ids is None or not self.client_ids.isdisjoint(facts.roll_up_clients)
@@ -60,6 +68,14 @@ def _ids(
     return tuple(found[value] for value in wanted)
 
 
+def firm_week_start(actor: Actor) -> Weekday:
+    """The firm's first day of the week (issue 11's ``week_start``), Monday by default."""
+    try:
+        return Weekday(actor.firm.week_start)
+    except ValueError:
+        return DEFAULT_WEEK_START
+
+
 def select_report(
     session: Session,
     *,
@@ -75,7 +91,14 @@ def select_report(
     """
     require(may_read_reports(actor))
     firm = actor.firm
-    params = parse_params(query, time_zone=firm.time_zone, now=now, allowed=allowed, dates=dates)
+    params = parse_params(
+        query,
+        time_zone=firm.time_zone,
+        now=now,
+        allowed=allowed,
+        dates=dates,
+        week_start=firm_week_start(actor),
+    )
     staff: tuple[int, ...] | None = None
     if params.staff is not None:
         staff = _ids(repository.account_ids(session, firm.id, params.staff), params.staff, "staff")
@@ -89,8 +112,14 @@ def select_report(
         cases = frozenset(
             _ids(repository.case_ids(session, firm.id, params.cases), params.cases, "cases")
         )
+    tags = None
+    if params.tags is not None:
+        tags = frozenset(
+            _ids(repository.tag_ids(session, firm.id, params.tags), params.tags, "tags")
+        )
     return Selection(
         params=params,
+        tag_ids=tags,
         firm_id=firm.id,
         firm_name=firm.name,
         staff_ids=staff,
@@ -100,10 +129,15 @@ def select_report(
 
 
 def selected_facts(
-    session: Session, selection: Selection, *, after: tuple[datetime, int] | None = None
+    session: Session,
+    selection: Selection,
+    *,
+    after: tuple[datetime, int] | None = None,
+    with_tags: bool = False,
 ) -> Iterator[EntryFacts]:
-    """The selected entries' facts in (start, id) order, streamed in batches."""
-    resolver = Resolver(session, selection.params)
+    """The selected entries' facts in (start, id) order, streamed in batches; their tags
+    when ``with_tags`` or the report groups or filters by tag."""
+    resolver = Resolver(session, selection.params, with_tags=with_tags)
     rows = repository.range_entries(session, selection.range_query(), after=after)
     for batch in batched(rows):
         for facts in resolver.resolve(batch):

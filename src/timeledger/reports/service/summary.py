@@ -18,12 +18,16 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from timeledger.auth.service import Actor
+from timeledger.billing.service.locks import in_locked_period
 from timeledger.dates import format_api_datetime, format_optional, zone
 from timeledger.errors import ValidationFailed
-from timeledger.reports.calendar import DEFAULT_WEEK_START, DateRange, week_first
+from timeledger.kit.money import amount_minor
+from timeledger.permissions import may_see_amounts
+from timeledger.reports.calendar import DateRange, week_first
 from timeledger.reports.params import COMMON_KEYS, ReportParams, check_keys
 from timeledger.reports.repository import Named
 from timeledger.reports.schemas import (
+    Amount,
     DetailedEntry,
     DetailedReport,
     GroupNode,
@@ -34,9 +38,14 @@ from timeledger.reports.schemas import (
     WeeklyReport,
     WeeklyRow,
 )
-from timeledger.reports.service.facts import EntryFacts
-from timeledger.reports.service.keys import Ident, Namer, ident
-from timeledger.reports.service.selection import Selection, select_report, selected_facts
+from timeledger.reports.service.facts import EntryFacts, Piece
+from timeledger.reports.service.keys import Ident, Namer, idents
+from timeledger.reports.service.selection import (
+    Selection,
+    firm_week_start,
+    select_report,
+    selected_facts,
+)
 
 SUMMARY_KEYS = COMMON_KEYS | {"group_by"}
 # The grid counts raw seconds on the local date each entry started: no range, attribution
@@ -53,16 +62,38 @@ DEFAULT_PER_PAGE = 50
 class _Node:
     entries: int = 0
     seconds: int = 0
+    billable_seconds: int = 0
     rounded_seconds: int = 0
     last_entry: int = -1
+    amounts: dict[str, int] = field(default_factory=dict)
     children: dict[Ident, _Node] = field(default_factory=dict)
 
-    def add(self, entry_id: int, seconds: int, rounded: int) -> None:
-        if self.last_entry != entry_id:
+    def add(self, entry: EntryFacts, piece: Piece, amount: int | None) -> None:
+        if self.last_entry != entry.row.id:
             self.entries += 1
-            self.last_entry = entry_id
-        self.seconds += seconds
-        self.rounded_seconds += rounded
+            self.last_entry = entry.row.id
+        self.seconds += piece.seconds
+        self.rounded_seconds += piece.rounded_seconds
+        if entry.row.billable:
+            self.billable_seconds += piece.seconds
+        if amount is not None and entry.row.currency is not None:
+            self.amounts[entry.row.currency] = self.amounts.get(entry.row.currency, 0) + amount
+
+    def amounts_read(self, visible: bool) -> list[Amount] | None:
+        if not visible:
+            return None
+        return [Amount(currency=code, amount=self.amounts[code]) for code in sorted(self.amounts)]
+
+
+def piece_amount(entry: EntryFacts, piece: Piece) -> int | None:
+    """What the piece is worth: its rounded seconds (the billed duration; equal to its
+    seconds without rounding) at the entry's rate snapshot, by ``kit.money.amount_minor``
+    (half up, per entry, so lines add up to totals); None for non-billable time or an entry
+    without a rate."""
+    rate = entry.row.hourly_rate_minor
+    if not entry.row.billable or rate is None:
+        return None
+    return amount_minor(piece.rounded_seconds, rate)
 
 
 def meta(params: ReportParams) -> ReportMeta:
@@ -83,13 +114,28 @@ def _sum(facts: Iterator[EntryFacts], params: ReportParams) -> _Node:
     root = _Node()
     for entry in facts:
         for piece in entry.pieces:
-            root.add(entry.row.id, piece.seconds, piece.rounded_seconds)
-            node = root
-            for dimension in params.group_by:
-                key = ident(dimension, entry, piece, params.week_start)
-                node = node.children.setdefault(key, _Node())
-                node.add(entry.row.id, piece.seconds, piece.rounded_seconds)
+            amount = piece_amount(entry, piece)
+            root.add(entry, piece, amount)
+            _add_below(root, entry, piece, amount, params, 0)
     return root
+
+
+def _add_below(
+    node: _Node,
+    entry: EntryFacts,
+    piece: Piece,
+    amount: int | None,
+    params: ReportParams,
+    depth: int,
+) -> None:
+    # A piece goes to one bucket per level, except under ``tag``: one per tag of the entry,
+    # so tag groups may add up to more than their parent (the parent counts it once).
+    if depth == len(params.group_by):
+        return
+    for key in idents(params.group_by[depth], entry, piece, params.week_start):
+        child = node.children.setdefault(key, _Node())
+        child.add(entry, piece, amount)
+        _add_below(child, entry, piece, amount, params, depth + 1)
 
 
 def _idents(node: _Node) -> Iterator[Ident]:
@@ -98,7 +144,9 @@ def _idents(node: _Node) -> Iterator[Ident]:
         yield from _idents(child)
 
 
-def _groups(node: _Node, namer: Namer, depth: int, levels: int) -> list[GroupNode] | None:
+def _groups(
+    node: _Node, namer: Namer, depth: int, levels: int, visible: bool
+) -> list[GroupNode] | None:
     if depth == levels:
         return None
     return [
@@ -106,8 +154,10 @@ def _groups(node: _Node, namer: Namer, depth: int, levels: int) -> list[GroupNod
             key=namer.render(key),
             entries=child.entries,
             seconds=child.seconds,
+            billable_seconds=child.billable_seconds,
             rounded_seconds=child.rounded_seconds,
-            groups=_groups(child, namer, depth + 1, levels),
+            amounts=child.amounts_read(visible),
+            groups=_groups(child, namer, depth + 1, levels, visible),
         )
         for key, child in sorted(node.children.items(), key=lambda item: namer.sort_key(item[0]))
     ]
@@ -136,12 +186,17 @@ def summary_of(session: Session, *, actor: Actor, selection: Selection) -> Summa
     root = _sum(selected_facts(session, selection), params)
     namer = _namer(session, actor)
     namer.load(_idents(root))
+    visible = may_see_amounts(actor)
     return SummaryReport(
         meta=meta(params),
         totals=Totals(
-            entries=root.entries, seconds=root.seconds, rounded_seconds=root.rounded_seconds
+            entries=root.entries,
+            seconds=root.seconds,
+            billable_seconds=root.billable_seconds,
+            rounded_seconds=root.rounded_seconds,
+            amounts=root.amounts_read(visible),
         ),
-        groups=_groups(root, namer, 0, len(params.group_by)) or [],
+        groups=_groups(root, namer, 0, len(params.group_by), visible) or [],
     )
 
 
@@ -159,7 +214,7 @@ def weekly(
     check_keys(query, WEEKLY_KEYS)
     rest = {key: value for key, value in query.items() if key != "week_of"}
     today = now.astimezone(zone(actor.firm.time_zone)).date()
-    first = week_first(day or today, DEFAULT_WEEK_START)
+    first = week_first(day or today, firm_week_start(actor))
     dates = [first + timedelta(days=offset) for offset in range(7)]
     selection = select_report(
         session,
@@ -264,7 +319,7 @@ def detailed(
     after = _read_cursor(query)
     page: list[EntryFacts] = []
     more = False
-    for facts in selected_facts(session, selection, after=after):
+    for facts in selected_facts(session, selection, after=after, with_tags=True):
         if len(page) == per_page:
             more = True
             break
@@ -284,7 +339,7 @@ def detailed_rows(
 ) -> Iterator[DetailedEntry]:
     """Every selected entry, presented, streamed in batches (for exports)."""
     chunk: list[EntryFacts] = []
-    for facts in selected_facts(session, selection):
+    for facts in selected_facts(session, selection, with_tags=True):
         chunk.append(facts)
         if len(chunk) == batch:
             yield from present_entries(session, actor=actor, selection=selection, facts=chunk)
@@ -297,14 +352,16 @@ def present_entries(
 ) -> list[DetailedEntry]:
     params = selection.params
     namer = _namer(session, actor)
-    idents: list[Ident] = []
+    keys: list[Ident] = []
     for entry in facts:
-        idents += [
+        keys += [
             ("staff", entry.row.account_id),
             ("client", *entry.client),
             ("trackable", entry.row.trackable_type, entry.row.trackable_id),
         ]
-    namer.load(idents)
+    namer.load(keys)
+    visible = may_see_amounts(actor)
+    # Locked as issue 11's ``lock_reason`` says: invoiced, or inside the lock period.
     return [
         DetailedEntry(
             uuid=str(entry.row.uuid),
@@ -319,7 +376,21 @@ def present_entries(
             client=namer.render(("client", *entry.client)),
             seconds=entry.seconds,
             rounded_seconds=entry.rounded_seconds,
+            billable=entry.row.billable,
+            hourly_rate_minor=entry.row.hourly_rate_minor if visible else None,
+            currency=entry.row.currency if visible else None,
+            amount=_entry_amount(entry) if visible else None,
+            tags=[{"type": "tag", "uuid": uuid, "name": name} for _, uuid, name in entry.tags],
+            is_locked=entry.row.invoiced_at is not None
+            or in_locked_period(entry.row.started_at, actor.firm),
         )
         for entry in facts
         if entry.pieces
     ]
+
+
+def _entry_amount(entry: EntryFacts) -> int | None:
+    amounts = [piece_amount(entry, piece) for piece in entry.pieces]
+    if not amounts or amounts[0] is None:
+        return None
+    return sum(amount or 0 for amount in amounts)
