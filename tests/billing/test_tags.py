@@ -196,7 +196,13 @@ class TestFilters:
             headers=world.owner.headers(),
         )
         assert response.status_code == 422
-        assert self.uuids(client, world, **{"filter[tags]": "nonsense"}) == set()
+        # Issue 10, class 7: a malformed value is 422; a well-formed unknown one matches nothing.
+        malformed = client.get(
+            ENTRIES, params={"filter[tags]": "nonsense"}, headers=world.owner.headers()
+        )
+        assert malformed.status_code == 422
+        unknown = "00000000-0000-4000-8000-000000000000"
+        assert self.uuids(client, world, **{"filter[tags]": unknown}) == set()
         empty = {"filter[tags]": tagged["research"], "filter[tag_match]": ""}
         assert self.uuids(client, world, **empty) == {tagged["both"], tagged["only_research"]}
         listed = client.get(TAGS, params={"filter[archived]": ""}, headers=world.owner.headers())

@@ -14,6 +14,7 @@ from timeledger.audit import service as audit
 from timeledger.auth.service import Actor
 from timeledger.billing import repository
 from timeledger.billing.schemas import TagCreate, TagRead, TagUpdate
+from timeledger.billing.tags import repository as tag_repository
 from timeledger.errors import NotFound, ValidationFailed
 from timeledger.kit.ids import uuid_or_not_found
 from timeledger.kit.listing import ListParams, uuids_of_filter
@@ -38,7 +39,7 @@ def tag_ids_for_entry(session: Session, *, actor: Actor, uuids: Sequence[uuid.UU
         raise ValidationFailed.field(
             "tags", f"The tags field must not have more than {MAX_TAGS_PER_ENTRY} items."
         )
-    found = repository.tags_by_uuid(session, firm_id=actor.firm.id, uuids=set(uuids))
+    found = tag_repository.tags_by_uuid(session, firm_id=actor.firm.id, uuids=set(uuids))
     errors = [
         f"The selected tags.{n} is invalid."
         for n, tag_uuid in enumerate(uuids)
@@ -50,11 +51,11 @@ def tag_ids_for_entry(session: Session, *, actor: Actor, uuids: Sequence[uuid.UU
 
 
 def set_entry_tags(session: Session, entry: TimeEntry, tag_ids: Sequence[int]) -> None:
-    repository.set_entry_tags(session, entry, tag_ids)
+    tag_repository.set_entry_tags(session, entry, tag_ids)
 
 
 def tags_of(session: Session, entry_ids: Sequence[int]) -> dict[int, list[Tag]]:
-    return repository.tags_of_entries(session, entry_ids)
+    return tag_repository.tags_of_entries(session, entry_ids)
 
 
 def _name(name: str) -> tuple[str, str]:
@@ -65,7 +66,7 @@ def _name(name: str) -> tuple[str, str]:
 
 
 def _unique(session: Session, firm_id: int, key: str, *, except_id: int | None = None) -> None:
-    same = repository.tag_by_key(session, firm_id=firm_id, name_key=key)
+    same = tag_repository.tag_by_key(session, firm_id=firm_id, name_key=key)
     if same is not None and same.id != except_id:
         raise ValidationFailed.field("name", "The name has already been taken.")
 
@@ -90,7 +91,7 @@ def create_tag(session: Session, *, actor: Actor, data: TagCreate, now: datetime
 
 def find_tag(session: Session, *, actor: Actor, raw_uuid: str) -> Tag:
     require(may_use_time_entries(actor))
-    tag = repository.tag_by_uuid(
+    tag = tag_repository.tag_by_uuid(
         session, firm_id=actor.firm.id, tag_uuid=uuid_or_not_found(raw_uuid, NOT_FOUND)
     )
     if tag is None:
@@ -134,12 +135,12 @@ def list_tags(session: Session, *, actor: Actor, params: ListParams) -> Page[Tag
     """Live tags by name; ``filter[archived]=1`` lists archived ones too,
     ``filter[search]`` matches part of the name ignoring case."""
     require(may_use_time_entries(actor))
-    statement = repository.firm_tags(actor.firm.id)
+    statement = tag_repository.firm_tags(actor.firm.id)
     if (params.filters.get("archived") or ["0"])[0] not in {"1", "true"}:
-        statement = statement.where(repository.not_archived())
+        statement = statement.where(tag_repository.not_archived())
     if params.filters.get("search"):
-        statement = statement.where(repository.name_contains(params.filters["search"][0]))
-    order = repository.tag_order(params.sort.descending)
+        statement = statement.where(tag_repository.name_contains(params.filters["search"][0]))
+    order = tag_repository.tag_order(params.sort.descending)
     rows, total = page_of(session, statement, params=params, order_by=order)
     items = [TagRead.build(tag, time_zone=actor.firm.time_zone) for tag in rows]
     return build_page(items, total=total, params=params)
@@ -177,6 +178,6 @@ def tag_condition(actor: Actor, filters: dict[str, list[str]]) -> Any | None:
         )
     if not filters.get("tags"):
         return None
-    return repository.tagged(
+    return tag_repository.tagged(
         actor.firm.id, uuids_of_filter(filters["tags"], "tags"), match_all=match[0] == "all"
     )

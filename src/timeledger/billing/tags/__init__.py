@@ -1,0 +1,1 @@
+"""Tags: their queries (the rules are in billing.service.tags)."""
