@@ -105,6 +105,19 @@ class TestTheBoundary:
         assert shown["end_date"] == "2025-08-07T13:41:42+01:00"
         assert shown["locked_reason"] == "period"
 
+    def test_a_timer_started_this_instant_is_not_stopped_at_zero_length(
+        self, client: TestClient, session: Session, world: FirmWorld, log: Log
+    ) -> None:
+        # FROZEN_NOW is 13:41:42 in London: the timer has no time yet.
+        running = log(start="2025-08-07T13:41:42", minutes=None).json()
+        refusal = lock(client, world, "2025-08-08", stop_running=True)
+        assert refusal.status_code == 422, refusal.text
+        assert running["uuid"] in refusal.json()["errors"]["locked_before"][0]
+        shown = client.get(f"{ENTRIES}/{running['uuid']}", headers=world.owner.headers()).json()
+        assert shown["is_active"] is True
+        session.refresh(world.firm)
+        assert world.firm.locked_before is None
+
     def test_admins_move_it_forward_only_owners_move_it_back(
         self, client: TestClient, world: FirmWorld, admin: Staff, member: Staff
     ) -> None:

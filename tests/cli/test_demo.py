@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from typing import Any
 
@@ -138,6 +139,8 @@ def test_serve_demo_prints_a_curl_for_the_port_it_serves_on(cli_database, monkey
     output = run("serve", "--demo", "--port", "9999").stdout
     assert "curl --request POST http://127.0.0.1:9999/api/v1/time-entry" in output
     assert (served["port"], served["factory"]) == (9999, True)
+    # Pagination links of the app it serves point at that port too.
+    assert os.environ["TIMELEDGER_PUBLIC_URL"] == "http://127.0.0.1:9999"
 
 
 def test_running_the_demo_again_revokes_the_previous_token_and_keeps_the_password(

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -284,6 +285,37 @@ class TestVisibility:
 
     def test_anonymous_is_401(self, client: TestClient) -> None:
         assert client.get("/api/v1/reports/summary?period=today").status_code == 401
+
+
+class TestTheCalendarsLastDays:
+    """The last documented dates (up to 9998-12-31) answer like any others: a range
+    starting in 9995 or later is never 'too long', and every grouping and export works."""
+
+    @pytest.mark.parametrize("group_by", ["day", "week", "month", "tax_year"])
+    def test_summary(self, client: TestClient, world: FirmWorld, group_by: str) -> None:
+        response = client.get(
+            "/api/v1/reports/summary",
+            params={"from": "9998-12-01", "to": "9998-12-31", "group_by": group_by},
+            headers=world.owner.headers(),
+        )
+        assert response.status_code == 200, response.text
+        assert response.json()["totals"]["seconds"] == 0
+
+    @pytest.mark.parametrize(
+        "path", ["detailed", "detailed.csv", "summary.xlsx", "summary.pdf", "weekly"]
+    )
+    def test_detailed_weekly_and_exports(
+        self, client: TestClient, world: FirmWorld, path: str
+    ) -> None:
+        params = (
+            {"week_of": "9998-12-31"}
+            if path == "weekly"
+            else {"from": "9995-01-01", "to": "9998-12-31"}
+        )
+        response = client.get(
+            f"/api/v1/reports/{path}", params=params, headers=world.owner.headers()
+        )
+        assert response.status_code == 200, response.text
 
 
 class TestBadInput:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+
 import typer
 import uvicorn
 
@@ -31,6 +33,11 @@ def serve(
 ) -> None:
     """Apply pending migrations, then serve the API and the web app (/app), and deliver
     webhooks."""
+    reachable = "127.0.0.1" if host in {"0.0.0.0", "::"} else host
+    if "TIMELEDGER_PUBLIC_URL" not in os.environ:
+        # Links in answers (pagination) point where this server listens, unless set; the
+        # app is built by uvicorn's factory from the environment, so it is set there.
+        os.environ["TIMELEDGER_PUBLIC_URL"] = f"http://{reachable}:{port}"
     settings = Settings()
     if not worker:
         settings = settings.model_copy(update={"webhook_worker_in_serve": False})
@@ -42,7 +49,6 @@ def serve(
         raise typer.Exit(code=1) from exc
     upgrade_database(settings)
     if demo:
-        reachable = "127.0.0.1" if host in {"0.0.0.0", "::"} else host
         print_demo(settings, firm=DEFAULT_FIRM_NAME, public_url=f"http://{reachable}:{port}")
     stop_worker = start_in_process(settings)
     uvicorn.run(

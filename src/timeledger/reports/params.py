@@ -146,13 +146,20 @@ def _dates(query: Mapping[str, str], today: date, week_start: Weekday) -> DateRa
         raise _fail(missing, f"The {missing} field is required unless period is given.")
     if first > last:
         raise _fail("to", "The to field must be a date after or equal to from.")
-    try:
-        limit = first.replace(year=first.year + MAX_YEARS)
-    except ValueError:  # 29 February
-        limit = date(first.year + MAX_YEARS, 3, 1)
-    if last >= limit:
+    if last >= _years_after(first, MAX_YEARS):
         raise _fail("to", f"The range must not be longer than {MAX_YEARS} years.")
     return DateRange(first, last)
+
+
+def _years_after(first: date, years: int) -> date:
+    """``first`` moved ``years`` on (29 February to 1 March); past the calendar's last
+    year, its last day (no range from there can be too long)."""
+    if first.year + years > date.max.year:
+        return date.max
+    try:
+        return first.replace(year=first.year + years)
+    except ValueError:  # 29 February
+        return date(first.year + years, 3, 1)
 
 
 def _group_by(query: Mapping[str, str]) -> tuple[Dimension, ...]:

@@ -229,6 +229,15 @@ def _stop_running(
             f"started before the new boundary (the first at {since}); send "
             "stop_running: true to stop them now.",
         )
+    young = [entry for entry in running if entry.started_at >= now]
+    if young:
+        since = format_api_datetime(young[0].started_at, firm.time_zone)
+        raise ValidationFailed.field(
+            "locked_before",
+            f"The running time entry {young[0].uuid} started at {since}, not before now, so "
+            "stopping it now would leave it without any time; stop it later, or set the "
+            "boundary before its start.",
+        )
     return [_stop(session, actor, entry, now) for entry in running]
 
 

@@ -237,8 +237,8 @@ def stop_time_entry(
         since = format_api_datetime(entry.started_at, time_zone)
         raise ValidationFailed.field(
             "end_date",
-            f"The time entry {entry.uuid} started at {since}, more than 366 days ago: send "
-            "an end_date within 366 days of its start.",
+            f"The time entry {entry.uuid} started at {since}; this end would make it longer "
+            "than 366 days: send an end_date within 366 days of its start.",
         )
     interval = merge_interval(current, change, now=now, clock_skew=timedelta(0))
     _move(session, actor, entry, interval, now=now, override=override_lock)
