@@ -28,7 +28,7 @@ def is_sqlite(url: str) -> bool:
 
 
 # PostgreSQL connections per process; fewer than the thread pool's 40 threads, so requests
-# that wait for a connection never hold every thread (see ConcurrencyGateMiddleware).
+# that wait for a connection never hold every thread (see http.edge.EdgeMiddleware).
 PG_POOL_SIZE = 5
 PG_MAX_OVERFLOW = 10
 

@@ -4,9 +4,7 @@
 from __future__ import annotations
 
 from starlette.routing import BaseRoute, Match
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-from timeledger.http.middleware import with_headers
+from starlette.types import Scope
 
 # Sent on every response. A JSON answer also gets a Content-Security-Policy that lets it
 # do nothing at all; HTML pages (the docs, the web app) set their own.
@@ -22,36 +20,6 @@ JSON_CSP = "default-src 'none'; frame-ancestors 'none'"
 HSTS = "max-age=31536000; includeSubDomains"
 
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
-
-
-class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp, *, https: bool) -> None:
-        self.app = app
-        self.headers = {
-            **SECURITY_HEADERS,
-            **({"Strict-Transport-Security": HSTS} if https else {}),
-        }
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                present = {bytes(name).lower() for name, _ in message.get("headers", [])}
-                extra = {
-                    name: value
-                    for name, value in self.headers.items()
-                    if name.lower().encode() not in present
-                }
-                content_type = dict(message.get("headers", [])).get(b"content-type", b"")
-                if b"content-security-policy" not in present and b"html" not in content_type:
-                    extra["Content-Security-Policy"] = JSON_CSP
-                message = with_headers(message, extra)
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
 
 
 def allowed_methods(routes: list[BaseRoute], scope: Scope) -> list[str]:

@@ -132,9 +132,47 @@ async def _answer(error: AppError, scope: Scope, receive: Receive, send: Send) -
     await error_response(error)(scope, receive, send)
 
 
+async def checked_body(
+    scope: Scope, receive: Receive, send: Send, limit: int
+) -> tuple[Scope, Receive] | None:
+    """The request with its whole body read and checked, or None when it has been answered
+    (413 past ``limit``, read no further; 415 or 400 for a body that is not UTF-8 JSON,
+    ``body_format_error``; 422 for text no database holds) or the client left."""
+    too_large = PayloadTooLarge(f"The request body may not be larger than {limit} bytes.")
+    length = header(scope, b"content-length")
+    if length is not None and length.strip().isdigit() and int(length) > limit:
+        await _answer(too_large, scope, receive, send)
+        return None
+    try:
+        body = await read_body(receive, limit)
+    except BodyTooLarge:
+        await _answer(too_large, scope, receive, send)
+        return None
+    except ClientGone:
+        # Half a body is never handled: nothing is written, nobody to answer.
+        return None
+    with_body = scope["method"] in _WITH_BODY
+    # The API reads JSON only; the web app's pages (under /app) post HTML forms.
+    if with_body and scope["path"].startswith(API_PREFIX):
+        content_type = header(scope, b"content-type")
+        wrong = body_format_error(content_type, body)
+        if wrong is not None:
+            await _answer(wrong, scope, receive, send)
+            return None
+        if content_type is None and body.strip():
+            # No type claimed: read it as JSON, as every body is read.
+            headers = [*scope.get("headers", []), (b"content-type", b"application/json")]
+            scope = {**scope, "headers": headers}
+    unstorable = unstorable_fields(body) if with_body else {}
+    if unstorable:
+        await _answer(ValidationFailed(unstorable), scope, receive, send)
+        return None
+    return scope, replaying(body, receive)
+
+
 class BodyLimitMiddleware:
-    """413 for bodies over the limit (read no further); 415 or 400 for a body that is not
-    UTF-8 JSON (``body_format_error``); 422 for text no database holds."""
+    """``checked_body`` alone, as a middleware (``http.edge.EdgeMiddleware`` runs it with
+    the other per-request jobs in one layer)."""
 
     def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
         self.app = app
@@ -144,88 +182,18 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        too_large = PayloadTooLarge(f"The request body may not be larger than {self.limit} bytes.")
-        length = header(scope, b"content-length")
-        if length is not None and length.strip().isdigit() and int(length) > self.limit:
-            await _answer(too_large, scope, receive, send)
-            return
-        try:
-            body = await read_body(receive, self.limit)
-        except BodyTooLarge:
-            await _answer(too_large, scope, receive, send)
-            return
-        except ClientGone:
-            # Half a body is never handled: nothing is written, nobody to answer.
-            return
-        # The API reads JSON only; the web app's pages (under /app) post HTML forms.
-        if scope["method"] in _WITH_BODY and scope["path"].startswith(API_PREFIX):
-            content_type = header(scope, b"content-type")
-            wrong = body_format_error(content_type, body)
-            if wrong is not None:
-                await _answer(wrong, scope, receive, send)
-                return
-            if content_type is None and body.strip():
-                # No type claimed: read it as JSON, as every body is read.
-                headers = [*scope.get("headers", []), (b"content-type", b"application/json")]
-                scope = {**scope, "headers": headers}
-        unstorable = unstorable_fields(body) if scope["method"] in _WITH_BODY else {}
-        if unstorable:
-            await _answer(ValidationFailed(unstorable), scope, receive, send)
-            return
-        await self.app(scope, replaying(body, receive), send)
-
-
-class ConcurrencyGateMiddleware:
-    """Lets at most ``capacity`` requests (the connection pool's size) run at once.
-
-    A request holds its database connection across several thread-pool hops (auth, the
-    handler, the commit). Were more requests admitted than there are connections, those
-    waiting for a connection could occupy every thread while the holders wait for a
-    thread to finish on: all stall until the pool times out. Waiting here costs no thread.
-
-    The wait is bounded: a request that has not got in after ``wait_seconds`` (the
-    database's own lock or pool timeout) is answered 503 with Retry-After, so a database
-    locked by another process cannot build a queue that waits forever.
-    """
-
-    def __init__(
-        self, app: ASGIApp, *, capacity: int, exempt: frozenset[str], wait_seconds: float
-    ) -> None:
-        self.app = app
-        self.capacity = capacity
-        self.exempt = exempt
-        self.wait_seconds = wait_seconds
-        self._gates: dict[int, asyncio.Semaphore] = {}
-
-    def _gate(self) -> asyncio.Semaphore:
-        loop = id(asyncio.get_running_loop())
-        if loop not in self._gates:
-            self._gates[loop] = asyncio.Semaphore(self.capacity)
-        return self._gates[loop]
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in self.exempt:
-            await self.app(scope, receive, send)
-            return
-        slot = GateSlot(self._gate(), self.wait_seconds)
-        try:
-            await slot.enter()
-        except ServiceUnavailable as exc:
-            await _answer(exc, scope, receive, send)
-            return
-        scope_state(scope)[GATE_KEY] = slot
-        try:
-            await self.app(scope, receive, send)
-        finally:
-            slot.leave()
+        checked = await checked_body(scope, receive, send, self.limit)
+        if checked is not None:
+            await self.app(checked[0], checked[1], send)
 
 
 GATE_KEY = "timeledger.http.gate"
 
 
 class GateSlot:
-    """One request's place in the concurrency gate; ``outside_the_gate`` gives it up
-    while the request does slow work that needs no database connection."""
+    """One request's place in the concurrency gate (``http.edge.EdgeMiddleware``);
+    ``outside_the_gate`` gives it up while the request does slow work that needs no
+    database connection."""
 
     def __init__(self, gate: asyncio.Semaphore, wait_seconds: float) -> None:
         self.gate = gate

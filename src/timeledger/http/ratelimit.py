@@ -14,10 +14,8 @@ import time
 from dataclasses import dataclass
 
 from limits import RateLimitItemPerMinute
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from timeledger.config import Settings
-from timeledger.http.middleware import scope_state, with_headers
 from timeledger.kit.counters import Counters
 
 STATE_KEY = "timeledger.http.ratelimit"
@@ -52,27 +50,3 @@ class RateLimiter:
 
     def redis_answers(self) -> bool | None:
         return self.counters.redis_answers()
-
-
-class RateLimitHeadersMiddleware:
-    """Adds the limit headers to every response of a request whose user was counted."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        state = scope_state(scope)
-
-        async def send_with_headers(message: Message) -> None:
-            decision = state.get(STATE_KEY)
-            if message["type"] == "http.response.start" and isinstance(decision, Decision):
-                message = with_headers(
-                    message,
-                    {LIMIT_HEADER: str(decision.limit), REMAINING_HEADER: str(decision.remaining)},
-                )
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
