@@ -23,17 +23,19 @@ from tests.factories import FirmWorld
 pytestmark = pytest.mark.slow
 
 URL = "/api/v1/time-entry"
-# Statements per route on a warm app; the same on SQLite and PostgreSQL.
+# Statements per route on a warm app; the same on SQLite and PostgreSQL. The caller comes
+# from the token cache (auth/cache.py); a miss adds three (the token's query and the
+# rate-limit checkpoint's BEGIN and COMMIT). Lowered by those three in issue 15.
 BUDGET = {
-    "create": 12,
-    "start timer": 19,
-    "show": 8,
-    "update": 12,
-    "stop": 12,
-    "delete": 12,
-    "list one week": 6,
-    "client roll-up": 9,
-    "summary report": 7,
+    "create": 9,
+    "start timer": 16,
+    "show": 5,
+    "update": 9,
+    "stop": 9,
+    "delete": 9,
+    "list one week": 3,
+    "client roll-up": 6,
+    "summary report": 4,
 }
 
 
@@ -122,6 +124,8 @@ def test_each_hot_route_keeps_its_statement_budget(
     client: TestClient, session: Session, world: FirmWorld, counter: Counter, route: str
 ) -> None:
     session.flush()
+    # Long enough that a slow machine never sees the warm request's entry expire.
+    client.app.state.actor_cache.ttl_seconds = 600  # type: ignore[attr-defined]
     # Warm: the first request of an app loads what later ones reuse.
     assert client.get(URL, headers=world.owner.headers()).status_code == 200
     counts = []

@@ -14,6 +14,7 @@ from timeledger.accounts.router import clients_router
 from timeledger.accounts.router import router as accounts_router
 from timeledger.audit.router import router as audit_router
 from timeledger.auth.attempts import PasswordAttempts
+from timeledger.auth.cache import ActorCache
 from timeledger.billing.router import lock_router as billing_lock_router
 from timeledger.billing.router import rates_router as billing_rates_router
 from timeledger.billing.router import tags_router as billing_tags_router
@@ -33,11 +34,10 @@ from timeledger.db import (
 from timeledger.errors import install_error_handlers
 from timeledger.firms.router import router as firms_router
 from timeledger.health.router import router as health_router
-from timeledger.http.manners import SecurityHeadersMiddleware, allowed_methods
-from timeledger.http.middleware import BodyLimitMiddleware, ConcurrencyGateMiddleware
+from timeledger.http.edge import EdgeMiddleware
+from timeledger.http.manners import allowed_methods
 from timeledger.http.openapi import install_openapi
-from timeledger.http.ratelimit import RateLimiter, RateLimitHeadersMiddleware
-from timeledger.http.requestid import RequestIdMiddleware
+from timeledger.http.ratelimit import RateLimiter
 from timeledger.http.routing import replay_response
 from timeledger.idempotency.schemas import Replay
 from timeledger.kit.counters import Counters
@@ -125,6 +125,7 @@ def create_app(
     app.state.clock = clock or SystemClock()
     counters = Counters(settings)
     app.state.rate_limiter = RateLimiter(settings, counters)
+    app.state.actor_cache = ActorCache(settings.auth_cache_seconds)
     app.state.password_attempts = PasswordAttempts(settings, counters)
     install_error_handlers(app)
     app.add_exception_handler(Replay, replay_response)
@@ -138,18 +139,15 @@ def create_app(
 
 
 def _install_middleware(app: FastAPI, settings: Settings) -> None:
-    """Outermost last: request id, body limit, concurrency gate, rate-limit headers, then
-    the routes (whose dependencies count the request and claim an Idempotency-Key)."""
-    app.add_middleware(RateLimitHeadersMiddleware)
+    """One ASGI layer (``http.edge.EdgeMiddleware``): request id and access log, body
+    limit, concurrency gate, security and rate-limit headers; then the routes (whose
+    dependencies count the request and claim an Idempotency-Key)."""
     app.add_middleware(
-        ConcurrencyGateMiddleware,
+        EdgeMiddleware,
+        https=settings.public_url.lower().startswith("https://"),
+        max_body_bytes=settings.max_body_bytes,
         capacity=pool_capacity(settings.database_url),
         # The health checks bound their own waits (health/service.py).
         exempt=frozenset({"/healthz", "/readyz"}),
         wait_seconds=database_wait_seconds(settings),
-    )
-    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
-    app.add_middleware(RequestIdMiddleware)
-    app.add_middleware(
-        SecurityHeadersMiddleware, https=settings.public_url.lower().startswith("https://")
     )

@@ -68,6 +68,10 @@ class Settings(BaseSettings):
     # Requests per minute per user (upstream: 500); counted in Redis when redis_url is set,
     # else in this process's memory.
     rate_limit_per_minute: int = Field(default=500, ge=1, le=1_000_000)
+    # How long a token's caller is remembered (auth/cache.py, docs/security.md): a token
+    # revoked or a role changed by another process applies within this many seconds;
+    # 0 turns the cache off.
+    auth_cache_seconds: float = Field(default=5.0, ge=0, le=60)
     redis_url: str | None = None
     # Wrong passwords allowed per 15 minutes, per user and per client address (then 429).
     password_attempts_per_user: int = Field(default=10, ge=1, le=10_000)

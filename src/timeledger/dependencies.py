@@ -72,6 +72,7 @@ BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
 def get_actor(
+    request: Request,
     session: SessionDep,
     clock: ClockDep,
     credentials: BearerDep,
@@ -90,6 +91,7 @@ def get_actor(
         bearer=credentials.credentials if credentials else None,
         account_header=account_uuid,
         now=clock.now(),
+        cache=getattr(request.app.state, "actor_cache", None),
     )
 
 
@@ -97,7 +99,7 @@ ActorDep = Annotated[Actor, Depends(get_actor)]
 
 
 def count_request(request: Request, actor: ActorDep, session: SessionDep) -> None:
-    """The per-user rate limit (429 past it); ``RateLimitHeadersMiddleware`` turns the
+    """The per-user rate limit (429 past it); ``http.edge.EdgeMiddleware`` turns the
     decision into headers.
 
     Authentication's reads (and the token's last-use stamp) are committed first, so the

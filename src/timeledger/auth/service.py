@@ -14,6 +14,13 @@ from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from sqlalchemy.orm import Session
 
 from timeledger.auth import repository
+from timeledger.auth.cache import (
+    ActorCache,
+    CachedCaller,
+    CacheKey,
+    attach,
+    current_generation,
+)
 from timeledger.errors import BadRequest, Forbidden, Unauthenticated
 from timeledger.kit.ids import parse_uuid
 from timeledger.models import Account, Firm, Login, PersonalAccessToken, User
@@ -54,17 +61,28 @@ def verify_password(user: User, password: str) -> bool:
 
 
 def authenticate(
-    session: Session, *, bearer: str | None, account_header: str | None, now: datetime
+    session: Session,
+    *,
+    bearer: str | None,
+    account_header: str | None,
+    now: datetime,
+    cache: ActorCache | None = None,
 ) -> Actor:
     """Resolve a bearer token and the optional account header to an ``Actor``: one query
-    for the token, its user and the login it acts through (it runs on every request)."""
+    for the token, its user and the login it acts through (it runs on every request), or
+    none when ``cache`` holds the answer (``auth.cache``: revocations and role changes from
+    another process apply within its bound; expiry is checked here on every request)."""
     if not bearer:
         raise Unauthenticated()
     wanted = _account_header(account_header)
     if wanted is False:
         authenticate_token(session, bearer=bearer, now=now)
         raise BadRequest(f"The {ACCOUNT_HEADER} header must be an account UUID.")
-    rows = repository.token_with_logins(session, hash_token(bearer), account_uuid=wanted)
+    key = (hash_token(bearer), wanted)
+    if cache is not None and (hit := _from_cache(session, cache, key, now)) is not None:
+        return hit
+    generation = current_generation()
+    rows = repository.token_with_logins(session, key[0], account_uuid=wanted)
     if not rows:
         raise Unauthenticated()
     token, user = rows[0][0], rows[0][1]
@@ -72,7 +90,26 @@ def authenticate(
     login, account, firm = _chosen_login(token, rows, header_sent=wanted is not None)
     if account.archived_at is not None:
         raise Forbidden("This account is archived.")
+    if cache is not None:
+        cache.put(key, CachedCaller(token, user, login, account, firm), generation=generation)
     return Actor(user=user, account=account, login=login, firm=firm, token=token)
+
+
+def _from_cache(session: Session, cache: ActorCache, key: CacheKey, now: datetime) -> Actor | None:
+    cached = cache.get(key)
+    if cached is None:
+        return None
+    caller = attach(session, cached)
+    if _check_live(caller.token, now):
+        # The stamp is a write to the row: the next request reads it afresh.
+        cache.discard(key)
+    return Actor(
+        user=caller.user,
+        account=caller.account,
+        login=caller.login,
+        firm=caller.firm,
+        token=caller.token,
+    )
 
 
 def _account_header(value: str | None) -> uuid.UUID | Literal[False] | None:
@@ -83,11 +120,14 @@ def _account_header(value: str | None) -> uuid.UUID | Literal[False] | None:
     return False if parsed is None else parsed
 
 
-def _check_live(token: PersonalAccessToken, now: datetime) -> None:
+def _check_live(token: PersonalAccessToken, now: datetime) -> bool:
+    """Refuse a revoked or expired token; stamp its last use (True when stamped now)."""
     if token.revoked_at is not None or token.expires_at <= now:
         raise Unauthenticated()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         token.last_used_at = token.updated_at = now
+        return True
+    return False
 
 
 def _chosen_login(
