@@ -57,13 +57,15 @@ class TextFormatter(logging.Formatter):
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, request_id, message, extras."""
+    """One JSON object per line: time, level, logger, pid, request_id, message, extras."""
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
+            # Which server process wrote the line (``serve --workers N``).
+            "pid": record.process,
             "request_id": getattr(record, "request_id", None) or request_id_var.get(),
             "message": redact(record.getMessage()),
         }

@@ -199,12 +199,28 @@ def protocol_with(limits: ConnectionLimits) -> type[BoundedHttpToolsProtocol]:
     return type("TimeledgerHttpProtocol", (BoundedHttpToolsProtocol,), {"limits": limits})
 
 
-def uvicorn_options(settings: Settings, *, host: str, port: int) -> dict[str, Any]:
-    """Keyword arguments for ``uvicorn.run`` (besides the app), with every limit set."""
+# The worker processes of ``serve --workers N`` are started afresh (spawned): they import
+# the protocol by name, and it reads its limits from the environment's settings there.
+WORKER_HEALTHCHECK_SECONDS = 60
+WORKER_PROTOCOL = "timeledger.http.worker_protocol:WorkerHttpProtocol"
+
+
+def uvicorn_options(
+    settings: Settings, *, host: str, port: int, workers: int = 1
+) -> dict[str, Any]:
+    """Keyword arguments for ``uvicorn.run`` (besides the app), with every limit set; with
+    ``workers`` > 1, uvicorn supervises that many server processes on one socket."""
+    http: type[BoundedHttpToolsProtocol] | str = (
+        protocol_with(ConnectionLimits.of(settings)) if workers == 1 else WORKER_PROTOCOL
+    )
     return {
         "host": host,
         "port": port,
-        "http": protocol_with(ConnectionLimits.of(settings)),
+        "workers": workers,
+        # How long a worker may take to answer the supervisor's health check (uvicorn's
+        # default, 5 s, kills workers still importing on a busy machine, over and over).
+        "timeout_worker_healthcheck": WORKER_HEALTHCHECK_SECONDS,
+        "http": http,
         # Our handler formats every line (request id, JSON); our middleware logs requests.
         "log_config": None,
         "access_log": False,
