@@ -165,7 +165,7 @@ async def keyed_write(request: Request) -> PendingKey | None:
     )
 
 
-def claim_idempotency_key(
+async def claim_idempotency_key(
     request: Request,
     pending: Annotated[PendingKey | None, Depends(keyed_write)],
     actor: ActorDep,
@@ -175,16 +175,21 @@ def claim_idempotency_key(
 ) -> None:
     """Reserve a keyed write's key in the request's transaction, or answer a retry
     (``Replay``), or refuse a reused key (422) or one in use (409). ``ApiRoute`` later
-    stores the response with it."""
+    stores the response with it.
+
+    Async so that the many requests without a key cost no thread-pool hop; a key's claim
+    (database work) runs in the pool."""
     if pending is None:
         return
-    pending.record = idempotency.claim(
-        session,
-        actor=actor,
-        key=pending.key,
-        fingerprint=pending.fingerprint,
-        now=clock.now(),
-        retention=settings.idempotency_retention,
+    pending.record = await run_in_threadpool(
+        lambda: idempotency.claim(
+            session,
+            actor=actor,
+            key=pending.key,
+            fingerprint=pending.fingerprint,
+            now=clock.now(),
+            retention=settings.idempotency_retention,
+        )
     )
     pending.session = session
     scope_state(request.scope)[IDEMPOTENCY_STATE] = pending
