@@ -25,14 +25,20 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from timeledger.auth.attempts import PasswordAttempts
-from timeledger.auth.service import ACCOUNT_HEADER, Actor, authenticate, verify_password
+from timeledger.auth.service import (
+    ACCOUNT_HEADER,
+    Actor,
+    authenticate,
+    cached_actor,
+    verify_password,
+)
 from timeledger.clock import Clock
 from timeledger.config import Settings
 from timeledger.db import UnitOfWork, unit_of_work
 from timeledger.errors import TooManyAttempts, ValidationFailed
 from timeledger.http.middleware import outside_the_gate, scope_state
 from timeledger.http.ratelimit import STATE_KEY as RATE_LIMIT_STATE
-from timeledger.http.ratelimit import RateLimiter
+from timeledger.http.ratelimit import Decision, RateLimiter
 from timeledger.http.routing import ApiRoute
 from timeledger.idempotency import service as idempotency
 from timeledger.idempotency.schemas import HEADER as IDEMPOTENCY_HEADER
@@ -71,7 +77,7 @@ _bearer = HTTPBearer(auto_error=False, description="A personal access token.")
 BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
-def get_actor(
+async def get_actor(
     request: Request,
     session: SessionDep,
     clock: ClockDep,
@@ -85,33 +91,59 @@ def get_actor(
         ),
     ] = None,
 ) -> Actor:
-    """The caller: the bearer token's user acting as one account (401, 403 or 400)."""
-    return authenticate(
-        session,
-        bearer=credentials.credentials if credentials else None,
-        account_header=account_uuid,
-        now=clock.now(),
-        cache=getattr(request.app.state, "actor_cache", None),
+    """The caller: the bearer token's user acting as one account (401, 403 or 400).
+
+    Async so that a token in the cache (``auth.cache``: no SQL) costs no thread-pool hop;
+    a miss queries in the pool."""
+    bearer = credentials.credentials if credentials else None
+    cache = getattr(request.app.state, "actor_cache", None)
+    now = clock.now()
+    hit = cached_actor(session, bearer=bearer, account_header=account_uuid, now=now, cache=cache)
+    # Whether the rate-limit count may run on the event loop: nothing to commit.
+    scope_state(request.scope)[_AUTH_WROTE] = hit is None or _has_changes(session)
+    if hit is not None:
+        return hit
+    return await run_in_threadpool(
+        lambda: authenticate(
+            session, bearer=bearer, account_header=account_uuid, now=now, cache=cache
+        )
     )
+
+
+_AUTH_WROTE = "timeledger.auth.touched_database"
+
+
+def _has_changes(session: Session) -> bool:
+    return bool(session.new or session.dirty or session.deleted)
 
 
 ActorDep = Annotated[Actor, Depends(get_actor)]
 
 
-def count_request(request: Request, actor: ActorDep, session: SessionDep) -> None:
+async def count_request(request: Request, actor: ActorDep, session: SessionDep) -> None:
     """The per-user rate limit (429 past it); ``http.edge.EdgeMiddleware`` turns the
     decision into headers.
 
     Authentication's reads (and the token's last-use stamp) are committed first, so the
     count, which may wait on Redis, runs with no transaction open and, on SQLite, without
-    the write lock; the handler's work begins a new transaction.
+    the write lock; the handler's work begins a new transaction. When authentication came
+    from the token cache (nothing to commit) and the counters are in memory, nothing here
+    waits: it runs on the event loop, without a thread-pool hop.
     """
-    UnitOfWork.of(session).checkpoint()
     limiter: RateLimiter = request.app.state.rate_limiter
-    decision = limiter.hit(str(actor.user.id))
-    scope_state(request.scope)[RATE_LIMIT_STATE] = decision
+    state = scope_state(request.scope)
+    if state.get(_AUTH_WROTE, True) or limiter.counters.shared is not None:
+        decision = await run_in_threadpool(_checkpoint_and_count, session, limiter, actor)
+    else:
+        decision = _checkpoint_and_count(session, limiter, actor)
+    state[RATE_LIMIT_STATE] = decision
     if not decision.allowed:
         raise TooManyAttempts(decision.reset_after)
+
+
+def _checkpoint_and_count(session: Session, limiter: RateLimiter, actor: Actor) -> Decision:
+    UnitOfWork.of(session).checkpoint()
+    return limiter.hit(str(actor.user.id))
 
 
 async def confirm_password(request: Request, actor: ActorDep) -> None:

@@ -95,6 +95,25 @@ def authenticate(
     return Actor(user=user, account=account, login=login, firm=firm, token=token)
 
 
+def cached_actor(
+    session: Session,
+    *,
+    bearer: str | None,
+    account_header: str | None,
+    now: datetime,
+    cache: ActorCache | None,
+) -> Actor | None:
+    """The caller from ``cache`` alone, with no SQL and no I/O (so it may run on the event
+    loop); None when ``authenticate`` must run: no cache, a miss, no token or a malformed
+    header. Raises ``Unauthenticated`` for a cached token that has expired."""
+    if cache is None or not bearer:
+        return None
+    wanted = _account_header(account_header)
+    if wanted is False:
+        return None
+    return _from_cache(session, cache, (hash_token(bearer), wanted), now)
+
+
 def _from_cache(session: Session, cache: ActorCache, key: CacheKey, now: datetime) -> Actor | None:
     cached = cache.get(key)
     if cached is None:
