@@ -59,7 +59,8 @@ def week_page(
     day: str | None = None,
 ) -> Response:
     now = clock.now()
-    return render(request, "week.html", week_context(session, actor, now, _first_day(day, actor, now)))
+    context = week_context(session, actor, now, _first_day(day, actor, now))
+    return render(request, "week.html", context)
 
 
 @router.post("/week/cell", response_class=HTMLResponse)
