@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from tests.conftest import FROZEN_NOW
 from tests.factories import FirmWorld, make_staff
 from tests.web.conftest import Browser
+from timeledger.errors import ValidationFailed
 from timeledger.models import AccountRole
 from timeledger.web.amounts import format_minor, parse_major
 
@@ -40,11 +41,11 @@ class TestAmounts:
 
     @pytest.mark.parametrize("text", ["", "-5", "1.234", "1e3", "1,000.00", "abc", "1.5.0"])
     def test_anything_else_is_refused(self, text: str):
-        with pytest.raises(Exception, match="must be an amount in GBP like 150.50"):
+        with pytest.raises(ValidationFailed, match=r"must be an amount in GBP like 150\.50"):
             parse_major(text, "GBP")
 
     def test_a_currency_without_minor_units(self):
-        with pytest.raises(Exception, match="like 150, with no decimal places"):
+        with pytest.raises(ValidationFailed, match="like 150, with no decimal places"):
             parse_major("1.5", "JPY")
         assert format_minor(1500, "JPY") == "1500 JPY"
         assert format_minor(15050, "GBP") == "150.50 GBP"
