@@ -18,6 +18,10 @@ PAGES = [
     "/app/clients",
     "/app/staff",
     "/app/sessions",
+    "/app/settings",
+    "/app/lock",
+    "/app/rates",
+    "/app/tags",
 ]
 
 

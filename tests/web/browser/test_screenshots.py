@@ -59,5 +59,17 @@ def test_screenshots_of_every_page(
     shoot("staff")
     watched.goto(live.url + "/app/sessions")
     shoot("sessions")
+    for page_name in ("settings", "lock", "rates", "tags"):
+        watched.goto(f"{live.url}/app/{page_name}")
+        if page_name == "rates":
+            watched.get_by_label("Hourly rate").fill("150")
+            watched.get_by_label("Valid from").fill("2025-04-06")
+            watched.get_by_role("button", name="Add rate").click()
+            expect(watched.get_by_role("status")).to_contain_text("Rate added.")
+        if page_name == "tags":
+            watched.get_by_label("Tag name").fill("advice")
+            watched.get_by_role("button", name="Add tag").click()
+            expect(watched.get_by_role("status")).to_contain_text("added.")
+        shoot(page_name)
     for path in shots:
         assert path.read_bytes().startswith(PNG), path
