@@ -12,7 +12,7 @@ from tests.conftest import FROZEN_NOW
 from tests.factories import FirmWorld, make_staff
 from tests.web.conftest import Browser
 from timeledger.errors import ValidationFailed
-from timeledger.models import AccountRole
+from timeledger.models import AccountRole, AccountType
 from timeledger.web.amounts import format_minor, parse_major
 
 
@@ -162,6 +162,22 @@ class TestTags:
         refused = member.post(f"/app/tags/{tag['uuid']}/rename", {"name": "x"}).text
         assert "Only owners and admins may rename or archive tags." in refused
         assert _api(client, world, "/api/v1/tags")[0]["name"] == "admin"
+
+    def test_a_client_login_is_refused(self, web: Browser, world, client, session: Session):
+        outsider = make_staff(
+            session,
+            world.firm,
+            now=FROZEN_NOW,
+            role=AccountRole.INDIVIDUAL,
+            account_type=AccountType.CLIENT,
+        )
+        session.flush()
+        web.sign_in(outsider)
+        page = web.get("/app/tags")
+        assert page.status_code == 403
+        assert "Only the firm&#39;s employees may use time entries." in page.text
+        assert web.post("/app/tags", {"name": "x"}).status_code == 403
+        assert _api(client, world, "/api/v1/tags") == []
 
     def test_post_without_csrf_token_is_refused(self, signed_in: Browser, world, client):
         answer = signed_in.client.post("/app/tags", data={"name": "sneaky"})

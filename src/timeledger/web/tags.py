@@ -49,6 +49,10 @@ def tags_context(
 def _page(
     request: Request, session: Session, actor: Actor, error: str | None, status: str
 ) -> Response:
+    verdict = may_use_time_entries(actor)
+    if not verdict:
+        # The service refused (and rolled back) already; the list is not theirs to see.
+        return refusal(request, actor, verdict)
     context = tags_context(session, actor, error=error, status=None if error else status)
     return render(request, "tags.html", context)
 
