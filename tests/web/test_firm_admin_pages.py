@@ -50,17 +50,15 @@ class TestFirmSettings:
         assert 'href="/app/settings" aria-current="page">Settings</a>' in page.text
 
     def test_saving_changes_what_the_api_shows(self, signed_in: Browser, world, client):
-        page = signed_in.post(
-            "/app/settings",
-            {
-                **SETTINGS,
-                "time_zone": "Europe/Paris",
-                "currency": "EUR",
-                "week_start": "sunday",
-                "billable": ["client", "case", "firm"],
-                "members_see_amounts": "on",
-            },
-        )
+        form: dict[str, Any] = {
+            **SETTINGS,
+            "time_zone": "Europe/Paris",
+            "currency": "EUR",
+            "week_start": "sunday",
+            "billable": ["client", "case", "firm"],  # the ticked boxes
+            "members_see_amounts": "on",
+        }
+        page = signed_in.post("/app/settings", form)
         assert '<p role="status" class="ok">Settings saved.</p>' in page.text
         firm = _firm(client, world)
         assert firm["time_zone"] == "Europe/Paris"
