@@ -18,6 +18,8 @@ PAGES = [
     "/app/clients",
     "/app/staff",
     "/app/sessions",
+    "/app/cases",
+    "/app/import",
 ]
 
 
