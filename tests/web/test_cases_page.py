@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -9,7 +11,7 @@ from tests.web.conftest import Browser
 from timeledger.models import AccountRole
 
 
-def _cases_api(client: TestClient, world: FirmWorld, query: str = "") -> list[dict]:
+def _cases_api(client: TestClient, world: FirmWorld, query: str = "") -> list[dict[str, Any]]:
     answer = client.get(f"/api/v1/cases{query}", headers=world.owner.headers())
     return list(answer.json()["data"])
 

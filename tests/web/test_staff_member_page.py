@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -9,7 +11,7 @@ from tests.web.conftest import Browser
 from timeledger.models import AccountRole
 
 
-def _permissions(client: TestClient, world: FirmWorld, staff: Staff) -> dict:
+def _permissions(client: TestClient, world: FirmWorld, staff: Staff) -> dict[str, Any]:
     answer = client.get(
         f"/api/v1/account/{staff.account.uuid}/permissions", headers=world.owner.headers()
     )

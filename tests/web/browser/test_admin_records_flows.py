@@ -4,7 +4,7 @@ CSV import and a staff member's role and permissions (with axe on each page's st
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
 from tests.web.browser.conftest import LiveServer
 from tests.web.browser.test_accessibility import _serious
@@ -50,14 +50,14 @@ def test_import_a_bad_file_then_a_good_one(watched: Page, live: LiveServer):
     watched.get_by_role("link", name="Clients").click()
     watched.get_by_role("link", name="Import clients, cases and tasks from a CSV file").click()
     upload = watched.get_by_label("CSV file (UTF-8, at most")
-    upload.set_input_files(files=[{"name": "bad.csv", "mimeType": "text/csv", "buffer": BAD}])
+    upload.set_input_files(files=[FilePayload(name="bad.csv", mimeType="text/csv", buffer=BAD)])
     watched.get_by_role("button", name="Import").click()
     expect(watched.get_by_role("alert")).to_contain_text("Nothing was imported: bad.csv has")
     problems = watched.get_by_role("region", name="Problems in bad.csv").get_by_role("listitem")
     expect(problems.first).to_contain_text("line 2:")
     assert _serious(watched) == []
     upload = watched.get_by_label("CSV file (UTF-8, at most")
-    upload.set_input_files(files=[{"name": "good.csv", "mimeType": "text/csv", "buffer": GOOD}])
+    upload.set_input_files(files=[FilePayload(name="good.csv", mimeType="text/csv", buffer=GOOD)])
     watched.get_by_role("button", name="Import").click()
     expect(watched.get_by_role("status")).to_have_text(
         "Imported 3 records from good.csv: 1 clients, 1 cases, 1 tasks."
@@ -75,7 +75,7 @@ def test_a_file_over_the_limit_is_refused_before_it_is_sent(watched: Page, live:
     sent: list[str] = []
     watched.on("request", lambda r: sent.append(r.url) if r.method == "POST" else None)
     upload = watched.get_by_label("CSV file (UTF-8, at most")
-    upload.set_input_files(files=[{"name": "big.csv", "mimeType": "text/csv", "buffer": big}])
+    upload.set_input_files(files=[FilePayload(name="big.csv", mimeType="text/csv", buffer=big)])
     watched.get_by_role("button", name="Import").click()
     expect(watched.get_by_role("alert")).to_contain_text("big.csv is 1172 KB; the limit is")
     assert sent == []

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
 from tests.web.browser.conftest import LiveServer
 from tests.web.browser.test_flows import sign_in
@@ -64,7 +64,7 @@ def test_screenshots_of_every_page(
     watched.goto(live.url + "/app/import")
     bad = b"kind,ref,first_name,name,participants\nclient,c1,,,\ncase,k1,,Engine,nobody\n"
     watched.get_by_label("CSV file (UTF-8, at most").set_input_files(
-        files=[{"name": "clients.csv", "mimeType": "text/csv", "buffer": bad}]
+        files=[FilePayload(name="clients.csv", mimeType="text/csv", buffer=bad)]
     )
     watched.get_by_role("button", name="Import").click()
     expect(watched.get_by_role("alert")).to_be_visible()
