@@ -22,6 +22,8 @@ PAGES = [
     "/app/lock",
     "/app/rates",
     "/app/tags",
+    "/app/cases",
+    "/app/import",
 ]
 
 
