@@ -155,6 +155,7 @@ def list_query(
 
 
 _UUID = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
+UUID_PATTERN = rf"^{_UUID}$"
 UUID_LIST_PATTERN = rf"^\s*{_UUID}\s*(,\s*{_UUID}\s*)*$"
 # filter[accounts] also takes "*": every account (managers).
 ACCOUNTS_PATTERN = rf"^\s*\*\s*$|{UUID_LIST_PATTERN}"

@@ -170,7 +170,13 @@ class TimeEntryPatch(_EntryFields):
     )
     # Optional but never null: SkipJsonSchema keeps null out of the published schema.
     trackable_uuid: uuid.UUID | SkipJsonSchema[None] = None
-    name: str | None = Field(default=None, min_length=1, max_length=255, pattern=NOT_BLANK)
+    name: str | SkipJsonSchema[None] = Field(
+        default=None,
+        min_length=1,
+        max_length=255,
+        pattern=NOT_BLANK,
+        json_schema_extra={"pattern": NOT_BLANK},  # the union drops it from the schema
+    )
     description: str | None = Field(default=None, max_length=10_000)
     start_date: datetime | None = Field(
         default=None,
@@ -185,8 +191,8 @@ class TimeEntryPatch(_EntryFields):
     total_time_in_minutes: Minutes | None = Field(
         default=None, description="Alone, keeps the start and moves the end."
     )
-    billable: Billable | None = None
-    tags: TagUuids | None = None
+    billable: Billable | SkipJsonSchema[None] = None
+    tags: TagUuids | SkipJsonSchema[None] = None
 
     @field_validator("name", "trackable_uuid", "billable", "tags", mode="before")
     @classmethod
