@@ -97,6 +97,7 @@ _WORD_LIST_FILTERS = {
     "filter[priority]": ["low", "medium", "high", "highest"],
     "filter[level]": ["case_staff", "case", "client_staff", "client", "staff", "firm"],
 }
+_CLIENT_TYPES = ["business", "individual", "joint", "trust"]
 _PATH_ENUMS = {
     "trackable_type": [kind.value for kind in TrackableType],
     "report": ["summary", "weekly", "detailed"],
@@ -128,7 +129,7 @@ def _without_null(schema: dict[str, Any]) -> dict[str, Any]:
     return {**merged, "anyOf": rest}
 
 
-def _tighten(parameter: dict[str, Any]) -> None:
+def _tighten(path: str, parameter: dict[str, Any]) -> None:
     """What the server accepts for a parameter, where FastAPI's schema says less: no
     null, a UUID where one is read (an unknown one is then 404: a business rule), the
     UUID-list and enum syntax of the filters."""
@@ -143,6 +144,9 @@ def _tighten(parameter: dict[str, Any]) -> None:
         schema = {**schema, "enum": _ENUM_FILTERS[name]}
     elif name == "filter[between]":
         schema = {**schema, "pattern": DATE_RANGE_PATTERN}
+    elif name == "filter[type]" and path == "/api/v1/client":
+        # A client's "type" is its role (accounts/service.py).
+        schema = {**schema, "pattern": _word_list(_CLIENT_TYPES)}
     elif name in _WORD_LIST_FILTERS:
         schema = {**schema, "pattern": _word_list(_WORD_LIST_FILTERS[name])}
     elif parameter.get("in") == "path" and name in _PATH_ENUMS:
@@ -196,11 +200,11 @@ def install_openapi(app: FastAPI) -> None:
                     "title": "MessageBody",
                 },
             )
-            for methods in schema.get("paths", {}).values():
+            for path, methods in schema.get("paths", {}).items():
                 for method, operation in methods.items():
                     _decorate(method, operation)
                     for parameter in operation.get("parameters", []):
-                        _tighten(parameter)
+                        _tighten(path, parameter)
             for name, component in schema["components"]["schemas"].items():
                 if not name.endswith("Read"):  # only what clients send
                     _storable_text(component)

@@ -240,8 +240,8 @@ def enum_filter(
     wrong = [value for value in values if value not in by_value]
     if wrong:
         raise ValidationFailed.field(
-            f"filter.{name}",
-            f"The selected filter {name} is invalid: use {', '.join(by_value)}.",
+            f"filter[{name}]",
+            f"The selected filter[{name}] is invalid: use {', '.join(by_value)}.",
         )
     return [by_value[value] for value in values]
 
@@ -257,6 +257,6 @@ def text_filter(params: ListParams, name: str) -> str | None:
     text = ",".join(values)
     if "\x00" in text:
         raise ValidationFailed.field(
-            f"filter.{name}", f"The filter {name} must not contain the NUL character."
+            f"filter[{name}]", f"The filter[{name}] must not contain the NUL character."
         )
     return text
