@@ -25,24 +25,26 @@ from timeledger.web.timesheet import local_today, set_cell, week_grid, week_star
 router = APIRouter(prefix="/app", include_in_schema=False)
 
 
-def _monday(value: str | None, actor: Actor, now: datetime) -> date:
+def _first_day(value: str | None, actor: Actor, now: datetime) -> date:
+    """The first day (the firm's ``week_start``) of the week holding ``value``, else of
+    this week."""
     try:
         day = date.fromisoformat(value) if value else local_today(actor, now)
     except ValueError:
         day = local_today(actor, now)
-    return week_start(day)
+    return week_start(actor, day)
 
 
 def week_context(
-    session: Session, actor: Actor, now: datetime, monday: date, **extra: Any
+    session: Session, actor: Actor, now: datetime, first: date, **extra: Any
 ) -> dict[str, Any]:
     return {
         "title": "Week",
         "actor": actor,
-        "week": week_grid(session, actor=actor, monday=monday, now=now),
-        "monday": monday,
-        "previous": monday - timedelta(days=7),
-        "next": monday + timedelta(days=7),
+        "week": week_grid(session, actor=actor, first=first, now=now),
+        "first_day": first,
+        "previous": first - timedelta(days=7),
+        "next": first + timedelta(days=7),
         "choices": suggestions(session, actor, ""),
         **extra,
     }
@@ -57,7 +59,8 @@ def week_page(
     day: str | None = None,
 ) -> Response:
     now = clock.now()
-    return render(request, "week.html", week_context(session, actor, now, _monday(day, actor, now)))
+    context = week_context(session, actor, now, _first_day(day, actor, now))
+    return render(request, "week.html", context)
 
 
 @router.post("/week/cell", response_class=HTMLResponse)
@@ -74,7 +77,7 @@ def set_week_cell(
 ) -> Response:
     """One cell (or the add-a-row form): the row's entry on ``day`` lasts ``duration``."""
     now = clock.now()
-    monday = _monday(day, actor, now)
+    first = _first_day(day, actor, now)
 
     def apply() -> None:
         kind_text, _, uuid_text = trackable.partition(":")
@@ -107,4 +110,4 @@ def set_week_cell(
         error = attempt(session, apply)
     except ValueError:
         error = "That cell does not exist."
-    return render(request, "week.html", week_context(session, actor, now, monday, error=error))
+    return render(request, "week.html", week_context(session, actor, now, first, error=error))
