@@ -17,7 +17,6 @@ from tests.support import FrozenClock
 from timeledger.app import create_app
 from timeledger.config import LogFormat, Settings
 from timeledger.db import build_engine, build_session_factory
-from timeledger.errors import DATABASE_UNAVAILABLE
 from timeledger.logs import configure_logging, redact
 
 
@@ -47,7 +46,12 @@ def test_readyz_answers_503_when_the_database_is_not(
     engine.dispose()
     assert ready.status_code == 503
     assert ready.headers["Retry-After"] == "5"
-    assert ready.json() == {"message": DATABASE_UNAVAILABLE}
+    assert ready.json() == {
+        "message": "Not ready: the database is unreachable. Try again in a few seconds.",
+        "status": "unavailable",
+        "database": "unreachable",
+        "redis": "not configured",
+    }
     assert alive.status_code == 200
 
 

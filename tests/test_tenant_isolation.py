@@ -490,26 +490,26 @@ ROUTES: dict[tuple[str, str], list[Check]] = {
             query=lambda c: {"period": "today", "group_by": "client,staff,trackable"}, paged=False
         ),
         Query(
-            lambda c: {"period": "today", "filter[clients]": _uuid(c.a.client)}, "filter.clients"
+            lambda c: {"period": "today", "filter[clients]": _uuid(c.a.client)}, "filter[clients]"
         ),
-        Query(lambda c: {"period": "today", "filter[cases]": _uuid(c.a.case)}, "filter.cases"),
+        Query(lambda c: {"period": "today", "filter[cases]": _uuid(c.a.case)}, "filter[cases]"),
         Query(
             lambda c: {"period": "today", "filter[staff]": _uuid(c.a.owner.account)},
-            "filter.staff",
+            "filter[staff]",
         ),
     ],
     ("GET", "/api/v1/reports/weekly"): [
         Listing(query=lambda c: {"week_of": FROZEN_NOW.date().isoformat()}, paged=False),
-        Query(lambda c: {"filter[clients]": _uuid(c.a.client)}, "filter.clients"),
+        Query(lambda c: {"filter[clients]": _uuid(c.a.client)}, "filter[clients]"),
     ],
     ("GET", "/api/v1/reports/detailed"): [
         Listing(query=lambda c: {"period": "today"}, paged=False),
-        Query(lambda c: {"period": "today", "filter[cases]": _uuid(c.a.case)}, "filter.cases"),
+        Query(lambda c: {"period": "today", "filter[cases]": _uuid(c.a.case)}, "filter[cases]"),
     ],
     ("GET", "/api/v1/reports/{report}.{file_format}"): [
         Query(
             lambda c: {"period": "today", "filter[clients]": _uuid(c.a.client)},
-            "filter.clients",
+            "filter[clients]",
             lambda c: {"report": "detailed", "file_format": "csv"},
         ),
     ],

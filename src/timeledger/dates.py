@@ -33,6 +33,17 @@ SCHEMA_DATE_PATTERN = (
     r"^(190[1-9]|19[1-9][0-9]|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-7])-"
 )
 SCHEMA_DATE: dict[str, JsonValue] = {"pattern": SCHEMA_DATE_PATTERN}
+# A calendar day (Y-m-d) in 1900-9998 as the published schema describes it: 29 February is
+# left out (a pattern cannot tell leap years), the server accepts it all the same.
+_SCHEMA_YEAR = r"(19[0-9]{2}|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])"
+_SCHEMA_MONTH_DAY = (
+    r"((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)|(0[13578]|1[02])-31)"
+)
+SCHEMA_DAY = f"{_SCHEMA_YEAR}-{_SCHEMA_MONTH_DAY}"
+# The first instant the API stores, and the one just after the last: a filter's edges may
+# stop there.
+EARLIEST = datetime(MIN_YEAR, 1, 1, tzinfo=UTC)
+AFTER_LATEST = datetime(MAX_YEAR + 1, 1, 1, tzinfo=UTC)
 
 
 @lru_cache(maxsize=512)

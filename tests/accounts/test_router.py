@@ -96,7 +96,9 @@ class TestListAccounts:
         bad_type = client.get("/api/v1/account?filter[type]=robot", headers=headers)
         assert bad_type.status_code == 422
         assert bad_type.json()["errors"] == {
-            "filter.type": ["The selected filter type is invalid: use client, employee, external."]
+            "filter[type]": [
+                "The selected filter[type] is invalid: use client, employee, external."
+            ]
         }
 
     def test_a_client_sees_only_itself(

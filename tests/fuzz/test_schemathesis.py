@@ -8,6 +8,9 @@ the strategies are driven with hypothesis directly.
 
 from __future__ import annotations
 
+import itertools
+import json
+import os
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
@@ -16,15 +19,20 @@ from typing import Any
 import pytest
 import schemathesis
 from fastapi import FastAPI
-from hypothesis import HealthCheck, given, settings
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
-from sqlalchemy.orm import Session
+from schemathesis.config import PositiveDataAcceptanceConfig
+from sqlalchemy.orm import Session, sessionmaker
 
 from tests.factories import FirmWorld
 from tests.factories.time_entries import make_entry
 from tests.support import FrozenClock
 from timeledger.app import create_app
 from timeledger.auth.service import ACCOUNT_HEADER
+from timeledger.config import Settings
+from timeledger.models import TrackableType
 from timeledger.time_entries.schemas import SEED_REQUEST
 
 pytestmark = pytest.mark.slow
@@ -32,6 +40,55 @@ pytestmark = pytest.mark.slow
 # The schema's own example request names this client; make it exist so examples succeed.
 EXAMPLE_CLIENT = uuid.UUID(SEED_REQUEST["trackable_uuid"])
 EXAMPLES_PER_OPERATION = 120
+# Set to a file name to append every operation's refusals to it, one JSON line each (how
+# the counts in docs/reliability.md were taken).
+REFUSALS_LOG = "TIMELEDGER_FUZZ_REFUSALS_LOG"
+
+# Refusals of schema-valid requests that are business rules a schema cannot express, per
+# operation, each with the reason. Everything else a POSITIVE request gets must be 2xx.
+BUSINESS_RULE_REFUSALS: dict[str, dict[str, str]] = {
+    "POST /api/v1/time-entry/{uuid}/stop": {
+        "422": "only a running entry can be stopped; the first example stops it",
+    },
+    "DELETE /api/v1/time-entry/{uuid}": {
+        "404": "an entry deleted by an earlier example is gone (one firm per operation)",
+    },
+}
+# Operations where the published schema still says less than the server checks (issue 10,
+# class 9, not finished): their refusals are listed in the failure text but do not fail
+# the run. Server errors and conformance are checked for them like for every operation.
+SCHEMA_LOOSER_THAN_SERVER: dict[str, str] = {
+    "POST /api/v1/time-entry": "end_date needs start_date or total_time_in_minutes",
+    "POST /api/v1/time-entry/invoice": "uuids or filter (one of them), invoiced_at's years "
+    "and filter's keys",
+    "POST /api/v1/account": "which roles go with which type; email as email-validator reads it",
+    "PUT /api/v1/account/{uuid}": "fields required for the account's type; email",
+    "PUT /api/v1/account/{uuid}/permissions": "business rule: not your own permissions",
+    "POST /api/v1/cases": "participants required",
+    "PUT /api/v1/cases/{uuid}": "participants required",
+    "POST /api/v1/circles": "account_uuids: 2 to 50 real accounts",
+    "PUT /api/v1/circles/{uuid}": "account_uuids required",
+    "POST /api/v1/task": "taskable_uuid must name a real client or case (fixer)",
+    "PUT /api/v1/task/{uuid}": "taskable_uuid required",
+    "PUT /api/v1/board-task/{uuid}": "name required",
+    "PUT /api/v1/firm/{uuid}": "currency: ISO 4217 codes",
+    "POST /api/v1/personal-access-tokens": "business rule: password attempts limited (429)",
+    "DELETE /api/v1/personal-access-tokens/{uuid}": "business rule: deleting the token in use",
+    "POST /api/v1/billing-rates": "date years 1900-9998",
+    "PUT /api/v1/billing-rates/{uuid}": "date years 1900-9998",
+    "POST /api/v1/billing-rates/{uuid}/reprice": "date years 1900-9998",
+    "POST /api/v1/tags": "business rule: tag names are unique",
+    "PUT /api/v1/tags/{uuid}": "name required",
+    "PUT /api/v1/firm/{uuid}/lock": "date years 1900-9998",
+    "GET /api/v1/reports/summary": "from required unless period",
+    "GET /api/v1/reports/detailed": "from required unless period",
+    "GET /api/v1/reports/{report}.{file_format}": "from required unless period",
+    "POST /api/v2/webhook-subscriptions": "events: the known names",
+    "PUT /api/v2/webhook-subscriptions/{uuid}": "events: the known names",
+    "DELETE /api/v2/webhook-subscriptions/{uuid}": "deleted by an earlier example",
+    "POST /api/v2/webhook-subscriptions/deliveries/{uuid}/retry": "business rule: pending",
+    "POST /api/v2/webhook-subscriptions/{uuid}/deliveries/{delivery_uuid}/retry": "pending",
+}
 
 CHECKS = [
     schemathesis.checks.not_a_server_error,
@@ -76,47 +133,155 @@ def entries(demo_world: FirmWorld, session: Session, clock: FrozenClock) -> list
     return [str(entry.uuid) for entry in made]
 
 
-def _with_real_records(world: FirmWorld, entries: list[str]) -> Callable[[Any], Any]:
-    """Point generated references at the firm's records, so writes can succeed too."""
+# Webhook receivers must resolve to an allowed address; this one is in the suite's ports.
+HOOK_URL = "http://127.0.0.1:8149/hooks/time"
+
+
+@pytest.fixture
+def app(settings: Settings, session_factory: sessionmaker[Session], clock: FrozenClock) -> FastAPI:
+    allowed = settings.model_copy(update={"webhook_allow_hosts": "127.0.0.1"})
+    return create_app(allowed, session_factory=session_factory, clock=clock)
+
+
+@pytest.fixture
+def records(client: TestClient, demo_world: FirmWorld, entries: list[str]) -> dict[str, list[str]]:
+    """A real record of every kind a path can name, by the path's first segment."""
+    headers = demo_world.owner.headers()
+    made = {
+        "tags": client.post("/api/v1/tags", json={"name": "Fuzz"}, headers=headers),
+        "billing-rates": client.post(
+            "/api/v1/billing-rates",
+            json={"hourly_rate": 10000, "effective_from": "2020-01-01"},
+            headers=headers,
+        ),
+        "webhook-subscriptions": client.post(
+            "/api/v2/webhook-subscriptions",
+            json={"url": HOOK_URL, "events": ["time-entry.*"]},
+            headers=headers,
+        ),
+    }
+    tokens = client.get("/api/v1/personal-access-tokens", headers=headers).json()["data"]
+    for response in made.values():
+        assert response.status_code in (200, 201), response.text
+    hook = made["webhook-subscriptions"].json()["uuid"]
+    ping = client.post(f"/api/v2/webhook-subscriptions/{hook}/ping", headers=headers)
+    assert ping.status_code in (200, 202), ping.text
+    deliveries = client.get(f"/api/v2/webhook-subscriptions/{hook}/deliveries", headers=headers)
+    world = demo_world
+    return {
+        **{kind: [response.json()["uuid"]] for kind, response in made.items()},
+        "time-entry": entries,
+        "personal-access-tokens": [token["uuid"] for token in tokens],
+        "deliveries": [delivery["uuid"] for delivery in deliveries.json()["data"]],
+        # /account/{uuid} names a client: the owner's own account would be demoted or
+        # deleted by the first example, and with it the token every example uses.
+        "account": [str(world.client.uuid)],
+        "client": [str(world.client.uuid)],
+        "cases": [str(world.case.uuid)],
+        "circles": [str(world.circle.uuid)],
+        "task": [str(world.task.uuid)],
+        "board-task": [str(world.board_task.uuid)],
+        "firm": [str(world.firm.uuid)],
+    }
+
+
+_keys = itertools.count()
+
+
+def _with_real_records(world: FirmWorld, records: dict[str, list[str]]) -> Callable[[Any], Any]:
+    """A POSITIVE case made to respect the business rules a schema cannot state: every
+    reference names a record of the firm (an unknown UUID is 404 or 422 by design), an
+    Idempotency-Key is not reused for another body, and filter[between]'s first day is
+    not after its second."""
 
     def fix(case: Any) -> Any:
-        if case.path_parameters and "uuid" in case.path_parameters:
-            case.path_parameters["uuid"] = entries[len(str(case.body)) % len(entries)]
-        if case.path_parameters and "trackable_uuid" in case.path_parameters:
-            case.path_parameters["trackable_type"] = "client"
-            case.path_parameters["trackable_uuid"] = str(world.client.uuid)
-        if case.path_parameters and "client_uuid" in case.path_parameters:
-            case.path_parameters["client_uuid"] = str(world.client.uuid)
-        if isinstance(case.body, dict) and "trackable_uuid" in case.body:
-            case.body["trackable_type"] = "client"
-            case.body["trackable_uuid"] = str(world.client.uuid)
-        for name in (ACCOUNT_HEADER, "Authorization"):
-            (case.headers or {}).pop(name, None)
+        segments = case.path.strip("/").split("/")
+        kind = segments[2] if len(segments) > 2 else ""
+        parameters = case.path_parameters or {}
+        if "uuid" in parameters and kind in records:
+            choices = records[kind]
+            parameters["uuid"] = choices[len(str(case.body)) % len(choices)]
+        if "trackable_uuid" in parameters:
+            parameters["trackable_uuid"] = world.trackable_uuid(
+                TrackableType(parameters["trackable_type"])
+            )
+        if kind == "account" and segments[-1] == "permissions":
+            # Permissions belong to a login: the owner is the world's one staff login.
+            parameters["uuid"] = str(world.owner.account.uuid)
+        if "delivery_uuid" in parameters:
+            parameters["delivery_uuid"] = records["deliveries"][0]
+        if kind == "webhook-subscriptions" and segments[3:4] == ["deliveries"]:
+            parameters["uuid"] = records["deliveries"][0]
+        if "client_uuid" in parameters:
+            parameters["client_uuid"] = str(world.client.uuid)
+        if isinstance(case.body, dict):
+            if "trackable_uuid" in case.body:
+                kind_sent = case.body.get("trackable_type") or "client"
+                case.body["trackable_type"] = kind_sent
+                case.body["trackable_uuid"] = world.trackable_uuid(TrackableType(kind_sent))
+            if isinstance(case.body.get("tags"), list):
+                case.body["tags"] = records["tags"][: len(case.body["tags"])]
+            for name in ("staff_uuid", "account_uuid"):
+                if case.body.get(name):
+                    case.body[name] = str(world.owner.account.uuid)
+            if case.body.get("client_uuid"):
+                case.body["client_uuid"] = str(world.client.uuid)
+            if case.body.get("url"):
+                case.body["url"] = HOOK_URL
+            if case.body.get("case_uuid"):
+                case.body["case_uuid"] = str(world.case.uuid)
+        headers = case.headers or {}
+        for name in list(headers):
+            if name.lower() == ACCOUNT_HEADER.lower():
+                headers[name] = str(world.owner.account.uuid)
+            elif name.lower() == "idempotency-key":
+                headers[name] = f"fuzz-{next(_keys)}"
+        headers.pop("Authorization", None)
+        query = case.query or {}
+        if isinstance(query.get("filter[between]"), str):
+            query["filter[between]"] = ",".join(sorted(query["filter[between]"].split(",")))
         return case
 
     return fix
 
 
 def _strategy(
-    app: FastAPI, label: str, world: FirmWorld, entries: list[str]
+    app: FastAPI, label: str, world: FirmWorld, records: dict[str, list[str]]
 ) -> st.SearchStrategy[Any]:
     operation = next(op for op in _all_operations(app) if op.label == label)
+    operation.schema.config.checks.positive_data_acceptance = PositiveDataAcceptanceConfig(
+        expected_statuses=["2xx", *BUSINESS_RULE_REFUSALS.get(label, {})]
+    )
     positive = operation.as_strategy(generation_mode=schemathesis.GenerationMode.POSITIVE)
     negative = operation.as_strategy(generation_mode=schemathesis.GenerationMode.NEGATIVE)
-    examples = operation.get_strategies_from_examples()
-    return st.one_of(
-        positive, positive.map(_with_real_records(world, entries)), negative, *examples
-    )
+    fix = _with_real_records(world, records)
+    examples = [example.map(fix) for example in operation.get_strategies_from_examples()]
+    return st.one_of(positive.map(fix), negative, *examples)
+
+
+def _refused(case: Any, response: Any) -> int | None:
+    """The status of a schema-valid (POSITIVE) request the server refused, else None:
+    schemathesis's own ``positive_data_acceptance`` check decides."""
+    try:
+        case.validate_response(response, checks=[schemathesis.checks.positive_data_acceptance])
+    except (AssertionError, BaseExceptionGroup):
+        return int(response.status_code)
+    return None
 
 
 @pytest.mark.parametrize("label", _operations())
 def test_every_operation_conforms_and_never_fails(
-    app: FastAPI, demo_world: FirmWorld, entries: list[str], clock: FrozenClock, label: str
+    app: FastAPI,
+    demo_world: FirmWorld,
+    records: dict[str, list[str]],
+    clock: FrozenClock,
+    label: str,
 ) -> None:
     headers = demo_world.owner.headers()
+    refusals: list[str] = []
 
-    @given(case=_strategy(app, label, demo_world, entries))
-    @settings(
+    @given(case=_strategy(app, label, demo_world, records))
+    @hypothesis_settings(
         max_examples=EXAMPLES_PER_OPERATION,
         deadline=None,
         derandomize=True,
@@ -125,6 +290,17 @@ def test_every_operation_conforms_and_never_fails(
     )
     def run(case: Any) -> None:
         clock.advance(minutes=1)  # so a new timer may stop the one running
-        case.call_and_validate(headers=headers, checks=CHECKS)
+        response = case.call(headers=headers)
+        case.validate_response(response, checks=CHECKS)
+        status = _refused(case, response)
+        if status is not None:
+            refusals.append(f"{status} {response.text[:300]} <- {case.as_curl_command()[:400]}")
 
     run()
+    if os.environ.get(REFUSALS_LOG):
+        with open(os.environ[REFUSALS_LOG], "a", encoding="utf-8") as out:
+            out.write(json.dumps({"label": label, "refusals": refusals}) + "\n")
+    summary = f"{len(refusals)} schema-valid requests refused:\n" + "\n".join(refusals[:5])
+    if refusals and label in SCHEMA_LOOSER_THAN_SERVER:
+        pytest.xfail(f"{SCHEMA_LOOSER_THAN_SERVER[label]}; {summary}")
+    assert not refusals, summary

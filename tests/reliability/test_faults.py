@@ -59,6 +59,23 @@ def _assert_unavailable(response: httpx.Response) -> None:
     assert response.json() == UNAVAILABLE
 
 
+def _assert_not_ready(response: httpx.Response, *, database: str, redis: str) -> None:
+    """/readyz's 503: Retry-After, and a body naming the dependency that is down."""
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+    down = " and ".join(
+        name
+        for name, state in (("the database", database), ("Redis", redis))
+        if state == "unreachable"
+    )
+    assert response.json() == {
+        "message": f"Not ready: {down} is unreachable. Try again in a few seconds.",
+        "status": "unavailable",
+        "database": database,
+        "redis": redis,
+    }
+
+
 # Redis: fail open ----------------------------------------------------------------------
 
 
@@ -86,13 +103,15 @@ def test_a_broken_redis_costs_one_short_timeout_then_requests_are_counted_in_mem
             for _ in range(3)
         ]
         ready, ready_seconds = timed(lambda: client.get("/readyz"))
+        alive = client.get("/healthz")
     assert [r.status_code for r, _ in answers] == [200, 200, 429]
     # The limit still holds, per process, while Redis is down.
     assert [r.headers["X-Ratelimit-Remaining"] for r, _ in answers] == ["1", "0", "0"]
     assert sum(seconds for _, seconds in answers) < config.redis_timeout_seconds * 2 + MARGIN
-    assert ready.status_code == 200
-    assert ready.json() == {"status": "degraded", "database": "ok", "redis": "unreachable"}
+    # Requests fail open, but the instance is not ready: it cannot share its counts.
+    _assert_not_ready(ready, database="ok", redis="unreachable")
     assert ready_seconds < READY_WITHIN
+    assert alive.status_code == 200
 
 
 # PostgreSQL: 503 -------------------------------------------------------------------------
@@ -121,7 +140,7 @@ def test_a_postgresql_that_refuses_or_hangs_answers_503_within_the_connect_timeo
         alive = client.get("/healthz")
     _assert_unavailable(read)
     assert read_seconds < config.database_connect_timeout_seconds + MARGIN
-    _assert_unavailable(ready)
+    _assert_not_ready(ready, database="unreachable", redis="not configured")
     assert ready_seconds < READY_WITHIN
     assert alive.status_code == 200
 
@@ -157,7 +176,7 @@ def test_a_sqlite_file_locked_by_another_process_answers_503_after_the_busy_time
     for response, seconds in writes:
         _assert_unavailable(response)
         assert seconds < config.sqlite_busy_timeout_seconds * 2 + MARGIN
-    _assert_unavailable(ready)
+    _assert_not_ready(ready, database="unreachable", redis="not configured")
     assert ready_seconds < READY_WITHIN
     # Nothing was half-written: once the lock is gone the same write succeeds.
     assert after.status_code == 200, after.text
@@ -203,12 +222,11 @@ def test_the_server_answers_and_stops_on_sigterm_with_a_dependency_down(
                 ready, ready_seconds = timed(lambda: client.get("/readyz"))
             status, exit_seconds = sigterm_exit_seconds(process)
     if fault.startswith("redis"):
-        assert answer.status_code == 200, answer.text
-        assert ready.status_code == 200
-        assert ready.json()["redis"] == "unreachable"
+        assert answer.status_code == 200, answer.text  # requests fail open
+        _assert_not_ready(ready, database="ok", redis="unreachable")
     else:
         _assert_unavailable(answer)
-        _assert_unavailable(ready)
+        _assert_not_ready(ready, database="unreachable", redis="not configured")
     assert ready_seconds < READY_WITHIN
     log = (tmp_path / "server.log").read_text()
     # uvicorn shuts down gracefully, then re-raises the SIGTERM it caught, so the process

@@ -111,7 +111,7 @@ def test_billable_seconds_group_and_filter(
         headers=world.owner.headers(),
     )
     assert bad.status_code == 422
-    assert "filter.billable" in bad.json()["errors"]
+    assert "filter[billable]" in bad.json()["errors"]
 
 
 def test_amounts_per_currency_add_up_and_use_rounded_time(
@@ -224,7 +224,7 @@ def test_a_tag_of_another_firm_is_an_unknown_filter(
         headers=world.owner.headers(),
     )
     assert response.status_code == 422
-    assert "filter.tags" in response.json()["errors"]
+    assert "filter[tags]" in response.json()["errors"]
 
 
 def test_weeks_start_on_the_firms_week_start(

@@ -370,23 +370,25 @@ class TestBadInput:
         self, client: TestClient, world: FirmWorld, other_world: FirmWorld
     ) -> None:
         theirs = str(other_world.client.uuid)
-        self.refused(client, world, "filter.clients", period="today", **{"filter[clients]": theirs})
+        self.refused(
+            client, world, "filter[clients]", period="today", **{"filter[clients]": theirs}
+        )
         self.refused(
             client,
             world,
-            "filter.staff",
+            "filter[staff]",
             period="today",
             **{"filter[staff]": str(other_world.owner.account.uuid)},
         )
         self.refused(
-            client, world, "filter.cases", period="today", **{"filter[cases]": "not-a-uuid"}
+            client, world, "filter[cases]", period="today", **{"filter[cases]": "not-a-uuid"}
         )
 
     def test_bad_trackable_type(self, client: TestClient, world: FirmWorld) -> None:
         self.refused(
             client,
             world,
-            "filter.trackable_type",
+            "filter[trackable_type]",
             period="today",
             **{"filter[trackable_type]": "x"},
         )

@@ -181,6 +181,57 @@ class TestFilters:
         assert names(response) == ["last", "first"]
         assert names(one_day) == ["first"]
 
+    @pytest.mark.parametrize("time_zone", ["Europe/London", "Asia/Tokyo", "America/Los_Angeles"])
+    def test_between_accepts_the_calendars_edges_in_any_time_zone(
+        self,
+        client: TestClient,
+        world: FirmWorld,
+        entry: MakeEntry,
+        session: Session,
+        time_zone: str,
+    ) -> None:
+        # East of UTC 1900-01-01's midnight is 1899 in UTC; 9998-12-31's day ends in 9999.
+        world.firm.time_zone = time_zone
+        session.flush()
+        entry(account=world.owner.account, on=world.client, start=utc(2025, 8, 1, 9), name="a")
+
+        everything = get(client, world.owner, **{"filter[between]": "1900-01-01,9998-12-31"})
+        first_day = get(client, world.owner, **{"filter[between]": "1900-01-01,1900-01-01"})
+        last_day = get(client, world.owner, **{"filter[between]": "9998-12-31,9998-12-31"})
+
+        assert names(everything) == ["a"]
+        assert names(first_day) == names(last_day) == []
+
+    @pytest.mark.parametrize(
+        ("value", "message"),
+        [
+            (
+                "2025-08-02,2025-08-01",
+                "The filter[between] first date must not be after the second.",
+            ),
+            (
+                "1899-12-31,2025-08-01",
+                "The filter[between] dates must lie between 1900-01-01 and 9998-12-31.",
+            ),
+            (
+                "2025-08-01,9999-01-01",
+                "The filter[between] dates must lie between 1900-01-01 and 9998-12-31.",
+            ),
+            (
+                "2025-08-01",
+                "The filter[between] must be two dates, Y-m-d,Y-m-d, such as "
+                "2025-08-01,2025-08-31.",
+            ),
+        ],
+    )
+    def test_a_refused_between_says_which_rule(
+        self, client: TestClient, world: FirmWorld, value: str, message: str
+    ) -> None:
+        response = get(client, world.owner, **{"filter[between]": value})
+
+        assert response.status_code == 422
+        assert response.json()["errors"] == {"filter[between]": [message]}
+
     @pytest.mark.parametrize(
         "value", ["2025-08-01", "2025-08-02,2025-08-01", "2025-08-01,tomorrow", "a,b,c"]
     )

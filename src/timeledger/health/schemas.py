@@ -8,10 +8,18 @@ class HealthRead(BaseModel):
 
 
 class ReadinessRead(HealthRead):
-    """What ``/readyz`` found: ``ok`` for each dependency that answered, ``unreachable``
-    for one that did not; ``redis`` is ``not configured`` without ``TIMELEDGER_REDIS_URL``.
-    ``status`` is ``degraded`` (still 200) while only Redis is down: requests are then
-    counted in memory, not refused."""
+    """What ``/readyz`` found when every dependency answered: ``ok`` for each one;
+    ``redis`` is ``not configured`` without ``TIMELEDGER_REDIS_URL``."""
 
     database: str = Field(examples=["ok"])
     redis: str = Field(examples=["not configured"])
+
+
+class NotReadyBody(BaseModel):
+    """``/readyz``'s 503 body: a Laravel-style ``message`` naming what is down, and the
+    state of each dependency (``ok``, ``unreachable`` or ``not configured``)."""
+
+    message: str = Field(examples=["Not ready: Redis is unreachable. Try again in a few seconds."])
+    status: str = Field(examples=["unavailable"])
+    database: str = Field(examples=["ok"])
+    redis: str = Field(examples=["unreachable"])

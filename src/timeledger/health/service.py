@@ -7,11 +7,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from timeledger.errors import DATABASE_UNAVAILABLE, ServiceUnavailable
+from timeledger.errors import ServiceUnavailable
 from timeledger.health import repository
 from timeledger.health.schemas import HealthRead, ReadinessRead
 
@@ -36,22 +37,49 @@ def database_answers(probe: sessionmaker[Session]) -> bool:
     return True
 
 
+class NotReady(ServiceUnavailable):
+    """503 with ``Retry-After``: a dependency did not answer. The body names it, so an
+    operator reading a load balancer's log knows where to look."""
+
+    def __init__(self, database: str, redis: str) -> None:
+        down = [
+            name
+            for name, state in (("the database", database), ("Redis", redis))
+            if state == "unreachable"
+        ]
+        super().__init__(
+            f"Not ready: {' and '.join(down)} {'is' if len(down) == 1 else 'are'} "
+            "unreachable. Try again in a few seconds."
+        )
+        self.database = database
+        self.redis = redis
+
+    def body(self) -> dict[str, Any]:
+        return {
+            "message": self.message,
+            "status": "unavailable",
+            "database": self.database,
+            "redis": self.redis,
+        }
+
+
 async def ready(
     probe: sessionmaker[Session], redis_answers: Callable[[], bool | None]
 ) -> ReadinessRead:
-    """Both dependencies probed at once; 503 (``ServiceUnavailable``) when the database
-    does not answer within the deadline; 200 ``degraded`` when only Redis does not."""
+    """Both dependencies probed at once, answered within ``READY_WITHIN_SECONDS``.
+
+    Raises ``NotReady`` (503) when the database or a configured Redis does not answer:
+    requests themselves still fail open while only Redis is down (they are rate-limited
+    in memory, docs/reliability.md section 4), but an instance that cannot share its
+    counts is not fully ready, and a load balancer should prefer one that can."""
     database = asyncio.create_task(_within(lambda: database_answers(probe)))
     redis = asyncio.create_task(_within(redis_answers))
     database_ok, redis_ok = await database, await redis
-    if database_ok is not True:
-        raise ServiceUnavailable(DATABASE_UNAVAILABLE)
+    database_state = "ok" if database_ok is True else "unreachable"
     redis_state = {None: "not configured", True: "ok"}.get(redis_ok, "unreachable")
-    return ReadinessRead(
-        status="ok" if redis_state != "unreachable" else "degraded",
-        database="ok",
-        redis=redis_state,
-    )
+    if "unreachable" in (database_state, redis_state):
+        raise NotReady(database=database_state, redis=redis_state)
+    return ReadinessRead(status="ok", database=database_state, redis=redis_state)
 
 
 async def _within(check: Callable[[], bool | None]) -> bool | None:

@@ -1,6 +1,7 @@
 """What every operation shares, added to the published schema in one place: the
 ``Idempotency-Key`` header on writes, the rate-limit headers and 429 on authenticated
-operations, and 413 wherever a body is accepted."""
+operations, and 413 wherever a body is accepted; and parameters described as strictly as
+the server reads them (``_tighten``), so a request valid by the schema is accepted."""
 
 from __future__ import annotations
 
@@ -9,10 +10,14 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from timeledger.dates import SCHEMA_DAY
 from timeledger.http.ratelimit import LIMIT_HEADER, REMAINING_HEADER
 from timeledger.http.requestid import HEADER as REQUEST_ID_HEADER
 from timeledger.idempotency.schemas import HEADER as IDEMPOTENCY_HEADER
 from timeledger.idempotency.schemas import WRITE_METHODS
+from timeledger.kit.listing import UUID_LIST_PATTERN, UUID_PATTERN
+from timeledger.kit.text import NOT_BLANK
+from timeledger.models import TrackableType
 
 _MESSAGE = {"$ref": "#/components/schemas/MessageBody"}
 _INTEGER = {"schema": {"type": "integer"}}
@@ -67,6 +72,116 @@ def _decorate(method: str, operation: dict[str, Any]) -> None:
             parameters.append(_IDEMPOTENCY_PARAMETER)
 
 
+DATE_RANGE_PATTERN = f"^{SCHEMA_DAY},{SCHEMA_DAY}$"
+# A parameter the client sends is a string or absent, never JSON null; these names carry
+# UUIDs (one, or a comma-separated list) whatever the route.
+_NULL = {"type": "null"}
+_UUID_LIST_FILTERS = {"filter[tags]", "filter[clients]", "filter[accounts_uuids]"}
+_ENUM_FILTERS = {"filter[tag_match]": ["any", "all"], "filter[taskable_type]": ["client", "case"]}
+# Filters taking a comma-separated list of these words (the server's own lists, as the
+# parameters' descriptions say).
+_WORD_LIST_FILTERS = {
+    "filter[subject_type]": ["billing_rate", "tag", "lock", "invoice", "time_entry"],
+    "filter[trackable_type]": [kind.value for kind in TrackableType],
+    "filter[type]": ["client", "employee", "external"],
+    "filter[role]": [
+        "individual",
+        "joint",
+        "trust",
+        "business",
+        "owner",
+        "admin",
+        "member",
+        "introducer",
+    ],
+    "filter[priority]": ["low", "medium", "high", "highest"],
+    "filter[level]": ["case_staff", "case", "client_staff", "client", "staff", "firm"],
+}
+_CLIENT_TYPES = ["business", "individual", "joint", "trust"]
+_PATH_ENUMS = {
+    "trackable_type": [kind.value for kind in TrackableType],
+    "report": ["summary", "weekly", "detailed"],
+    "file_format": ["csv", "xlsx", "pdf"],
+}
+_TIME = r"T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])"
+_DAY_OR_INSTANT_FILTERS = {
+    "filter[start_date_after]",
+    "filter[start_date_before]",
+    "filter[end_date_after]",
+    "filter[end_date_before]",
+}
+
+
+def _word_list(words: list[str]) -> str:
+    word = f"({'|'.join(words)})"
+    return rf"^{word}(,{word})*$"
+
+
+def _without_null(schema: dict[str, Any]) -> dict[str, Any]:
+    """``anyOf: [X, null]`` (pydantic's ``X | None``) as plain X, keeping X's siblings."""
+    branches = schema.get("anyOf")
+    if not branches or _NULL not in branches:
+        return schema
+    rest = [branch for branch in branches if branch != _NULL]
+    merged = {key: value for key, value in schema.items() if key != "anyOf"}
+    if len(rest) == 1:
+        return {**rest[0], **merged}
+    return {**merged, "anyOf": rest}
+
+
+def _tighten(path: str, parameter: dict[str, Any]) -> None:
+    """What the server accepts for a parameter, where FastAPI's schema says less: no
+    null, a UUID where one is read (an unknown one is then 404: a business rule), the
+    UUID-list and enum syntax of the filters."""
+    schema = _without_null(parameter.get("schema", {}))
+    name = parameter.get("name", "")
+    in_path_or_header = parameter.get("in") in {"path", "header"}
+    if in_path_or_header and (name == "uuid" or name.lower().endswith(("_uuid", "-uuid"))):
+        schema = {**schema, "type": "string", "format": "uuid", "pattern": UUID_PATTERN}
+    elif name in _UUID_LIST_FILTERS and "pattern" not in schema:
+        schema = {**schema, "pattern": UUID_LIST_PATTERN}
+    elif name in _ENUM_FILTERS:
+        schema = {**schema, "enum": _ENUM_FILTERS[name]}
+    elif name == "filter[between]":
+        schema = {**schema, "pattern": DATE_RANGE_PATTERN}
+    elif name == "filter[type]" and path == "/api/v1/client":
+        # A client's "type" is its role (accounts/service.py).
+        schema = {**schema, "pattern": _word_list(_CLIENT_TYPES)}
+    elif name in _WORD_LIST_FILTERS:
+        schema = {**schema, "pattern": _word_list(_WORD_LIST_FILTERS[name])}
+    elif parameter.get("in") == "path" and name in _PATH_ENUMS:
+        schema = {**schema, "enum": _PATH_ENUMS[name]}
+    elif name in _DAY_OR_INSTANT_FILTERS:
+        schema = {**schema, "pattern": f"^{SCHEMA_DAY}({_TIME})?$"}
+    elif name == "filter[on]":
+        schema = {**schema, "pattern": f"^{SCHEMA_DAY}$"}
+    parameter["schema"] = schema
+
+
+# Text the database can store has no NUL character (http/storable.py refuses it, 422).
+_STORABLE = "^[^\\u0000]*$"
+_STORABLE_NOT_BLANK = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
+
+
+def _storable_text(schema: Any) -> None:
+    """Every free-text string of a request body says that NUL is refused."""
+    if isinstance(schema, list):
+        for item in schema:
+            _storable_text(item)
+        return
+    if not isinstance(schema, dict):
+        return
+    if schema.get("type") == "string" and not ({"format", "enum", "const"} & schema.keys()):
+        pattern = schema.get("pattern")
+        if pattern is None:
+            schema["pattern"] = _STORABLE
+        elif pattern == NOT_BLANK:
+            schema["pattern"] = _STORABLE_NOT_BLANK
+    for value in schema.values():
+        if isinstance(value, dict | list):
+            _storable_text(value)
+
+
 def install_openapi(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -85,9 +200,14 @@ def install_openapi(app: FastAPI) -> None:
                     "title": "MessageBody",
                 },
             )
-            for methods in schema.get("paths", {}).values():
+            for path, methods in schema.get("paths", {}).items():
                 for method, operation in methods.items():
                     _decorate(method, operation)
+                    for parameter in operation.get("parameters", []):
+                        _tighten(path, parameter)
+            for name, component in schema["components"]["schemas"].items():
+                if not name.endswith("Read"):  # only what clients send
+                    _storable_text(component)
             app.openapi_schema = schema
         return app.openapi_schema
 

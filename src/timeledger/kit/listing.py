@@ -155,6 +155,7 @@ def list_query(
 
 
 _UUID = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
+UUID_PATTERN = rf"^{_UUID}$"
 UUID_LIST_PATTERN = rf"^\s*{_UUID}\s*(,\s*{_UUID}\s*)*$"
 # filter[accounts] also takes "*": every account (managers).
 ACCOUNTS_PATTERN = rf"^\s*\*\s*$|{UUID_LIST_PATTERN}"
@@ -239,8 +240,8 @@ def enum_filter(
     wrong = [value for value in values if value not in by_value]
     if wrong:
         raise ValidationFailed.field(
-            f"filter.{name}",
-            f"The selected filter {name} is invalid: use {', '.join(by_value)}.",
+            f"filter[{name}]",
+            f"The selected filter[{name}] is invalid: use {', '.join(by_value)}.",
         )
     return [by_value[value] for value in values]
 
@@ -256,6 +257,6 @@ def text_filter(params: ListParams, name: str) -> str | None:
     text = ",".join(values)
     if "\x00" in text:
         raise ValidationFailed.field(
-            f"filter.{name}", f"The filter {name} must not contain the NUL character."
+            f"filter[{name}]", f"The filter[{name}] must not contain the NUL character."
         )
     return text

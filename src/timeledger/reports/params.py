@@ -188,7 +188,7 @@ def _uuids(query: Mapping[str, str], name: str) -> tuple[uuid.UUID, ...] | None:
     parts = [part.strip() for part in query[field].split(",") if part.strip()]
     parsed = [parse_uuid(part) for part in parts]
     if any(value is None for value in parsed):
-        raise _fail(f"filter.{name}", f"The filter {name} must be a list of UUIDs.")
+        raise _fail(f"filter[{name}]", f"The filter[{name}] must be a list of UUIDs.")
     return tuple(value for value in parsed if value is not None)
 
 
@@ -196,7 +196,9 @@ def _tag_match(query: Mapping[str, str]) -> bool:
     """``filter[tag_match]``: ``any`` (default) or ``all``, as the time-entry lists take it."""
     raw = (query.get("filter[tag_match]") or "any").strip()
     if raw not in {"any", "all"}:
-        raise _fail("filter.tag_match", "The selected filter tag_match is invalid: use any or all.")
+        raise _fail(
+            "filter[tag_match]", "The selected filter[tag_match] is invalid: use any or all."
+        )
     return raw == "all"
 
 
@@ -209,7 +211,7 @@ def _billable(query: Mapping[str, str]) -> bool | None:
         return True
     if raw in {"false", "0"}:
         return False
-    raise _fail("filter.billable", "The filter billable must be true or false.")
+    raise _fail("filter[billable]", "The filter[billable] must be true or false.")
 
 
 def _trackable_types(query: Mapping[str, str]) -> tuple[TrackableType, ...] | None:
@@ -223,8 +225,8 @@ def _trackable_types(query: Mapping[str, str]) -> tuple[TrackableType, ...] | No
         except ValueError:
             choices = ", ".join(kind.value for kind in TrackableType)
             raise _fail(
-                "filter.trackable_type",
-                f"The selected filter trackable_type is invalid: use {choices}.",
+                "filter[trackable_type]",
+                f"The selected filter[trackable_type] is invalid: use {choices}.",
             ) from None
     return tuple(values)
 

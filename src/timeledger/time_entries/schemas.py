@@ -185,8 +185,8 @@ class TimeEntryPatch(_EntryFields):
     total_time_in_minutes: Minutes | None = Field(
         default=None, description="Alone, keeps the start and moves the end."
     )
-    billable: Billable | None = None
-    tags: TagUuids | None = None
+    billable: Billable | SkipJsonSchema[None] = None
+    tags: TagUuids | SkipJsonSchema[None] = None
 
     @field_validator("name", "trackable_uuid", "billable", "tags", mode="before")
     @classmethod

@@ -63,7 +63,7 @@ def _ids(
     missing = [str(value) for value in wanted if value not in found]
     if missing:
         raise ValidationFailed.field(
-            f"filter.{name}", f"The selected filter {name} is invalid: {missing[0]} is unknown."
+            f"filter[{name}]", f"The selected filter[{name}] is invalid: {missing[0]} is unknown."
         )
     return tuple(found[value] for value in wanted)
 

@@ -12,7 +12,15 @@ from sqlalchemy.orm import Session
 
 from timeledger.auth.service import Actor
 from timeledger.billing.service import tags
-from timeledger.dates import parse_api_datetime, shifted, to_utc
+from timeledger.dates import (
+    AFTER_LATEST,
+    EARLIEST,
+    MAX_YEAR,
+    MIN_YEAR,
+    parse_api_datetime,
+    shifted,
+    to_utc,
+)
 from timeledger.errors import NotFound, ValidationFailed
 from timeledger.kit.ids import uuid_or_not_found
 from timeledger.kit.listing import ListParams, uuids_of_filter
@@ -269,20 +277,36 @@ def _kinds(values: Sequence[str]) -> list[TrackableType]:
 
 
 def _between(values: list[str], time_zone: str) -> tuple[datetime, datetime]:
-    """``Y-m-d,Y-m-d`` as [first day's midnight, the day after the last day's midnight)."""
-    message = "The filter[between] must be two dates, Y-m-d,Y-m-d, the first not after the second."
+    """``Y-m-d,Y-m-d`` as [first day's midnight, the day after the last day's midnight),
+    days in 1900-01-01..9998-12-31. At the calendar's edges a local midnight can fall
+    outside the years stored (1900-01-01 east of UTC is 1899 in UTC); the bound then
+    stops at the earliest or latest instant stored, which selects the same entries."""
+    form = "The filter[between] must be two dates, Y-m-d,Y-m-d, such as 2025-08-01,2025-08-31."
     days = [_local_day(value) for value in values]
     if len(days) != 2 or None in days:
-        raise ValidationFailed.field("filter[between]", message)
+        raise ValidationFailed.field("filter[between]", form)
     first, last = days
     assert first is not None
     assert last is not None
+    if not all(MIN_YEAR <= day.year <= MAX_YEAR for day in (first, last)):
+        raise ValidationFailed.field(
+            "filter[between]",
+            "The filter[between] dates must lie between 1900-01-01 and 9998-12-31.",
+        )
+    if first > last:
+        raise ValidationFailed.field(
+            "filter[between]", "The filter[between] first date must not be after the second."
+        )
+    return _edge(first, time_zone, EARLIEST), _edge(
+        last + timedelta(days=1), time_zone, AFTER_LATEST
+    )
+
+
+def _edge(day: datetime, time_zone: str, beyond: datetime) -> datetime:
     try:
-        if first > last:
-            raise ValueError(values)
-        return to_utc(first, time_zone), to_utc(shifted(last, timedelta(days=1)), time_zone)
+        return to_utc(day, time_zone)
     except ValueError:
-        raise ValidationFailed.field("filter[between]", message) from None
+        return beyond
 
 
 def _local_day(value: str) -> datetime | None:
