@@ -50,7 +50,8 @@ class TestCreateAndList:
         listing = signed_in.get("/app/webhooks").text
         assert f'<a href="/app/webhooks/{row.uuid}">{URL}</a>' in listing
         assert "time-entry.*, case.created" in listing
-        assert "Enabled" in listing and "Never" in listing
+        assert "Enabled" in listing
+        assert "Never" in listing
         assert row.secret not in listing  # the secret is shown on purpose only
 
     @pytest.mark.parametrize(
@@ -68,7 +69,8 @@ class TestCreateAndList:
         page = create(signed_in, url=url, events=events)
         assert page.status_code == 422
         alert = re.search(r'<p role="alert" class="error">(.*?)</p>', page.text, re.S)
-        assert alert is not None and message in alert.group(1).lower()
+        assert alert is not None
+        assert message in alert.group(1).lower()
         assert session.scalars(select(WebhookSubscription)).first() is None
         assert f'value="{url}"' in page.text  # what was typed is kept
 
@@ -105,11 +107,13 @@ class TestOneSubscription:
         assert "Changes saved." in page.text
         session.refresh(sub)
         assert (sub.url, sub.events, sub.description) == (URL + "2", ["*"], "New")
-        assert sub.enabled is False and sub.disabled_reason == "Disabled by a user."
+        assert sub.enabled is False
+        assert sub.disabled_reason == "Disabled by a user."
         assert "Disabled</strong>: Disabled by a user." in page.text
         signed_in.post(path, {"url": URL, "events": "*", "enabled": "on"})
         session.refresh(sub)
-        assert sub.enabled is True and sub.disabled_reason is None
+        assert sub.enabled is True
+        assert sub.disabled_reason is None
 
     def test_bad_edit_keeps_the_subscription(
         self, signed_in: Browser, sub: WebhookSubscription, session: Session
@@ -120,7 +124,8 @@ class TestOneSubscription:
         assert page.status_code == 422
         assert 'role="alert"' in page.text
         session.refresh(sub)
-        assert sub.url == URL and sub.events == ["time-entry.*"]
+        assert sub.url == URL
+        assert sub.events == ["time-entry.*"]
 
     def test_rotate_shows_the_new_secret_and_the_overlap(
         self, signed_in: Browser, sub: WebhookSubscription, session: Session
@@ -128,7 +133,8 @@ class TestOneSubscription:
         old = sub.secret
         page = signed_in.post(f"/app/webhooks/{sub.uuid}/rotate-secret")
         session.refresh(sub)
-        assert sub.secret != old and sub.previous_secret == old
+        assert sub.secret != old
+        assert sub.previous_secret == old
         assert f'value="{sub.secret}" readonly' in page.text
         assert "The old secret keeps signing beside it for 24 hours" in page.text
 
@@ -137,14 +143,16 @@ class TestOneSubscription:
     ):
         page = signed_in.post(f"/app/webhooks/{sub.uuid}/ping")
         assert "Ping queued" in page.text
-        assert "webhook.ping" in page.text and "pending" in page.text
+        assert "webhook.ping" in page.text
+        assert "pending" in page.text
         delivery = session.scalars(select(WebhookDelivery)).one()
         delivery.status, delivery.attempts, delivery.last_status = DeliveryStatus.FAILED, 2, 503
         delivery.last_error, delivery.last_response_excerpt = "Server error", "<b>down</b>"
         delivery.last_attempt_at = FROZEN_NOW
         session.flush()
         log = signed_in.get(f"/app/webhooks/{sub.uuid}").text
-        assert "HTTP 503" in log and "Server error" in log
+        assert "HTTP 503" in log
+        assert "Server error" in log
         assert "&lt;b&gt;down&lt;/b&gt;" in log  # the excerpt, escaped
         retried = signed_in.post(f"/app/webhooks/{sub.uuid}/deliveries/{delivery.uuid}/retry")
         assert "Delivery queued again" in retried.text

@@ -18,13 +18,13 @@ from timeledger.dependencies import ClockDep, SessionDep, SettingsDep
 from timeledger.errors import AppError, laravel_errors
 from timeledger.kit.listing import ListParams, Sort
 from timeledger.permissions import may_manage_webhooks
+from timeledger.web.actions import attempt
+from timeledger.web.deps import WebActorDep
+from timeledger.web.templating import render
 from timeledger.webhooks import service
 from timeledger.webhooks.events import ENTITIES, EVENT_TYPES
 from timeledger.webhooks.schemas import WebhookSubscriptionCreate, WebhookSubscriptionUpdate
 from timeledger.webhooks.ssrf import AllowList
-from timeledger.web.actions import attempt
-from timeledger.web.deps import WebActorDep
-from timeledger.web.templating import render
 
 router = APIRouter(prefix="/app", include_in_schema=False)
 PAGE = "/app/webhooks"
@@ -110,7 +110,9 @@ def _allow(settings: SettingsDep) -> AllowList:
 
 @router.get("/webhooks", response_class=HTMLResponse)
 def webhooks_page(request: Request, actor: WebActorDep, session: SessionDep) -> Response:
-    return _forbidden(request, actor) or render(request, "webhooks.html", list_context(session, actor))
+    return _forbidden(request, actor) or render(
+        request, "webhooks.html", list_context(session, actor)
+    )
 
 
 @router.post("/webhooks", response_class=HTMLResponse)
