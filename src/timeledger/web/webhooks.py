@@ -220,7 +220,8 @@ def _act(
         UnitOfWork.of(session).rollback()
         message = str(laravel_errors(exc.errors())[1]["message"])
         return _detail(request, session, actor, raw_uuid, error=message, status_code=422)
-    return _detail(request, session, actor, raw_uuid, status=done, **(shown or {}))
+    secret = (shown or {}).get("secret")
+    return _detail(request, session, actor, raw_uuid, status=done, secret=secret)
 
 
 @router.post("/webhooks/{subscription_uuid}/delete", response_class=HTMLResponse)

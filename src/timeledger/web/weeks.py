@@ -18,19 +18,17 @@ from timeledger.trackables.service import parse_trackable_type
 from timeledger.web.actions import attempt
 from timeledger.web.deps import WebActorDep
 from timeledger.web.durations import parse_duration
-from timeledger.web.templating import render
+from timeledger.web.query import read_day
+from timeledger.web.schemas import Week
+from timeledger.web.templating import render, short_day
 from timeledger.web.timer import suggestions
-from timeledger.web.timesheet import local_today, set_cell, week_grid, week_start
+from timeledger.web.timesheet import set_cell, week_grid, week_start
 
 router = APIRouter(prefix="/app", include_in_schema=False)
 
 
 def _monday(value: str | None, actor: Actor, now: datetime) -> date:
-    try:
-        day = date.fromisoformat(value) if value else local_today(actor, now)
-    except ValueError:
-        day = local_today(actor, now)
-    return week_start(day)
+    return week_start(read_day(value, actor, now).day)
 
 
 def week_context(
@@ -57,7 +55,9 @@ def week_page(
     day: str | None = None,
 ) -> Response:
     now = clock.now()
-    return render(request, "week.html", week_context(session, actor, now, _monday(day, actor, now)))
+    asked = read_day(day, actor, now)
+    context = week_context(session, actor, now, week_start(asked.day), error=asked.error)
+    return render(request, "week.html", context, status_code=asked.status_code)
 
 
 @router.post("/week/cell", response_class=HTMLResponse)
@@ -107,4 +107,27 @@ def set_week_cell(
         error = attempt(session, apply)
     except ValueError:
         error = "That cell does not exist."
-    return render(request, "week.html", week_context(session, actor, now, monday, error=error))
+    context = week_context(session, actor, now, monday)
+    if error is not None:
+        context |= cell_error(context["week"], trackable, name.strip(), day, duration, error)
+    return render(request, "week.html", context, status_code=200 if error is None else 422)
+
+
+def cell_error(
+    week: Week, trackable: str, name: str, day: str, typed: str, error: str
+) -> dict[str, Any]:
+    """The page's message naming the cell (its row and day) and, when that cell is on the
+    grid, which one to mark ``aria-invalid``, focus and show ``typed`` in again."""
+    row = next((r for r in week.rows if r.key == trackable and r.name == name), None)
+    try:
+        when = short_day(date.fromisoformat(day))
+    except ValueError:
+        when = day[:20]
+    place = f"{row.trackable_name}, {row.name}" if row else (name or "New row")
+    cell = (trackable, name, day) if row else None
+    return {
+        "error": f"{place}, {when}: {error}",
+        "cell_error": error,
+        "bad_cell": cell,
+        "typed": typed,
+    }
