@@ -18,7 +18,7 @@ from timeledger.dependencies import ClockDep, SessionDep, SettingsDep
 from timeledger.errors import AppError, laravel_errors
 from timeledger.kit.listing import ListParams, Sort
 from timeledger.permissions import may_manage_webhooks
-from timeledger.web.actions import attempt
+from timeledger.web.actions import attempt, for_htmx
 from timeledger.web.deps import WebActorDep
 from timeledger.web.templating import render
 from timeledger.webhooks import service
@@ -144,7 +144,7 @@ def create_webhook(
     if error is not None:
         form = {"url": url, "events": events or [], "description": description}
         context = list_context(session, actor, error=error, form=form)
-        return render(request, "webhooks.html", context, status_code=422)
+        return for_htmx(request, render(request, "webhooks.html", context, status_code=422))
     new = created["row"]
     status = f"Subscription to {new.url} created. Its signing secret is shown below."
     return _detail(request, session, actor, str(new.uuid), status=status, secret=new.signing_secret)
@@ -213,13 +213,18 @@ def _act(
         action()
     except AppError as exc:
         UnitOfWork.of(session).rollback()
-        return _detail(
-            request, session, actor, raw_uuid, error=exc.message, status_code=exc.status_code
+        return for_htmx(
+            request,
+            _detail(
+                request, session, actor, raw_uuid, error=exc.message, status_code=exc.status_code
+            ),
         )
     except ValidationError as exc:
         UnitOfWork.of(session).rollback()
         message = str(laravel_errors(exc.errors())[1]["message"])
-        return _detail(request, session, actor, raw_uuid, error=message, status_code=422)
+        return for_htmx(
+            request, _detail(request, session, actor, raw_uuid, error=message, status_code=422)
+        )
     secret = (shown or {}).get("secret")
     return _detail(request, session, actor, raw_uuid, status=done, secret=secret)
 
@@ -242,7 +247,7 @@ def delete_webhook(
     )
     if error is not None:
         context = list_context(session, actor, error=error)
-        return render(request, "webhooks.html", context, status_code=404)
+        return for_htmx(request, render(request, "webhooks.html", context, status_code=404))
     status = "Subscription deleted: nothing more is sent to it."
     return render(request, "webhooks.html", list_context(session, actor, status=status))
 

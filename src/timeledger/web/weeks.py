@@ -15,7 +15,7 @@ from timeledger.auth.service import Actor
 from timeledger.dependencies import ClockDep, SessionDep, SettingsDep
 from timeledger.errors import ValidationFailed
 from timeledger.trackables.service import parse_trackable_type
-from timeledger.web.actions import attempt
+from timeledger.web.actions import attempt, for_htmx
 from timeledger.web.deps import WebActorDep
 from timeledger.web.durations import parse_duration
 from timeledger.web.query import read_day
@@ -110,7 +110,8 @@ def set_week_cell(
     context = week_context(session, actor, now, monday)
     if error is not None:
         context |= cell_error(context["week"], trackable, name.strip(), day, duration, error)
-    return render(request, "week.html", context, status_code=200 if error is None else 422)
+    response = render(request, "week.html", context, status_code=200 if error is None else 422)
+    return for_htmx(request, response)
 
 
 def cell_error(

@@ -18,6 +18,7 @@ PAGES = [
     "/app/clients",
     "/app/staff",
     "/app/sessions",
+    "/app/webhooks",
 ]
 
 

@@ -59,5 +59,7 @@ def test_screenshots_of_every_page(
     shoot("staff")
     watched.goto(live.url + "/app/sessions")
     shoot("sessions")
+    watched.goto(live.url + "/app/webhooks")
+    shoot("webhooks")
     for path in shots:
         assert path.read_bytes().startswith(PNG), path
