@@ -58,3 +58,34 @@ def test_manage_a_webhook_subscription(watched: Page, live: LiveServer):
     expect(watched.get_by_role("status")).to_contain_text("Subscription deleted")
     expect(watched.get_by_text("No webhook subscriptions yet.")).to_be_visible()
     assert problems == []
+
+
+def test_a_refused_week_cell_is_named_and_focused(watched: Page, live: LiveServer):
+    sign_in(watched, live)
+    watched.goto(live.url + "/app/week?day=2025-08-05")
+    watched.get_by_label("Track time on").fill("Pension")
+    watched.get_by_role("radio", name="Pension transfer (Case)").check()
+    watched.get_by_label("What did you work on?").fill("Letters")
+    watched.get_by_label("Day").select_option(index=1)
+    watched.get_by_label("Duration (1:30 or 1.5)").fill("1:00")
+    watched.get_by_role("button", name="Add time").click()
+    cell = watched.get_by_role("textbox", name="Pension transfer, Letters, Tue 5 Aug")
+    cell.fill("25:00")
+    cell.press("Tab")
+    expect(watched.get_by_role("alert")).to_contain_text("Pension transfer, Letters, Tue 5 Aug:")
+    refused = watched.get_by_role("textbox", name="Pension transfer, Letters, Tue 5 Aug")
+    expect(refused).to_have_attribute("aria-invalid", "true")
+    expect(refused).to_have_value("25:00")
+    expect(refused).to_be_focused()
+
+
+def test_typing_report_dates_picks_custom(watched: Page, live: LiveServer):
+    sign_in(watched, live)
+    watched.goto(live.url + "/app/reports")
+    watched.get_by_label("From (custom dates)").fill("2025-07-01")
+    watched.get_by_label("To (custom dates)").fill("2025-07-31")
+    expect(watched.get_by_label("Period")).to_have_value("custom")
+    watched.get_by_role("button", name="Run report").click()
+    expect(watched.get_by_text("2025-07-01 to 2025-07-31 (Europe/London)")).to_be_visible()
+    watched.get_by_label("Period").select_option("last_week")
+    expect(watched.get_by_label("From (custom dates)")).to_have_value("")
