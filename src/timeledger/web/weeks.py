@@ -74,7 +74,6 @@ def set_week_cell(
 ) -> Response:
     """One cell (or the add-a-row form): the row's entry on ``day`` lasts ``duration``."""
     now = clock.now()
-    monday = _monday(day, actor, now)
 
     def apply() -> None:
         kind_text, _, uuid_text = trackable.partition(":")
@@ -107,11 +106,11 @@ def set_week_cell(
         error = attempt(session, apply)
     except ValueError:
         error = "That cell does not exist."
-    context = week_context(session, actor, now, monday)
-    if error is not None:
-        context |= cell_error(context["week"], trackable, name.strip(), day, duration, error)
-    response = render(request, "week.html", context, status_code=200 if error is None else 422)
-    return for_htmx(request, response)
+    context = week_context(session, actor, now, _monday(day, actor, now))
+    if error is None:
+        return render(request, "week.html", context)
+    context |= cell_error(context["week"], trackable, name.strip(), day, duration, error)
+    return for_htmx(request, render(request, "week.html", context, status_code=422))
 
 
 def cell_error(
