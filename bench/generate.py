@@ -140,11 +140,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--url", required=True, help="SQLAlchemy URL of the database to fill")
     parser.add_argument("--entries", type=count, default=count("10k"), help="e.g. 10k, 1M")
     parser.add_argument("--firms", type=int, help="default: one per 100k entries")
+    parser.add_argument(
+        "--employees", type=int, default=20, help="staff per firm (1M entries in one firm: 200)"
+    )
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument("--fixture", type=Path, default=Path("bench/results/fixture.json"))
     args = parser.parse_args(argv)
     shape = Shape(
-        entries=args.entries, firms=args.firms or default_firms(args.entries), seed=args.seed
+        entries=args.entries,
+        firms=args.firms or default_firms(args.entries),
+        employees=args.employees,
+        seed=args.seed,
     )
     generated = generate(args.url, shape)
     save(generated, args.fixture)

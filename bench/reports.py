@@ -1,147 +1,153 @@
 """Benchmark the reports service: ``python -m bench.reports --url URL --sizes 10k,100k,1M``.
 
-For each size, generates the benchmark database (``bench.generate``: one firm per 100k
-entries, 20 staff each, entries going back from now), then times, through
-``timeledger.reports.service`` on one session (no HTTP):
+For each size, uses (or first generates) the benchmark database (``bench.generate``: one
+firm per 100k entries, 20 staff each, entries going back from now), then times, through
+``timeledger.reports.service`` on one session per size (no HTTP):
 
 - ``month``: the summary of the last full month, grouped by client then staff;
 - ``week``: the weekly grid of the last full week;
-- ``export``: the detailed CSV export of that month (with Python's heap peak);
-- ``export_all``: the detailed CSV of the firm's whole history, once, with its heap peak.
+- ``export``: the detailed CSV export of that month.
 
-Each is run ``--repeat`` times after one warm-up; the median and the best are printed, with
-the entries counted and the query plan of the firm-wide range.
+The sizes are measured **interleaved** (round 1 of every size, then round 2, ...), after
+one warm-up each, so a shared machine's changing load falls on every size alike and the
+ratios between sizes are from the same minutes. ``URL`` may hold ``{size}`` (a database
+per size, e.g. ``.../bench_{size}``); a size's database is generated only when it does not
+already hold that many entries with its fixture in ``--fixtures`` (``--regenerate``
+forces it). Prints one JSON line per size, then a Markdown table with the 1M/10k ratios,
+the load average before and after and the plan of the month's range at each size.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import time
-import tracemalloc
-from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from bench.dataset import Shape, default_firms
-from bench.generate import count, generate
-from timeledger.auth.service import authenticate
+from bench.generate import count, generate, read_fixture, save
+from timeledger.auth.service import Actor, authenticate
 from timeledger.config import Environment, Settings
 from timeledger.db import build_engine
 from timeledger.reports import service
 
-
-def _timed(action: Callable[[], Any], repeat: int) -> tuple[list[float], Any]:
-    action()  # warm-up: caches, plans
-    times = []
-    result = None
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = action()
-        times.append(time.perf_counter() - started)
-    return times, result
+SCENARIOS = ("month", "week", "export")
 
 
-def _plan(session: Session, firm_id: int, lo: datetime, hi: datetime) -> str:
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    prefix = "EXPLAIN QUERY PLAN" if sqlite else "EXPLAIN"
-    started = lo.strftime("%Y-%m-%d %H:%M:%S")
-    ended = hi.strftime("%Y-%m-%d %H:%M:%S")
-    query = (
-        f"{prefix} SELECT id FROM time_entries WHERE firm_id = {firm_id} AND deleted_at IS NULL"
-        f" AND started_at >= '{started}' AND started_at < '{ended}' ORDER BY started_at, id"
-    )
-    rows = session.execute(text(query)).all()
-    return " | ".join(str(row[-1]) for row in rows)
+@dataclass
+class Target:
+    """One size's database, session and caller, and the times measured on it."""
+
+    label: str
+    entries: int
+    engine: Engine
+    session: Session
+    actor: Actor
+    now: datetime
+    month: dict[str, str]
+    week: dict[str, str]
+    times: dict[str, list[float]] = field(default_factory=dict)
+    facts: dict[str, Any] = field(default_factory=dict)
+
+    def run(self, scenario: str) -> Any:
+        session, actor, now = self.session, self.actor, self.now
+        if scenario == "month":
+            report = service.summary(session, actor=actor, query=self.month, now=now)
+            return {"entries_counted": report.totals.entries}
+        if scenario == "week":
+            grid = service.weekly(session, actor=actor, query=self.week, now=now)
+            return {"rows": len(grid.rows)}
+        query = {k: v for k, v in self.month.items() if k != "group_by"}
+        exported = service.export(
+            session, actor=actor, report="detailed", file_format="csv", query=query, now=now
+        )
+        with exported.file:
+            return {"bytes": len(exported.file.read())}
 
 
-def run_size(url: str, entries: int, repeat: int) -> dict[str, Any]:
-    shape = Shape(entries=entries, firms=default_firms(entries))
-    generated = generate(url, shape)
-    settings = Settings(environment=Environment.TEST, database_url=url)
-    engine = build_engine(settings)
-    now = datetime.fromtimestamp(generated.generated_at, UTC)
-    this_month = now.date().replace(day=1)
-    last_month_end = this_month - timedelta(days=1)
-    month = {
-        "from": last_month_end.replace(day=1).isoformat(),
-        "to": last_month_end.isoformat(),
-        "group_by": "client,staff",
-    }
-    week = {"week_of": (now.date() - timedelta(days=7)).isoformat()}
-    results: dict[str, Any] = {
-        "entries": entries,
-        "firms": shape.firms,
-        "generate": generated.seconds,
-    }
+def _holds(url: str, entries: int) -> bool:
+    engine = build_engine(Settings(environment=Environment.TEST, database_url=url))
     try:
-        with Session(engine) as session:
-            # The firm's first employee is its owner: the whole firm's time.
-            owner = next(iter(generated.accounts.values()))
-            actor = authenticate(session, bearer=generated.token, account_header=owner, now=now)
-
-            def summary() -> Any:
-                return service.summary(session, actor=actor, query=month, now=now)
-
-            def weekly() -> Any:
-                return service.weekly(session, actor=actor, query=week, now=now)
-
-            def export() -> int:
-                exported = service.export(
-                    session,
-                    actor=actor,
-                    report="detailed",
-                    file_format="csv",
-                    query={k: v for k, v in month.items() if k != "group_by"},
-                    now=now,
-                )
-                with exported.file:
-                    return len(exported.file.read())
-
-            times, report = _timed(summary, repeat)
-            results["month"] = _figures(times) | {"entries_counted": report.totals.entries}
-            times, grid = _timed(weekly, repeat)
-            results["week"] = _figures(times) | {"rows": len(grid.rows)}
-            times, size = _timed(export, repeat)
-            tracemalloc.start()
-            export()
-            peak = tracemalloc.get_traced_memory()[1]
-            tracemalloc.stop()
-            results["export"] = _figures(times) | {
-                "bytes": size,
-                "heap_peak_mib": round(peak / 2**20, 1),
-            }
-            results["export_all"] = _export_all(session, actor, now)
-            firm_id = actor.firm.id
-            lo = datetime.combine(last_month_end.replace(day=1), datetime.min.time(), UTC)
-            results["plan"] = _plan(session, firm_id, lo, lo + timedelta(days=31))
+        with engine.connect() as connection:
+            found = connection.execute(text("SELECT count(*) FROM time_entries")).scalar()
+    except DBAPIError:  # no table yet: not generated
+        return False
     finally:
         engine.dispose()
-    return results
+    return found == entries
 
 
-def _export_all(session: Session, actor: Any, now: datetime) -> dict[str, Any]:
-    """The detailed CSV of the firm's whole history (the last five years): one run, its
-    time, size and Python heap peak: memory must not grow with the entries."""
-    query = {
-        "from": (now.date() - timedelta(days=5 * 365 - 1)).isoformat(),
-        "to": now.date().isoformat(),
-    }
-    tracemalloc.start()
-    started = time.perf_counter()
-    exported = service.export(
-        session, actor=actor, report="detailed", file_format="csv", query=query, now=now
+def _fixture(url: str, entries: int, path: Path, regenerate: bool) -> dict[str, Any]:
+    """The size's fixture, generating the database first when it is not there yet."""
+    if not regenerate and path.exists() and _holds(url, entries):
+        fixture = read_fixture(path)
+        if fixture["url"] == url:
+            return fixture
+    generated = generate(url, Shape(entries=entries, firms=default_firms(entries)))
+    save(generated, path)
+    print(f"generated {entries:,} entries in {generated.seconds}", flush=True)
+    return read_fixture(path)
+
+
+def _target(label: str, url: str, entries: int, fixture: dict[str, Any]) -> Target:
+    engine = build_engine(Settings(environment=Environment.TEST, database_url=url))
+    session = Session(engine)
+    now = datetime.fromtimestamp(fixture["generated_at"], UTC)
+    last_month_end = now.date().replace(day=1) - timedelta(days=1)
+    # The firm's first employee is its owner: the whole firm's time.
+    owner = next(iter(fixture["accounts"].values()))
+    actor = authenticate(session, bearer=fixture["token"], account_header=owner, now=now)
+    return Target(
+        label=label,
+        entries=entries,
+        engine=engine,
+        session=session,
+        actor=actor,
+        now=now,
+        month={
+            "from": last_month_end.replace(day=1).isoformat(),
+            "to": last_month_end.isoformat(),
+            "group_by": "client,staff",
+        },
+        week={"week_of": (now.date() - timedelta(days=7)).isoformat()},
     )
-    elapsed = time.perf_counter() - started
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    with exported.file:
-        size = len(exported.file.read())
-    return {"ms": round(elapsed * 1000, 1), "bytes": size, "heap_peak_mib": round(peak / 2**20, 1)}
+
+
+def _interleaved(targets: list[Target], scenario: str, repeat: int) -> None:
+    for target in targets:
+        target.facts[scenario] = target.run(scenario)  # warm-up: caches, plans
+        target.times[scenario] = []
+    for _ in range(repeat):
+        for target in targets:
+            started = time.perf_counter()
+            target.run(scenario)
+            target.times[scenario].append(time.perf_counter() - started)
+
+
+def plan(target: Target) -> list[str]:
+    """The plan of the month's range as the report asks it (EXPLAIN ANALYZE on PostgreSQL)."""
+    session = target.session
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    prefix = "EXPLAIN QUERY PLAN" if sqlite else "EXPLAIN (ANALYZE, BUFFERS)"
+    lo = datetime.fromisoformat(target.month["from"])
+    hi = datetime.fromisoformat(target.month["to"]) + timedelta(days=1)
+    query = (
+        f"{prefix} SELECT id, account_id, trackable_type, trackable_id, started_at, ended_at,"
+        " billable, hourly_rate_minor, currency FROM time_entries"
+        f" WHERE firm_id = {target.actor.firm.id} AND deleted_at IS NULL"
+        f" AND started_at >= '{lo:%Y-%m-%d}' AND started_at < '{hi:%Y-%m-%d}'"
+        " ORDER BY started_at, id"
+    )
+    return [str(row[-1]) for row in session.execute(text(query))]
 
 
 def _figures(times: list[float]) -> dict[str, float]:
@@ -151,14 +157,56 @@ def _figures(times: list[float]) -> dict[str, float]:
     }
 
 
+def _table(targets: list[Target], loads: tuple[str, str]) -> str:
+    head = "| ms, median / best | " + " | ".join(t.label for t in targets)
+    lines = [head + " | 1st/last (median) |", "|---" * (len(targets) + 2) + "|"]
+    for scenario in SCENARIOS:
+        figures = [_figures(t.times[scenario]) for t in targets]
+        cells = [f"{f['median_ms']:,.0f} / {f['best_ms']:,.0f}" for f in figures]
+        ratio = figures[-1]["median_ms"] / figures[0]["median_ms"]
+        lines.append(f"| {scenario} | " + " | ".join(cells) + f" | {ratio:.2f}x |")
+    lines.append(f"\nload average before: {loads[0]}; after: {loads[1]}")
+    return "\n".join(lines)
+
+
+def _load() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def measure(targets: list[Target], repeat: int) -> str:
+    before = _load()
+    for scenario in SCENARIOS:
+        _interleaved(targets, scenario, repeat)
+    return _table(targets, (before, _load()))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--url", required=True, help="SQLAlchemy URL of the database to fill")
+    parser.add_argument("--url", required=True, help="SQLAlchemy URL; may hold {size}")
     parser.add_argument("--sizes", default="10k,100k", help="Comma-separated entry counts")
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=9)
+    parser.add_argument("--fixtures", type=Path, default=Path("bench/results"))
+    parser.add_argument("--regenerate", action="store_true", help="generate even if present")
     args = parser.parse_args(argv)
-    for size in args.sizes.split(","):
-        print(json.dumps(run_size(args.url, count(size), args.repeat)), flush=True)
+    targets = []
+    for label in args.sizes.split(","):
+        url = args.url.replace("{size}", label.lower())
+        dialect = url.split(":", 1)[0].split("+", 1)[0]
+        path = args.fixtures / f"reports-{dialect}-{label.lower()}.json"
+        fixture = _fixture(url, count(label), path, args.regenerate)
+        targets.append(_target(label, url, count(label), fixture))
+    try:
+        table = measure(targets, args.repeat)
+        for target in targets:
+            figures = {s: _figures(target.times[s]) | target.facts[s] for s in SCENARIOS}
+            print(json.dumps({"entries": target.entries} | figures), flush=True)
+        print(table)
+        for target in targets:
+            print(f"\nplan at {target.label}:\n  " + "\n  ".join(plan(target)))
+    finally:
+        for target in targets:
+            target.session.close()
+            target.engine.dispose()
 
 
 if __name__ == "__main__":

@@ -18,7 +18,8 @@ The rules:
   needs a staff account whose login has write permission; archiving also needs delete
   permission.
 - Owners and admins ("managers") manage staff (employee accounts); only an owner changes
-  the firm's settings or edits or makes an owner.
+  the firm's settings or edits or makes an owner. The web app's admin pages (staff, cases,
+  the CSV import) are for managers; importing records there also needs write permission.
 - Time entries are for staff only. Recording time needs write permission. Owners and
   admins change and delete any entry of the firm, members only their own; changing needs
   write permission, deleting delete permission. An entry's history is for managers and
@@ -142,6 +143,22 @@ def may_edit_account(actor: Actor, account_type: AccountType, role: AccountRole)
     if verdict and role == AccountRole.OWNER:
         verdict = may_change_firm(actor)
     return verdict
+
+
+def may_use_admin_pages(actor: Actor) -> Verdict:
+    """Use the web app's firm admin pages (staff, cases, the CSV import): owners and
+    admins. Each action on them still asks its own rule (``may_edit_records``...)."""
+    return _verdict(is_manager(actor), "Only owners and admins manage the firm here.")
+
+
+def may_import_records(actor: Actor) -> Verdict:
+    """Import clients, cases and tasks from a CSV file in the web app (the CLI's
+    ``import records`` is the server administrator's): owners and admins with write
+    permission."""
+    return _verdict(
+        is_manager(actor) and can_write(actor),
+        "Only owners and admins with write permission may import records.",
+    )
 
 
 # Webhooks -------------------------------------------------------------------------------

@@ -191,6 +191,8 @@ class TestArchiveCase:
         assert client.get("/api/v1/cases", headers=headers).json()["data"] == []
         shown = client.get(f"/api/v1/cases/{world.case.uuid}", headers=headers)
         assert shown.status_code == 200
+        with_archived = client.get("/api/v1/cases?filter[archived]=1", headers=headers).json()
+        assert [c["archived_at"] for c in with_archived["data"]] == ["2025-08-07T13:41:42+01:00"]
         refused = client.post(
             "/api/v1/time-entry",
             json={

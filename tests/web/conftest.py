@@ -3,6 +3,7 @@ signed-in owner."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
@@ -27,7 +28,9 @@ class Browser:
             self.client.get("/app/sign-in")
         return str(self.client.cookies["csrftoken"])
 
-    def post(self, url: str, data: dict[str, str] | None = None, **kwargs: Any) -> httpx.Response:
+    def post(
+        self, url: str, data: Mapping[str, str | list[str]] | None = None, **kwargs: Any
+    ) -> httpx.Response:
         headers = {"HX-Request": "true", "X-CSRFToken": self.csrf(), **kwargs.pop("headers", {})}
         return self.client.post(url, data=data or {}, headers=headers, **kwargs)
 

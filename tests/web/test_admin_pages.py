@@ -24,7 +24,7 @@ class TestStaff:
             },
         )
         assert "Sam Lee can now sign in as sam@example.com." in page.text
-        assert "<td>Sam Lee</td><td>sam@example.com</td><td>member</td>" in page.text
+        assert ">Sam Lee</a></td><td>sam@example.com</td><td>member</td>" in page.text
         signed_in.post("/app/sign-out")
         other = Browser(client)
         answer = other.post(

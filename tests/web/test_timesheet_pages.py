@@ -158,6 +158,44 @@ class TestWeek:
         assert f'id="week-total">{api_total // 3600}:{api_total // 60 % 60:02d}</td>' in page
         assert '<td class="total">2:45</td>' in page  # Tuesday: 0:45 + 2:00
 
+    def test_week_starts_on_the_firms_week_start_and_totals_equal_the_weekly_report(
+        self, signed_in: Browser, world: FirmWorld, client, session
+    ):
+        world.firm.week_start = "sunday"
+        session.flush()
+        cells = [
+            (_client_choice(world), "Letters", "2025-08-03", "1:30"),  # Sunday: first day
+            (_client_choice(world), "Letters", "2025-08-09", "0.75"),  # Saturday: last day
+            (f"case:{world.case.uuid}", "Transfer", "2025-08-05", "2h"),
+            (f"case:{world.case.uuid}", "Transfer", "2025-08-10", "45m"),  # next week
+        ]
+        for trackable, name, day, duration in cells:
+            answer = signed_in.post(
+                "/app/week/cell",
+                {"trackable": trackable, "name": name, "day": day, "duration": duration},
+            )
+            assert 'role="alert"' not in answer.text
+        page = signed_in.get("/app/week", params={"day": "2025-08-07"}).text
+        assert "<caption>Week of Sunday 3 August 2025</caption>" in page
+        headers = re.findall(r'<th scope="col">(\w{3}) \d+ \w{3}</th>', page)
+        assert headers == ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        weekly = client.get(
+            "/api/v1/reports/weekly",
+            params={"week_of": "2025-08-07"},
+            headers=world.owner.headers(),
+        ).json()
+        assert weekly["dates"][0] == "2025-08-03"
+        assert weekly["total"] == (90 + 45 + 120) * 60
+        total = weekly["total"]
+        assert f'id="week-total">{total // 3600}:{total // 60 % 60:02d}</td>' in page
+        day_totals = re.findall(r'<td class="total">(\d+:\d\d)</td>', page.split("<tfoot>")[1])
+        api_days = [f"{s // 3600}:{s // 60 % 60:02d}" for s in weekly["day_totals"]]
+        assert day_totals[:7] == api_days
+        # The day after the week: Sunday 10 August starts the next one.
+        following = signed_in.get("/app/week", params={"day": "2025-08-10"}).text
+        assert "<caption>Week of Sunday 10 August 2025</caption>" in following
+        assert 'id="week-total">0:45</td>' in following
+
     def test_new_grid_entry_follows_the_days_last_entry(
         self, signed_in: Browser, world: FirmWorld, client
     ):

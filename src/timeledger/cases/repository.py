@@ -48,8 +48,11 @@ def page_of_cases(
     account_uuids: Sequence[uuid.UUID] | None,
     name: str | None,
     participant_id: int | None,
+    include_archived: bool = False,
 ) -> tuple[list[Case], int]:
-    statement: Select[Any] = select(Case).where(Case.firm_id == firm_id, Case.archived_at.is_(None))
+    statement: Select[Any] = select(Case).where(Case.firm_id == firm_id)
+    if not include_archived:
+        statement = statement.where(Case.archived_at.is_(None))
     if uuids is not None:
         statement = statement.where(Case.uuid.in_(uuids))
     if account_uuids is not None:

@@ -18,13 +18,14 @@ CaseList = Annotated[
     ListParams,
     Depends(
         list_query(
-            filters=["uuid", "account_uuids", "name"],
+            filters=["uuid", "account_uuids", "name", "archived"],
             sorts=["name", "created_at", "updated_at"],
             default_sort="name",
             filter_descriptions={
                 "uuid": "Case UUIDs, comma-separated.",
                 "account_uuids": "Cases any of these accounts take part in.",
                 "name": "Part of the name, any case.",
+                "archived": "1: archived cases too.",
             },
         )
     ),
@@ -35,8 +36,8 @@ CaseList = Annotated[
     "",
     response_model=Page[CaseResource],
     summary="List cases",
-    description="Live cases of the caller's firm; a client or external sees only the cases "
-    "it takes part in.",
+    description="Live cases of the caller's firm (`filter[archived]=1`: archived ones too); "
+    "a client or external sees only the cases it takes part in.",
     responses=LIST_ERRORS,
 )
 def list_cases(actor: ActorDep, session: SessionDep, params: CaseList) -> Page[CaseResource]:

@@ -54,6 +54,7 @@ def list_cases(
         account_uuids=account_uuids,
         name=text_filter(params, "name"),
         participant_id=None if may_read_records(actor) else actor.account.id,
+        include_archived=(params.filters.get("archived") or ["0"])[0] in {"1", "true"},
     )
     return build_page(_present(session, rows, actor.firm), total=total, params=params)
 

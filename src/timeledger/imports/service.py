@@ -17,6 +17,7 @@ from typing import Any, BinaryIO
 
 from sqlalchemy.orm import Session
 
+from timeledger.auth.service import Actor
 from timeledger.cases.service import case_slug
 from timeledger.errors import AppError
 from timeledger.imports import repository
@@ -24,6 +25,7 @@ from timeledger.imports.parsing import LineError, line_number, parse_file, text_
 from timeledger.imports.schemas import ImportSummary, ParsedFile
 from timeledger.kit.ids import parse_uuid
 from timeledger.models import Account, AccountType, Case, CaseParticipant, Firm, Task
+from timeledger.permissions import may_import_records, require
 
 # (phase, how many more are done, the phase's total)
 Progress = Callable[[str, int, int], None]
@@ -82,6 +84,15 @@ def import_records(
         tasks=len(parsed.tasks),
         refs=_refs(parsed, plan),
     )
+
+
+def import_records_as(
+    session: Session, *, actor: Actor, data: bytes | BinaryIO, now: datetime
+) -> ImportSummary:
+    """``import_records`` into the actor's firm, for a signed-in person (the web app's
+    upload): 403 unless ``permissions.may_import_records``; then as ``import_records``."""
+    require(may_import_records(actor))
+    return import_records(session, firm=actor.firm, data=data, now=now)
 
 
 def _size(stream: BinaryIO) -> int:

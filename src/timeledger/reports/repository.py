@@ -29,20 +29,40 @@ BATCH = 5_000
 
 @dataclass(frozen=True, slots=True)
 class EntryRow:
+    """An entry as reports read it. The first nine fields are what every report sums (and
+    what the range index carries on PostgreSQL, so a summary is an index-only scan); the
+    last four are read only for the detailed report (``range_entries(detailed=True)``)."""
+
     id: int
-    uuid: uuid.UUID
     account_id: int
     trackable_type: TrackableType
     trackable_id: int
-    name: str
-    description: str | None
     started_at: datetime
     ended_at: datetime | None
     # Billing (issue 11): the entry's flag and its rate snapshot (minor units per hour).
     billable: bool
     hourly_rate_minor: int | None
     currency: str | None
-    invoiced_at: datetime | None
+    uuid: uuid.UUID | None = None
+    name: str = ""
+    description: str | None = None
+    invoiced_at: datetime | None = None
+
+
+# What the summary and the weekly grid read: the columns of the range index's key and its
+# INCLUDE list (migration 20261201_13), in EntryRow's order.
+_SUMMED = (
+    TimeEntry.id,
+    TimeEntry.account_id,
+    TimeEntry.trackable_type,
+    TimeEntry.trackable_id,
+    TimeEntry.started_at,
+    TimeEntry.ended_at,
+    TimeEntry.billable,
+    TimeEntry.hourly_rate_minor,
+    TimeEntry.currency,
+)
+_DETAILED = (TimeEntry.uuid, TimeEntry.name, TimeEntry.description, TimeEntry.invoiced_at)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,26 +116,20 @@ def _conditions(query: RangeQuery) -> list[ColumnElement[bool]]:
 
 
 def range_entries(
-    session: Session, query: RangeQuery, *, after: tuple[datetime, int] | None = None
+    session: Session,
+    query: RangeQuery,
+    *,
+    after: tuple[datetime, int] | None = None,
+    detailed: bool = False,
 ) -> Iterator[EntryRow]:
     """The entries of the range in (start, id) order, from after ``after`` (keyset), read
-    in batches so that memory stays bounded however long the range."""
+    in batches so that memory stays bounded however long the range. Without ``detailed``
+    the rows leave ``uuid``, ``name``, ``description`` and ``invoiced_at`` unset: on
+    PostgreSQL the rest is read from the index alone (an index-only scan), so a month costs
+    the same whatever else the table holds."""
+    columns = (*_SUMMED, *_DETAILED) if detailed else _SUMMED
     statement = (
-        select(
-            TimeEntry.id,
-            TimeEntry.uuid,
-            TimeEntry.account_id,
-            TimeEntry.trackable_type,
-            TimeEntry.trackable_id,
-            TimeEntry.name,
-            TimeEntry.description,
-            TimeEntry.started_at,
-            TimeEntry.ended_at,
-            TimeEntry.billable,
-            TimeEntry.hourly_rate_minor,
-            TimeEntry.currency,
-            TimeEntry.invoiced_at,
-        )
+        select(*columns)
         .where(and_(*_conditions(query)))
         .order_by(TimeEntry.started_at, TimeEntry.id)
     )

@@ -10,7 +10,21 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette_csrf.middleware import CSRFMiddleware
 
 from timeledger.config import Environment, Settings, resolve_secret_key
-from timeledger.web import admin, clients, days, reports, timer, webhooks, weeks
+from timeledger.web import (
+    admin,
+    cases,
+    clients,
+    days,
+    firm_settings,
+    imports,
+    rates,
+    reports,
+    staff,
+    tags,
+    timer,
+    webhooks,
+    weeks,
+)
 from timeledger.web.deps import COOKIE, Redirect, redirect_handler
 from timeledger.web.router import SIGN_IN_SUBMIT, router
 from timeledger.web.templating import STATIC_DIR, STATIC_URL
@@ -32,6 +46,12 @@ def install_web(app: FastAPI, settings: Settings) -> None:
         reports.router,
         clients.router,
         admin.router,
+        cases.router,
+        imports.router,
+        staff.router,
+        firm_settings.router,
+        rates.router,
+        tags.router,
         webhooks.router,
     ):
         app.include_router(pages)

@@ -18,6 +18,8 @@ from timeledger.dates import zone
 from timeledger.errors import ValidationFailed
 from timeledger.kit.listing import ListParams, Sort
 from timeledger.models import TrackableType
+from timeledger.reports.calendar import week_first
+from timeledger.reports.service.selection import firm_week_start
 from timeledger.time_entries import service as entries
 from timeledger.time_entries.schemas import TimeEntryCreate, TimeEntryPatch, TimeEntryRead
 from timeledger.web.schemas import Day, Week, WeekRow, type_value
@@ -32,10 +34,10 @@ def local_today(actor: Actor, now: datetime) -> date:
     return now.astimezone(zone(actor.firm.time_zone)).date()
 
 
-def week_start(day: date) -> date:
-    """Monday of ``day``'s week: the firm's week starts on Monday (ISO 8601) until firm
-    settings carry a week start (docs/web.md)."""
-    return day - timedelta(days=day.weekday())
+def week_start(actor: Actor, day: date) -> date:
+    """The first day of the firm week holding ``day``: the firm's ``week_start`` (Monday
+    by default), by the same rule as ``GET /api/v1/reports/weekly`` (docs/web.md)."""
+    return week_first(day, firm_week_start(actor))
 
 
 def entries_between(
@@ -66,9 +68,10 @@ def day_list(session: Session, *, actor: Actor, last: date, days: int, now: date
     return sorted(grouped.values(), key=lambda day: day.day, reverse=True)
 
 
-def week_grid(session: Session, *, actor: Actor, monday: date, now: datetime) -> Week:
-    """Rows of trackable + entry name, one cell (a list of entries) per day."""
-    days = [monday + timedelta(days=i) for i in range(WEEK_DAYS)]
+def week_grid(session: Session, *, actor: Actor, first: date, now: datetime) -> Week:
+    """Rows of trackable + entry name, one cell (a list of entries) per day of the week
+    that starts on local date ``first``."""
+    days = [first + timedelta(days=i) for i in range(WEEK_DAYS)]
     rows: dict[tuple[str, str, str], WeekRow] = {}
     for entry in entries_between(session, actor=actor, first=days[0], last=days[-1], now=now):
         kind = TrackableType(type_value(entry.trackable_type))
@@ -82,7 +85,7 @@ def week_grid(session: Session, *, actor: Actor, monday: date, now: datetime) ->
                 name=entry.name,
                 cells=[[] for _ in days],
             )
-        row.cells[(started_on(entry) - monday).days].append(entry)
+        row.cells[(started_on(entry) - first).days].append(entry)
     ordered = sorted(rows.values(), key=lambda r: (r.trackable_name.lower(), r.name.lower()))
     return Week(days=days, rows=ordered)
 

@@ -27,20 +27,22 @@ from timeledger.web.timesheet import set_cell, week_grid, week_start
 router = APIRouter(prefix="/app", include_in_schema=False)
 
 
-def _monday(value: str | None, actor: Actor, now: datetime) -> date:
-    return week_start(read_day(value, actor, now).day)
+def _first_day(value: str | None, actor: Actor, now: datetime) -> date:
+    """The first day (the firm's ``week_start``) of the week holding ``value`` (a day the
+    page can show, ``web.query.read_day``), else of this week."""
+    return week_start(actor, read_day(value, actor, now).day)
 
 
 def week_context(
-    session: Session, actor: Actor, now: datetime, monday: date, **extra: Any
+    session: Session, actor: Actor, now: datetime, first: date, **extra: Any
 ) -> dict[str, Any]:
     return {
         "title": "Week",
         "actor": actor,
-        "week": week_grid(session, actor=actor, monday=monday, now=now),
-        "monday": monday,
-        "previous": monday - timedelta(days=7),
-        "next": monday + timedelta(days=7),
+        "week": week_grid(session, actor=actor, first=first, now=now),
+        "first_day": first,
+        "previous": first - timedelta(days=7),
+        "next": first + timedelta(days=7),
         "choices": suggestions(session, actor, ""),
         **extra,
     }
@@ -56,7 +58,8 @@ def week_page(
 ) -> Response:
     now = clock.now()
     asked = read_day(day, actor, now)
-    context = week_context(session, actor, now, week_start(asked.day), error=asked.error)
+    first = week_start(actor, asked.day)
+    context = week_context(session, actor, now, first, error=asked.error)
     return render(request, "week.html", context, status_code=asked.status_code)
 
 
@@ -106,7 +109,7 @@ def set_week_cell(
         error = attempt(session, apply)
     except ValueError:
         error = "That cell does not exist."
-    context = week_context(session, actor, now, _monday(day, actor, now))
+    context = week_context(session, actor, now, _first_day(day, actor, now))
     if error is None:
         return render(request, "week.html", context)
     context |= cell_error(context["week"], trackable, name.strip(), day, duration, error)

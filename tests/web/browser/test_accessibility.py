@@ -18,6 +18,12 @@ PAGES = [
     "/app/clients",
     "/app/staff",
     "/app/sessions",
+    "/app/settings",
+    "/app/lock",
+    "/app/rates",
+    "/app/tags",
+    "/app/cases",
+    "/app/import",
     "/app/webhooks",
 ]
 

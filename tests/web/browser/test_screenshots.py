@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
 from tests.web.browser.conftest import LiveServer
 from tests.web.browser.test_flows import sign_in
@@ -59,6 +59,30 @@ def test_screenshots_of_every_page(
     shoot("staff")
     watched.goto(live.url + "/app/sessions")
     shoot("sessions")
+    for page_name in ("settings", "lock", "rates", "tags"):
+        watched.goto(f"{live.url}/app/{page_name}")
+        if page_name == "rates":
+            watched.get_by_label("Hourly rate").fill("150")
+            watched.get_by_label("Valid from").fill("2025-04-06")
+            watched.get_by_role("button", name="Add rate").click()
+            expect(watched.get_by_role("status")).to_contain_text("Rate added.")
+        if page_name == "tags":
+            watched.get_by_label("Tag name").fill("advice")
+            watched.get_by_role("button", name="Add tag").click()
+            expect(watched.get_by_role("status")).to_contain_text("added.")
+        shoot(page_name)
+    watched.goto(live.url + "/app/cases")
+    shoot("cases")
+    watched.goto(live.url + "/app/import")
+    bad = b"kind,ref,first_name,name,participants\nclient,c1,,,\ncase,k1,,Engine,nobody\n"
+    watched.get_by_label("CSV file (UTF-8, at most").set_input_files(
+        files=[FilePayload(name="clients.csv", mimeType="text/csv", buffer=bad)]
+    )
+    watched.get_by_role("button", name="Import").click()
+    expect(watched.get_by_role("alert")).to_be_visible()
+    shoot("import")
+    watched.goto(live.url + f"/app/staff/{live.world.owner.account.uuid}")
+    shoot("staff-member")
     watched.goto(live.url + "/app/webhooks")
     shoot("webhooks")
     for path in shots:

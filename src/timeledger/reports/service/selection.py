@@ -134,11 +134,15 @@ def selected_facts(
     *,
     after: tuple[datetime, int] | None = None,
     with_tags: bool = False,
+    detailed: bool = False,
 ) -> Iterator[EntryFacts]:
     """The selected entries' facts in (start, id) order, streamed in batches; their tags
-    when ``with_tags`` or the report groups or filters by tag."""
+    when ``with_tags`` or the report groups or filters by tag; each row's UUID, name,
+    description and invoice stamp only when ``detailed`` (the detailed report)."""
     resolver = Resolver(session, selection.params, with_tags=with_tags)
-    rows = repository.range_entries(session, selection.range_query(), after=after)
+    rows = repository.range_entries(
+        session, selection.range_query(), after=after, detailed=detailed
+    )
     for batch in batched(rows):
         for facts in resolver.resolve(batch):
             if selection.keeps(facts):

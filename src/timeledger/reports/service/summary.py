@@ -319,7 +319,7 @@ def detailed(
     after = _read_cursor(query)
     page: list[EntryFacts] = []
     more = False
-    for facts in selected_facts(session, selection, after=after, with_tags=True):
+    for facts in selected_facts(session, selection, after=after, with_tags=True, detailed=True):
         if len(page) == per_page:
             more = True
             break
@@ -339,7 +339,7 @@ def detailed_rows(
 ) -> Iterator[DetailedEntry]:
     """Every selected entry, presented, streamed in batches (for exports)."""
     chunk: list[EntryFacts] = []
-    for facts in selected_facts(session, selection, with_tags=True):
+    for facts in selected_facts(session, selection, with_tags=True, detailed=True):
         chunk.append(facts)
         if len(chunk) == batch:
             yield from present_entries(session, actor=actor, selection=selection, facts=chunk)

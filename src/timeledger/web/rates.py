@@ -1,0 +1,196 @@
+"""Billing rates (owners and admins): dated hourly rates at each level, through the same
+services and rules as ``/api/v1/billing-rates``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
+
+from timeledger.accounts import service as accounts
+from timeledger.auth.service import Actor
+from timeledger.billing.schemas import BillingRateCreate, BillingRateUpdate
+from timeledger.billing.service import rates
+from timeledger.cases import service as cases
+from timeledger.dependencies import ClockDep, SessionDep
+from timeledger.errors import ValidationFailed
+from timeledger.kit.listing import ListParams, Sort
+from timeledger.models import AccountType
+from timeledger.permissions import may_manage_billing
+from timeledger.web.actions import attempt
+from timeledger.web.amounts import format_minor, parse_major
+from timeledger.web.deps import WebActorDep
+from timeledger.web.firm_settings import refusal
+from timeledger.web.templating import render
+
+router = APIRouter(prefix="/app", include_in_schema=False)
+# The pickers offer the first records by name; a firm with more uses the API for the rest.
+PICKER_LIMIT = 500
+LEVEL_LABELS = {
+    "case_staff": "Case, one staff member",
+    "case": "Case",
+    "client_staff": "Client, one staff member",
+    "client": "Client",
+    "staff": "Staff member",
+    "firm": "Firm default",
+}
+
+
+def _params(sort: str, **filters: list[str]) -> ListParams:
+    return ListParams(
+        filters=dict(filters),
+        sort=Sort(field=sort.removeprefix("-"), descending=sort.startswith("-")),
+        page=1,
+        per_page=PICKER_LIMIT,
+        url="/app/rates",
+    )
+
+
+def _names(session: Session, actor: Actor) -> dict[str, list[tuple[str, str]]]:
+    """The staff, clients and cases a rate can be for, as (uuid, name) by name."""
+    staff = accounts.list_accounts(
+        session, actor=actor, params=_params("first_name", type=[AccountType.EMPLOYEE.value])
+    ).data
+    clients = accounts.list_accounts(
+        session, actor=actor, params=_params("first_name"), clients_only=True
+    ).data
+    found = cases.list_cases(session, actor=actor, params=_params("name")).data
+    return {
+        "staff": [(str(a.uuid), a.name) for a in staff],
+        "clients": [(str(a.uuid), a.name) for a in clients],
+        "cases": [(str(c.uuid), c.name) for c in found],
+    }
+
+
+def rates_context(
+    session: Session, actor: Actor, *, archived: bool = False, **extra: Any
+) -> dict[str, Any]:
+    filters = {"archived": ["1"]} if archived else {}
+    rules = rates.list_rates(
+        session, actor=actor, params=_params("-effective_from", **filters)
+    ).data
+    names = _names(session, actor)
+    known = {uuid: name for group in names.values() for uuid, name in group}
+    return {
+        "title": "Rates",
+        "actor": actor,
+        "rates": rules,
+        "names": names,
+        "known": known,
+        "levels": LEVEL_LABELS,
+        "archived": archived,
+        "money": format_minor,
+        **extra,
+    }
+
+
+@router.get("/rates", response_class=HTMLResponse)
+def rates_page(
+    request: Request, actor: WebActorDep, session: SessionDep, archived: str = ""
+) -> Response:
+    verdict = may_manage_billing(actor)
+    if not verdict:
+        return refusal(request, actor, verdict)
+    context = rates_context(session, actor, archived=archived == "1")
+    return render(request, "rates.html", context)
+
+
+def _rate_body(
+    actor: Actor, *, staff: str, applies_to: str, amount: str, currency: str, dates: list[str]
+) -> dict[str, Any]:
+    """The ``POST /api/v1/billing-rates`` body the form describes."""
+    kind, _, target = applies_to.partition(":")
+    if kind not in {"", "client", "case"}:
+        raise ValidationFailed.field("applies_to", "The selected applies to is invalid.")
+    chosen = currency.strip() or actor.firm.currency
+    return {
+        "hourly_rate": parse_major(amount, chosen),
+        "currency": chosen,
+        "effective_from": dates[0].strip(),
+        "effective_to": dates[1].strip() or None,
+        "staff_uuid": staff or None,
+        "client_uuid": target if kind == "client" else None,
+        "case_uuid": target if kind == "case" else None,
+    }
+
+
+@router.post("/rates", response_class=HTMLResponse)
+def add_rate(
+    request: Request,
+    actor: WebActorDep,
+    session: SessionDep,
+    clock: ClockDep,
+    hourly_rate: Annotated[str, Form(max_length=30)],
+    effective_from: Annotated[str, Form(max_length=20)],
+    effective_to: Annotated[str, Form(max_length=20)] = "",
+    staff: Annotated[str, Form(max_length=40)] = "",
+    applies_to: Annotated[str, Form(max_length=60)] = "",
+    currency: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """``POST /api/v1/billing-rates`` from a form: the amount in major units of the
+    currency, parsed exactly to minor units; the level follows from staff and target."""
+    verdict = may_manage_billing(actor)
+    if not verdict:
+        return refusal(request, actor, verdict)
+
+    def add() -> None:
+        body = _rate_body(
+            actor,
+            staff=staff,
+            applies_to=applies_to,
+            amount=hourly_rate,
+            currency=currency,
+            dates=[effective_from, effective_to],
+        )
+        data = BillingRateCreate.model_validate(body)
+        rates.create_rate(session, actor=actor, data=data, now=clock.now())
+
+    error = attempt(session, add)
+    status = None if error else "Rate added. Time already recorded keeps its rate."
+    context = rates_context(session, actor, error=error, status=status)
+    return render(request, "rates.html", context)
+
+
+@router.post("/rates/{rate_uuid}/end", response_class=HTMLResponse)
+def end_rate(
+    request: Request,
+    rate_uuid: str,
+    actor: WebActorDep,
+    session: SessionDep,
+    clock: ClockDep,
+    effective_to: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    """``PUT /api/v1/billing-rates/{uuid}`` with ``effective_to`` (its last day)."""
+    verdict = may_manage_billing(actor)
+    if not verdict:
+        return refusal(request, actor, verdict)
+
+    def end() -> None:
+        data = BillingRateUpdate.model_validate({"effective_to": effective_to.strip() or None})
+        rates.update_rate(session, actor=actor, raw_uuid=rate_uuid, data=data, now=clock.now())
+
+    error = attempt(session, end)
+    status = None
+    if error is None:
+        status = f"The rate now ends on {effective_to}." if effective_to else "The rate is open."
+    context = rates_context(session, actor, error=error, status=status)
+    return render(request, "rates.html", context)
+
+
+@router.post("/rates/{rate_uuid}/archive", response_class=HTMLResponse)
+def archive_rate(
+    request: Request, rate_uuid: str, actor: WebActorDep, session: SessionDep, clock: ClockDep
+) -> Response:
+    """``DELETE /api/v1/billing-rates/{uuid}``: archived, it applies to no new entry."""
+    verdict = may_manage_billing(actor)
+    if not verdict:
+        return refusal(request, actor, verdict)
+    error = attempt(
+        session,
+        lambda: rates.archive_rate(session, actor=actor, raw_uuid=rate_uuid, now=clock.now()),
+    )
+    status = None if error else "Rate archived. Time that used it keeps its rate."
+    context = rates_context(session, actor, error=error, status=status)
+    return render(request, "rates.html", context)
