@@ -172,7 +172,7 @@ def test_every_key_has_a_label_in_a_summary_csv(client: TestClient, march: FirmW
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     labels = {tuple(row[1:4]) for row in rows[1:-1] if row[0] == "3"}
     assert labels == {
-        ("2025-04-06 to 2026-04-05", "case", "Pension transfer"),
-        ("2025-04-06 to 2026-04-05", "client", "Gareth Thompson"),
-        ("2025-04-06 to 2026-04-05", "firm", "Acme Planning"),
+        ("2025-04-06 to 2026-04-05", "Case", "Pension transfer"),
+        ("2025-04-06 to 2026-04-05", "Client", "Gareth Thompson"),
+        ("2025-04-06 to 2026-04-05", "Firm", "Acme Planning"),
     }

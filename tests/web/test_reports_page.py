@@ -122,7 +122,7 @@ class TestReportsPage:
     ):
         _some_time(session, world)
         page = signed_in.get("/app/reports", params={"period": "this_week", "group_by": "case"})
-        assert '<tr><th scope="row">No case</th><td>3</td>' in page.text
+        assert '<tr><th scope="row">(no case)</th><td>3</td>' in page.text
         assert '<tr><th scope="row">Pension transfer</th><td>1</td>' in page.text
 
     def test_a_long_period_is_charted_by_month(self, signed_in: Browser):
@@ -140,6 +140,33 @@ class TestReportsPage:
         assert 'role="alert"' in page.text
         assert "Run report" in page.text
 
+    def test_from_and_to_imply_a_custom_period(self, signed_in: Browser, world, session):
+        _some_time(session, world)
+        for params in (
+            {"from": "2025-07-28", "to": "2025-08-03"},
+            {"period": "this_week", "from": "2025-07-28", "to": "2025-08-03"},
+        ):
+            page = signed_in.get("/app/reports", params=params)
+            assert page.status_code == 200
+            assert "2025-07-28 to 2025-08-03" in page.text
+            assert _total_on_page(page.text) == "0:30"  # last week's one entry
+            assert '<option value="custom" selected>' in page.text
+
+    def test_firm_bucket_has_the_exports_label(self, signed_in: Browser, world, session):
+        """One label for time on the firm itself, on the page and in every export."""
+        make_entry(
+            session,
+            account=world.owner.account,
+            on=world.firm,
+            start=datetime(2025, 8, 5, 9, tzinfo=UTC),
+        )
+        query = {"period": "this_week", "group_by": "client"}
+        page = signed_in.get("/app/reports", params=query).text
+        assert '<tr><th scope="row">(the firm)</th><td>1</td>' in page
+        csv = signed_in.get("/app/reports/export/summary.csv", params=query).text
+        assert "(the firm)" in csv
+        assert "No client" not in page + csv
+
     def test_signed_out_goes_to_sign_in(self, web: Browser):
         answer = web.get("/app/reports")
         assert answer.status_code == 303
@@ -147,6 +174,15 @@ class TestReportsPage:
 
 
 class TestDownloads:
+    def test_a_bad_export_question_is_an_html_page(self, signed_in: Browser):
+        answer = signed_in.get(
+            "/app/reports/export/summary.csv", params={"from": "9999-01-01", "to": "garbage"}
+        )
+        assert answer.status_code == 422
+        assert answer.headers["content-type"].startswith("text/html")
+        assert 'role="alert"' in answer.text
+        assert "Run report" in answer.text
+
     def test_links_name_each_format(self, signed_in: Browser):
         page = signed_in.get("/app/reports", params={"period": "last_month"}).text
         for kind in ("CSV", "XLSX", "PDF"):
@@ -179,4 +215,7 @@ class TestDownloads:
     def test_unknown_report_is_404_and_signed_out_is_sent_to_sign_in(
         self, signed_in: Browser, web: Browser
     ):
-        assert signed_in.get("/app/reports/export/nothing.csv").status_code == 404
+        missing = signed_in.get("/app/reports/export/nothing.csv")
+        assert missing.status_code == 404
+        assert missing.headers["content-type"].startswith("text/html")
+        assert 'role="alert"' in missing.text

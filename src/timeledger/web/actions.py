@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from fastapi import Request
+from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
@@ -24,3 +26,12 @@ def attempt(session: Session, action: Callable[[], object]) -> str | None:
         UnitOfWork.of(session).rollback()
         return str(laravel_errors(exc.errors())[1]["message"])
     return None
+
+
+def for_htmx(request: Request, response: Response) -> Response:
+    """htmx swaps only 2xx answers into the page, so a refused form it posted answers 200
+    with its message (role=alert), as every page of the app does; a plain form post or a
+    program gets the real status (422, 404)."""
+    if request.headers.get("HX-Request") and 400 <= response.status_code < 500:
+        response.status_code = 200
+    return response

@@ -18,6 +18,7 @@ from timeledger.time_entries.schemas import TimeEntryCreate, TimeEntryPatch
 from timeledger.web.actions import attempt
 from timeledger.web.deps import WebActorDep
 from timeledger.web.durations import parse_duration
+from timeledger.web.query import read_day
 from timeledger.web.templating import render
 from timeledger.web.timer import suggestions
 from timeledger.web.timesheet import day_list, local_today
@@ -28,16 +29,15 @@ DAYS_SHOWN = 7
 
 
 def _day(value: str | None, actor: Actor, now: datetime) -> date:
-    try:
-        return date.fromisoformat(value) if value else local_today(actor, now)
-    except ValueError:
-        return local_today(actor, now)
+    """The list's last day from a form's hidden ``last`` field (the page's own value)."""
+    return read_day(value, actor, now).day
 
 
 def days_context(
     session: Session, actor: Actor, now: datetime, last: date, **extra: Any
 ) -> dict[str, Any]:
     days = day_list(session, actor=actor, last=last, days=DAYS_SHOWN, now=now)
+    today = local_today(actor, now)
     return {
         "title": "Days",
         "choices": suggestions(session, actor, ""),
@@ -45,7 +45,9 @@ def days_context(
         "days": days,
         "last": last,
         "earlier": last - timedelta(days=DAYS_SHOWN),
-        "later": last + timedelta(days=DAYS_SHOWN),
+        # The pager stops at today: later days hold no time yet (a future day can still be
+        # opened by its address, for time logged ahead).
+        "later": min(last + timedelta(days=DAYS_SHOWN), today) if last < today else None,
         **extra,
     }
 
@@ -59,7 +61,9 @@ def days_page(
     day: str | None = None,
 ) -> Response:
     now = clock.now()
-    return render(request, "days.html", days_context(session, actor, now, _day(day, actor, now)))
+    asked = read_day(day, actor, now)
+    context = days_context(session, actor, now, asked.day, error=asked.error)
+    return render(request, "days.html", context, status_code=asked.status_code)
 
 
 @router.post("/entries/{entry_uuid}", response_class=HTMLResponse)
@@ -76,17 +80,23 @@ def edit_entry(
     duration: Annotated[str, Form(max_length=20)] = "",
     trackable: Annotated[str, Form(max_length=100)] = "",
     last: Annotated[str, Form()] = "",
+    duration_was: Annotated[str, Form(max_length=20)] = "",
+    start_was: Annotated[str, Form(max_length=5)] = "",
 ) -> Response:
     """Inline edit: trackable (``type:uuid``), name, start time (HH:MM, firm's zone) and
-    duration (``1:30``, ``1.5``), sent as one PATCH of the API's service."""
+    duration (``1:30``, ``1.5``), sent as one PATCH of the API's service. A start or a
+    duration left as the page showed it (``start_was``, ``duration_was``) is not sent, so
+    the entry keeps its exact seconds (an entry under 30 s can be renamed as it is)."""
     now = clock.now()
 
     def change() -> None:
-        fields: dict[str, Any] = {"name": name.strip(), "start_date": f"{day} {start}:00"}
+        fields: dict[str, Any] = {"name": name.strip()}
+        if start != start_was:  # else the start keeps its seconds
+            fields["start_date"] = f"{day} {start}:00"
         if trackable:
             kind, _, trackable_uuid = trackable.partition(":")
             fields |= {"trackable_type": kind, "trackable_uuid": trackable_uuid}
-        if duration.strip():
+        if duration.strip() and duration.strip() != duration_was.strip():
             minutes = parse_duration(duration)
             if not minutes:
                 raise ValidationFailed.field(

@@ -1,12 +1,12 @@
 """Durations as people type them in a timesheet cell: ``1:30``, ``1.5`` or ``1,5``
-(hours), ``90m``, ``2h``; and as the app shows them (``1:30``)."""
+(hours), ``90m``, ``2h``, ``0:00:25``; and as the app shows them (``1:30``)."""
 
 from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
 
-_CLOCK = re.compile(r"^(\d{1,3}):([0-5]\d)$")
+_CLOCK = re.compile(r"^(\d{1,3}):([0-5]\d)(?::([0-5]\d))?$")
 _HOURS = re.compile(r"^(\d{1,3}(?:[.,]\d+)?)\s*h?$")
 _MINUTES = re.compile(r"^(\d{1,5})\s*m(?:in)?$")
 # A day has 24 hours; a cell or an inline edit longer than that is a typing mistake.
@@ -14,14 +14,16 @@ MAX_MINUTES = 24 * 60
 
 
 def parse_duration(text: str) -> int | None:
-    """Whole minutes (rounded half up) from ``text``; 0 for an empty cell; None when it is
-    not a duration or is longer than a day."""
+    """Whole minutes (rounded half up) from ``text`` (also ``h:mm:ss``, as the day list
+    shows an entry that is not whole minutes); 0 for an empty cell; None when it is not a
+    duration or is longer than a day."""
     value = text.strip().lower()
     if not value:
         return 0
     minutes: Decimal | None = None
     if match := _CLOCK.match(value):
-        minutes = Decimal(int(match[1]) * 60 + int(match[2]))
+        seconds = Decimal(int(match[3] or 0)) / 60
+        minutes = Decimal(int(match[1]) * 60 + int(match[2])) + seconds
     elif match := _MINUTES.match(value):
         minutes = Decimal(match[1])
     elif match := _HOURS.match(value):
@@ -43,3 +45,11 @@ def format_minutes(minutes: int) -> str:
 def format_seconds(seconds: int) -> str:
     """``5400`` as ``1:30`` (whole minutes, rounded half up, as the API's minutes)."""
     return format_minutes((seconds + 30) // 60)
+
+
+def format_exact(seconds: int) -> str:
+    """``5400`` as ``1:30``; a duration that is not whole minutes keeps its seconds,
+    ``25`` as ``0:00:25``, so an entry under half a minute never reads as ``0:00``."""
+    if seconds % 60:
+        return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+    return format_minutes(seconds // 60)

@@ -22,6 +22,7 @@ from timeledger.web import (
     staff,
     tags,
     timer,
+    webhooks,
     weeks,
 )
 from timeledger.web.deps import COOKIE, Redirect, redirect_handler
@@ -51,6 +52,7 @@ def install_web(app: FastAPI, settings: Settings) -> None:
         firm_settings.router,
         rates.router,
         tags.router,
+        webhooks.router,
     ):
         app.include_router(pages)
     app.mount(STATIC_URL, StaticFiles(directory=STATIC_DIR), name="static")

@@ -12,9 +12,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
 from timeledger.auth.service import Actor
+from timeledger.db import UnitOfWork
 from timeledger.dependencies import ClockDep, SessionDep
 from timeledger.errors import AppError
 from timeledger.reports import service
+from timeledger.reports.labels import group_label
 from timeledger.reports.schemas import GroupKey, SummaryReport
 from timeledger.web.charts import hours_bar_chart
 from timeledger.web.deps import WebActorDep
@@ -44,11 +46,20 @@ GROUPS = {
 CHART_DAYS = 31
 
 
+def chosen_period(params: Mapping[str, str]) -> str:
+    """The period the page runs: ``custom`` whenever a ``from`` or ``to`` date is given
+    (typed dates win over the preset picker, docs/web.md), else the preset asked for,
+    else this week."""
+    if params.get("from") or params.get("to"):
+        return "custom"
+    return params.get("period") or "this_week"
+
+
 def report_query(params: Mapping[str, str]) -> dict[str, str]:
     """The API's query keys for what the page's form asks: ``period`` (a preset, or
     ``custom`` with ``from`` and ``to``) and ``group_by``. Unknown form values are passed on
     as they are, so the service refuses them with its own message."""
-    period = params.get("period") or "this_week"
+    period = chosen_period(params)
     query = {"group_by": params.get("group_by") or "client"}
     if period == "custom":
         query["from"] = params.get("from", "")
@@ -59,24 +70,8 @@ def report_query(params: Mapping[str, str]) -> dict[str, str]:
 
 
 def key_label(key: GroupKey) -> str:
-    """A group's name as the table shows it."""
-    kind = key.get("type")
-    if kind == "day":
-        return str(key["date"])
-    if kind == "month":
-        return str(key["month"])
-    if kind in {"week", "tax_year"}:
-        return f"{key['start']} to {key['end']}"
-    if kind == "trackable_type":
-        return str(key["trackable_type"]).replace("_", " ").capitalize()
-    if key.get("name"):
-        suffix = f" ({key['trackable_type']})" if kind == "trackable" else ""
-        return f"{key['name']}{suffix}"
-    if kind == "client" and key.get("without"):
-        return f"No client ({str(key['without']).replace('_', ' ')})"
-    if key.get("uuid") is None:
-        return f"No {str(kind).replace('_', ' ')}"  # e.g. time not on any case
-    return "Unknown"
+    """A group's name as the table shows it: the exports' label (``reports.labels``)."""
+    return group_label(key)
 
 
 def _buckets(first: date, last: date) -> tuple[str, list[str]]:
@@ -101,7 +96,7 @@ def page_context(session: Any, actor: Actor, params: Mapping[str, str], now: Any
         "periods": PERIODS,
         "groups": GROUPS,
         "form": {
-            "period": params.get("period") or "this_week",
+            "period": chosen_period(params),
             "group_by": query["group_by"],
             "from": params.get("from", ""),
             "to": params.get("to", ""),
@@ -126,6 +121,20 @@ def page_context(session: Any, actor: Actor, params: Mapping[str, str], now: Any
     return context
 
 
+def _refused(request: Request, actor: Actor, params: Mapping[str, str], exc: AppError) -> Response:
+    """The Reports form with the service's message (role=alert) and its status: what a
+    browser gets for a bad question, never the API's JSON."""
+    context = {
+        "title": "Reports",
+        "actor": actor,
+        "periods": PERIODS,
+        "groups": GROUPS,
+        "form": {**report_query(params), "period": chosen_period(params)},
+        "error": exc.message,
+    }
+    return render(request, "reports.html", context, status_code=exc.status_code)
+
+
 @router.get("/reports", response_class=HTMLResponse)
 def reports_page(
     request: Request, actor: WebActorDep, session: SessionDep, clock: ClockDep
@@ -136,15 +145,8 @@ def reports_page(
     try:
         context = page_context(session, actor, params, clock.now())
     except AppError as exc:
-        context = {
-            "title": "Reports",
-            "actor": actor,
-            "periods": PERIODS,
-            "groups": GROUPS,
-            "form": {**report_query(params), "period": params.get("period") or "this_week"},
-            "error": exc.message,
-        }
-        return render(request, "reports.html", context, status_code=exc.status_code)
+        UnitOfWork.of(session).rollback()
+        return _refused(request, actor, params, exc)
     return render(request, "reports.html", context)
 
 
@@ -159,14 +161,19 @@ def export_report(
 ) -> Response:
     """The API's export (``GET /api/v1/reports/{report}.{format}``) for a signed-in
     browser, which has a session cookie rather than a bearer token."""
-    exported = service.export(
-        session,
-        actor=actor,
-        report=report,
-        file_format=file_format,
-        query=dict(request.query_params),
-        now=clock.now(),
-    )
+    params = dict(request.query_params)
+    try:
+        exported = service.export(
+            session,
+            actor=actor,
+            report=report,
+            file_format=file_format,
+            query=params,
+            now=clock.now(),
+        )
+    except AppError as exc:
+        UnitOfWork.of(session).rollback()
+        return _refused(request, actor, params, exc)
     disposition = (
         f"attachment; filename=\"{exported.filename}\"; filename*=UTF-8''{quote(exported.filename)}"
     )

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from timeledger.dates import zone
-from timeledger.web.durations import format_seconds
+from timeledger.web.durations import format_exact, format_seconds
 from timeledger.web.schemas import type_value
 
 HERE = Path(__file__).resolve().parent
@@ -30,16 +30,17 @@ def _long_day(value: date) -> str:
     return f"{value:%A} {value.day} {value:%B %Y}"
 
 
-def _short_day(value: date) -> str:
+def short_day(value: date) -> str:
     return f"{value:%a} {value.day} {value:%b}"
 
 
 templates.env.filters.update(
     trackable_value=type_value,
     duration=format_seconds,
+    exact_duration=format_exact,
     local_time=_local_time,
     long_day=_long_day,
-    short_day=_short_day,
+    short_day=short_day,
 )
 templates.env.globals.update(static=lambda path: f"{STATIC_URL}/{path}", zone=zone)
 

@@ -15,24 +15,22 @@ from timeledger.auth.service import Actor
 from timeledger.dependencies import ClockDep, SessionDep, SettingsDep
 from timeledger.errors import ValidationFailed
 from timeledger.trackables.service import parse_trackable_type
-from timeledger.web.actions import attempt
+from timeledger.web.actions import attempt, for_htmx
 from timeledger.web.deps import WebActorDep
 from timeledger.web.durations import parse_duration
-from timeledger.web.templating import render
+from timeledger.web.query import read_day
+from timeledger.web.schemas import Week
+from timeledger.web.templating import render, short_day
 from timeledger.web.timer import suggestions
-from timeledger.web.timesheet import local_today, set_cell, week_grid, week_start
+from timeledger.web.timesheet import set_cell, week_grid, week_start
 
 router = APIRouter(prefix="/app", include_in_schema=False)
 
 
 def _first_day(value: str | None, actor: Actor, now: datetime) -> date:
-    """The first day (the firm's ``week_start``) of the week holding ``value``, else of
-    this week."""
-    try:
-        day = date.fromisoformat(value) if value else local_today(actor, now)
-    except ValueError:
-        day = local_today(actor, now)
-    return week_start(actor, day)
+    """The first day (the firm's ``week_start``) of the week holding ``value`` (a day the
+    page can show, ``web.query.read_day``), else of this week."""
+    return week_start(actor, read_day(value, actor, now).day)
 
 
 def week_context(
@@ -59,8 +57,10 @@ def week_page(
     day: str | None = None,
 ) -> Response:
     now = clock.now()
-    context = week_context(session, actor, now, _first_day(day, actor, now))
-    return render(request, "week.html", context)
+    asked = read_day(day, actor, now)
+    first = week_start(actor, asked.day)
+    context = week_context(session, actor, now, first, error=asked.error)
+    return render(request, "week.html", context, status_code=asked.status_code)
 
 
 @router.post("/week/cell", response_class=HTMLResponse)
@@ -77,7 +77,6 @@ def set_week_cell(
 ) -> Response:
     """One cell (or the add-a-row form): the row's entry on ``day`` lasts ``duration``."""
     now = clock.now()
-    first = _first_day(day, actor, now)
 
     def apply() -> None:
         kind_text, _, uuid_text = trackable.partition(":")
@@ -110,4 +109,28 @@ def set_week_cell(
         error = attempt(session, apply)
     except ValueError:
         error = "That cell does not exist."
-    return render(request, "week.html", week_context(session, actor, now, first, error=error))
+    context = week_context(session, actor, now, _first_day(day, actor, now))
+    if error is None:
+        return render(request, "week.html", context)
+    context |= cell_error(context["week"], trackable, name.strip(), day, duration, error)
+    return for_htmx(request, render(request, "week.html", context, status_code=422))
+
+
+def cell_error(
+    week: Week, trackable: str, name: str, day: str, typed: str, error: str
+) -> dict[str, Any]:
+    """The page's message naming the cell (its row and day) and, when that cell is on the
+    grid, which one to mark ``aria-invalid``, focus and show ``typed`` in again."""
+    row = next((r for r in week.rows if r.key == trackable and r.name == name), None)
+    try:
+        when = short_day(date.fromisoformat(day))
+    except ValueError:
+        when = day[:20]
+    place = f"{row.trackable_name}, {row.name}" if row else (name or "New row")
+    cell = (trackable, name, day) if row else None
+    return {
+        "error": f"{place}, {when}: {error}",
+        "cell_error": error,
+        "bad_cell": cell,
+        "typed": typed,
+    }

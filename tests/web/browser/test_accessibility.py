@@ -24,6 +24,7 @@ PAGES = [
     "/app/tags",
     "/app/cases",
     "/app/import",
+    "/app/webhooks",
 ]
 
 

@@ -83,5 +83,7 @@ def test_screenshots_of_every_page(
     shoot("import")
     watched.goto(live.url + f"/app/staff/{live.world.owner.account.uuid}")
     shoot("staff-member")
+    watched.goto(live.url + "/app/webhooks")
+    shoot("webhooks")
     for path in shots:
         assert path.read_bytes().startswith(PNG), path

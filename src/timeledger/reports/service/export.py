@@ -22,6 +22,7 @@ from timeledger.reports.exports.csv_ import write_csv
 from timeledger.reports.exports.pdf import write_pdf
 from timeledger.reports.exports.table import Cell, Column, Kind, Money, Table
 from timeledger.reports.exports.xlsx import write_xlsx
+from timeledger.reports.labels import group_label
 from timeledger.reports.params import COMMON_KEYS
 from timeledger.reports.schemas import (
     DetailedEntry,
@@ -52,14 +53,6 @@ MEDIA_TYPES = {
     ExportFormat.PDF: "application/pdf",
 }
 
-_WITHOUT = {
-    "firm": "(the firm)",
-    "circle": "(circles)",
-    "several_clients": "(several clients)",
-    "no_client": "(no client)",
-    "no_tag": "(no tag)",
-}
-
 
 @dataclass
 class ExportFile:
@@ -75,29 +68,9 @@ class ExportFile:
             self.file.close()
 
 
-def _text(key: GroupKey, field: str) -> str:
-    value = key.get(field)
-    return value if isinstance(value, str) else ""
-
-
 def label(key: GroupKey) -> str:
-    """A key as one cell of text."""
-    kind = key.get("type")
-    if kind == "day":
-        return _text(key, "date")
-    if kind == "month":
-        return _text(key, "month")
-    if kind in {"week", "tax_year"}:
-        return f"{_text(key, 'start')} to {_text(key, 'end')}"
-    if kind == "trackable_type":
-        return _text(key, "trackable_type")
-    if kind == "billable":
-        return "Billable" if key.get("billable") else "Non-billable"
-    if key.get("uuid") is None:
-        if key.get("without"):
-            return _WITHOUT[_text(key, "without")]
-        return "(none)"
-    return _text(key, "name")
+    """A key as one cell of text: the web app's label too (``reports.labels``)."""
+    return group_label(key)
 
 
 def _subtitle(firm: str, meta: ReportMeta, report: str) -> list[str]:

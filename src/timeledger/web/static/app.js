@@ -37,4 +37,16 @@
       if (field) { event.preventDefault(); field.focus(); }
     }
   });
+
+  // Reports: typed dates win over the period picker (docs/web.md), so picking a preset
+  // clears the dates and typing a date picks "Custom dates".
+  document.addEventListener("change", function (event) {
+    var target = event.target, period = document.getElementById("report-period");
+    if (!period || !target) { return; }
+    if (target === period && period.value !== "custom") {
+      ["report-from", "report-to"].forEach(function (id) { document.getElementById(id).value = ""; });
+    } else if ((target.id === "report-from" || target.id === "report-to") && target.value) {
+      period.value = "custom";
+    }
+  });
 })();
