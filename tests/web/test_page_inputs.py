@@ -146,3 +146,31 @@ class TestShortEntry:
         assert body["name"] == "Renamed"
         assert body["computed_time_elapsed_in_seconds"] == 25
         assert body["start_date"] == "2025-08-07T10:00:10+01:00"  # its seconds kept
+
+
+class TestParametersFastApiRefuses:
+    """A page parameter the framework itself refuses (a bool that is not one, a text over
+    its length) answers an HTML page naming the fault, never the API's JSON body."""
+
+    @pytest.mark.parametrize(
+        ("url", "says"),
+        [
+            ("/app/cases?archived=garbage", "must be true or false"),
+            ("/app/cases?name=" + "x" * 256, "255"),
+        ],
+    )
+    def test_refused_page_parameter_is_an_html_page(self, signed_in: Browser, url: str, says: str):
+        page = signed_in.get(url)
+        assert page.status_code == 400
+        assert page.headers["content-type"].startswith("text/html")
+        assert says in _alert(page.text)
+
+    def test_the_api_keeps_its_json_422(self, client: TestClient, world: FirmWorld):
+        answer = client.get(
+            "/api/v1/time-entry",
+            params={"per_page": "many"},
+            headers={"Authorization": f"Bearer {world.owner.token}"},
+        )
+        assert answer.status_code == 422
+        assert answer.headers["content-type"].startswith("application/json")
+        assert "per_page" in answer.json()["errors"]

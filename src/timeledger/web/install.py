@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import inspect
 import re
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette_csrf.middleware import CSRFMiddleware
 
 from timeledger.config import Environment, Settings, resolve_secret_key
+from timeledger.errors import laravel_errors
 from timeledger.web import (
     admin,
     cases,
@@ -27,7 +31,7 @@ from timeledger.web import (
 )
 from timeledger.web.deps import COOKIE, Redirect, redirect_handler
 from timeledger.web.router import SIGN_IN_SUBMIT, router
-from timeledger.web.templating import STATIC_DIR, STATIC_URL
+from timeledger.web.templating import STATIC_DIR, STATIC_URL, render
 
 CSRF_COOKIE = "csrftoken"
 CSRF_HEADER = "x-csrftoken"
@@ -38,6 +42,25 @@ def install_web(app: FastAPI, settings: Settings) -> None:
     double-submit cookie, sent back by htmx in the ``X-CSRFToken`` header on every
     state-changing request under ``/app``)."""
     app.add_exception_handler(Redirect, redirect_handler)
+    api_validation_error = app.exception_handlers[RequestValidationError]
+
+    async def validation_error(request: Request, exc: Exception) -> Response:
+        # A page's query or form that FastAPI refuses (a bad ?archived=, a name too
+        # long) answers a page saying so, not the API's JSON body.
+        if not request.url.path.startswith("/app"):
+            answer = api_validation_error(request, exc)
+            return await answer if inspect.isawaitable(answer) else answer
+        assert isinstance(exc, RequestValidationError)
+        _status, body = laravel_errors(exc.errors())
+        problems = [m for messages in body.get("errors", {}).values() for m in messages]
+        context = {
+            "title": "Bad request",
+            "actor": None,
+            "error": " ".join(problems) or body["message"],
+        }
+        return render(request, "base.html", context, status_code=400)
+
+    app.add_exception_handler(RequestValidationError, validation_error)
     for pages in (
         router,
         timer.router,
