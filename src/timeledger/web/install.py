@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 import re
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
@@ -30,6 +30,7 @@ from timeledger.web import (
     weeks,
 )
 from timeledger.web.deps import COOKIE, Redirect, redirect_handler
+from timeledger.web.inputs import UnstorableInput, storable_input, unstorable_input_handler
 from timeledger.web.router import SIGN_IN_SUBMIT, router
 from timeledger.web.templating import STATIC_DIR, STATIC_URL, render
 
@@ -42,6 +43,7 @@ def install_web(app: FastAPI, settings: Settings) -> None:
     double-submit cookie, sent back by htmx in the ``X-CSRFToken`` header on every
     state-changing request under ``/app``)."""
     app.add_exception_handler(Redirect, redirect_handler)
+    app.add_exception_handler(UnstorableInput, unstorable_input_handler)
     api_validation_error = app.exception_handlers[RequestValidationError]
 
     async def validation_error(request: Request, exc: Exception) -> Response:
@@ -77,7 +79,7 @@ def install_web(app: FastAPI, settings: Settings) -> None:
         tags.router,
         webhooks.router,
     ):
-        app.include_router(pages)
+        app.include_router(pages, dependencies=[Depends(storable_input)])
     app.mount(STATIC_URL, StaticFiles(directory=STATIC_DIR), name="static")
     if settings.environment is Environment.PRODUCTION:
         # Refuse to start without TIMELEDGER_SECRET_KEY rather than at the first page.

@@ -49,4 +49,35 @@
       period.value = "custom";
     }
   });
+  // htmx swaps only 2xx answers, so a refused request (429, 403 CSRF, 413, 400, 5xx)
+  // would change nothing on screen. Say what the server said, in an alert at the top.
+  function refusal(xhr) {
+    var type = xhr.getResponseHeader("Content-Type") || "", message = "";
+    try {
+      if (type.indexOf("application/json") === 0) {
+        message = JSON.parse(xhr.responseText).message || "";
+      } else if (type.indexOf("text/html") === 0) {
+        var found = new DOMParser().parseFromString(xhr.responseText, "text/html").querySelector("[role=alert]");
+        message = found ? found.textContent.trim() : "";
+      } else {
+        message = xhr.responseText.slice(0, 300);
+      }
+    } catch (e) { message = ""; }
+    return message || "The server refused this request (HTTP " + xhr.status + "). Nothing was saved.";
+  }
+  document.addEventListener("htmx:responseError", function (event) {
+    var box = document.getElementById("request-error"), main = document.getElementById("main");
+    if (!box) {
+      box = document.createElement("p");
+      box.id = "request-error";
+      box.className = "error";
+      box.setAttribute("role", "alert");
+      main.insertBefore(box, main.children[1] || null);
+    }
+    box.textContent = refusal(event.detail.xhr);
+  });
+  document.addEventListener("htmx:beforeRequest", function () {
+    var box = document.getElementById("request-error");
+    if (box) { box.remove(); }
+  });
 })();
