@@ -97,6 +97,10 @@ Minutes = Annotated[
 ]
 
 
+# An entry's name; a change may leave it out but never send null.
+_Name = Annotated[str, Field(min_length=1, max_length=255, pattern=NOT_BLANK)]
+
+
 class _EntryFields(BaseModel):
     """How the fields a client sends are read, for create and for changes alike."""
 
@@ -165,12 +169,12 @@ class TimeEntryPatch(_EntryFields):
         json_schema_extra={"examples": [{"name": "Research", "total_time_in_minutes": 30}]}
     )
 
-    trackable_type: TrackableType | None = Field(
+    trackable_type: TrackableType | SkipJsonSchema[None] = Field(
         default=None, description="Sent together with trackable_uuid, to move the entry."
     )
     # Optional but never null: SkipJsonSchema keeps null out of the published schema.
     trackable_uuid: uuid.UUID | SkipJsonSchema[None] = None
-    name: str | None = Field(default=None, min_length=1, max_length=255, pattern=NOT_BLANK)
+    name: _Name | SkipJsonSchema[None] = None
     description: str | None = Field(default=None, max_length=10_000)
     start_date: datetime | None = Field(
         default=None,
