@@ -186,6 +186,22 @@ def _storable_text(schema: Any) -> None:
             _storable_text(value)
 
 
+# Bodies whose ``filter`` object takes the filter keys of a list: component -> list path.
+_BODY_FILTERS = {"InvoiceRequest": "/api/v1/time-entry"}
+
+
+def _body_filters(schema: dict[str, Any]) -> None:
+    """A body's ``filter`` keys and values, exactly as the list's ``filter[key]`` reads them."""
+    for name, path in _BODY_FILTERS.items():
+        keys = {
+            parameter["name"][len("filter[") : -1]: dict(parameter["schema"])
+            for parameter in schema["paths"][path]["get"]["parameters"]
+            if parameter["name"].startswith("filter[")
+        }
+        field = schema["components"]["schemas"][name]["properties"]["filter"]
+        field.update(properties=keys, additionalProperties=False)
+
+
 def install_openapi(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -209,6 +225,7 @@ def install_openapi(app: FastAPI) -> None:
                     _decorate(method, operation)
                     for parameter in operation.get("parameters", []):
                         _tighten(path, parameter)
+            _body_filters(schema)
             for name, component in schema["components"]["schemas"].items():
                 if not name.endswith("Read"):  # only what clients send
                     _storable_text(component)

@@ -20,7 +20,6 @@ from starlette.concurrency import run_in_threadpool
 
 from timeledger.errors import ValidationFailed
 from timeledger.http.storable import unstorable_fields
-
 from timeledger.idempotency import service as idempotency
 from timeledger.idempotency.schemas import (
     REPLAYED_HEADER,
