@@ -25,6 +25,7 @@ from timeledger.dates import (
     parse_api_datetime,
 )
 from timeledger.kit.money import amount_minor
+from timeledger.kit.nonnull import NOT_NULL
 from timeledger.kit.text import NOT_BLANK
 from timeledger.models import Account, Tag, TimeEntry, TrackableType
 from timeledger.time_entries.intervals import MAX_MINUTES, elapsed_seconds, whole_minutes
@@ -208,12 +209,12 @@ class TimeEntryPatch(_EntryFields):
         }
     )
 
-    trackable_type: TrackableType | SkipJsonSchema[None] = Field(
+    trackable_type: Annotated[TrackableType | None, NOT_NULL] = Field(
         default=None, description="Sent together with trackable_uuid, to move the entry."
     )
     # Optional but never null: SkipJsonSchema keeps null out of the published schema.
     trackable_uuid: uuid.UUID | SkipJsonSchema[None] = None
-    name: _Name | SkipJsonSchema[None] = None
+    name: Annotated[_Name | None, NOT_NULL] = None
     description: str | None = Field(default=None, max_length=10_000)
     start_date: datetime | None = Field(
         default=None,
