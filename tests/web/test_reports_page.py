@@ -442,3 +442,15 @@ class TestFilters:
         assert f'<option value="{world.other_client.uuid}" >Priya Shah</option>' in page
         for label in ("Staff member", "Client", "Billable", "Rounding", "Rounding step (minutes)"):
             assert f">{label}</label>" in page
+
+    def test_every_id_on_the_page_is_unique(self, signed_in: Browser, world, session):
+        """A label names its control by id: a total and a filter once shared one."""
+        _some_time(session, world)
+        page = signed_in.get(
+            "/app/reports",
+            params={"period": "this_week", "rounding": "up", "rounding_minutes": "15"},
+        ).text
+        ids = re.findall(r'\sid="([^"]+)"', page.split("<svg ", 1)[0])
+        assert "report-billable" in ids
+        assert "report-rounded" in ids
+        assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
