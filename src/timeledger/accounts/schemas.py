@@ -5,7 +5,7 @@ import uuid
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool
 
 from timeledger.dates import ApiDateTime, format_api_datetime, format_optional
 from timeledger.kit.text import Name
@@ -124,8 +124,8 @@ class PermissionsUpdate(BaseModel):
         json_schema_extra={"examples": [{"delete_override": False}, {"write_override": None}]},
     )
 
-    write_override: bool | None = None
-    delete_override: bool | None = None
+    write_override: StrictBool | None = None
+    delete_override: StrictBool | None = None
 
 
 class PermissionChangeRead(BaseModel):
