@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.body_schema import body_fields, body_with
 from tests.factories import FirmWorld
-from timeledger.app import create_app
 
 # What a lax parser reads as a boolean and JSON does not.
 NOT_BOOLEANS: list[Any] = ["yes", "no", "true", "false", "1", "0", "on", "off", 1, 0, 1.0, []]
@@ -36,60 +36,14 @@ KNOWN = {
 }
 
 
-def _resolve(schema: dict[str, Any], components: dict[str, Any]) -> dict[str, Any]:
-    if "$ref" in schema:
-        return _resolve(components[schema["$ref"].rsplit("/", 1)[-1]], components)
-    return schema
-
-
-def _variants(schema: dict[str, Any], components: dict[str, Any]) -> list[dict[str, Any]]:
-    schema = _resolve(schema, components)
-    options = schema.get("anyOf") or schema.get("oneOf") or [schema]
-    return [_resolve(option, components) for option in options]
-
-
-def _boolean_fields(
-    schema: dict[str, Any], components: dict[str, Any], prefix: str = ""
-) -> list[str]:
-    """Dotted names of every boolean in a body schema, nested objects and maps included (a
-    map's boolean values are named by the first of its keys the schema lists)."""
-    found: list[str] = []
-    for variant in _variants(schema, components):
-        if variant.get("type") == "boolean" and prefix:
-            found.append(prefix.rstrip("."))
-        for name, child in variant.get("properties", {}).items():
-            found += _boolean_fields(child, components, f"{prefix}{name}.")
-        values = variant.get("additionalProperties")
-        if isinstance(values, dict):
-            keys = _resolve(variant.get("propertyNames", {}), components).get("enum", ["key"])
-            found += _boolean_fields(values, components, f"{prefix}{keys[0]}.")
-    return found
-
-
 @cache
 def _cases() -> tuple[tuple[str, str, str], ...]:
-    document = create_app().openapi()
-    components = document["components"]["schemas"]
-    cases: list[tuple[str, str, str]] = []
-    for path, methods in document["paths"].items():
-        for method, operation in methods.items():
-            content = operation.get("requestBody", {}).get("content", {})
-            schema = content.get("application/json", {}).get("schema")
-            if schema is None:
-                continue
-            for name in dict.fromkeys(_boolean_fields(schema, components)):
-                cases.append((method.upper(), path, name))
-    return tuple(cases)
-
-
-def _body(field: str, value: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {}
-    *parents, last = field.split(".")
-    inner = body
-    for parent in parents:
-        inner = inner.setdefault(parent, {})
-    inner[last] = value
-    return body
+    booleans = (
+        (method, path, name)
+        for method, path, name, schema in body_fields()
+        if schema.get("type") == "boolean"
+    )
+    return tuple(dict.fromkeys(booleans))
 
 
 def _url(path: str, world: FirmWorld) -> str:
@@ -115,7 +69,7 @@ def test_a_boolean_field_refuses_what_is_not_a_json_boolean(
     label = field.replace("_", " ").replace(".", " ")
     for value in NOT_BOOLEANS:
         response = client.request(
-            method, _url(path, world), json=_body(field, value), headers=world.owner.headers()
+            method, _url(path, world), json=body_with(field, value), headers=world.owner.headers()
         )
         assert response.status_code == 422, (value, response.text)
         assert response.json()["errors"][field] == [f"The {label} field must be true or false."], (

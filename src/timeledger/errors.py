@@ -59,6 +59,8 @@ def _message(error: Mapping[str, Any], attribute: str) -> str:
         return f"The {attribute} field must not be greater than {ctx.get('max_length')} characters."
     if kind == "string_pattern_mismatch" and ctx.get("pattern") == r"\S":
         return f"The {attribute} field is required."  # only white space
+    if kind in {"too_short", "too_long"}:
+        return _length_message(attribute, kind, ctx)
     if kind == "string_type":
         return f"The {attribute} field must be a string."
     if kind in {"int_type", "int_parsing", "int_from_float", "int_parsing_size"}:
@@ -78,6 +80,18 @@ def _message(error: Mapping[str, Any], attribute: str) -> str:
     if kind == "value_error":
         return str(error.get("msg", "")).removeprefix("Value error, ")
     return f"The {attribute} field is invalid."
+
+
+def _items(count: object) -> str:
+    return f"{count} item" if count == 1 else f"{count} items"
+
+
+def _length_message(attribute: str, kind: str, ctx: Mapping[str, Any]) -> str:
+    """A list (or map) with too few or too many items, as Laravel's ``min.array`` and
+    ``max.array`` say it."""
+    if kind == "too_short":
+        return f"The {attribute} field must have at least {_items(ctx.get('min_length'))}."
+    return f"The {attribute} field must not have more than {_items(ctx.get('max_length'))}."
 
 
 def laravel_errors(raw: Sequence[Mapping[str, Any]]) -> tuple[int, dict[str, Any]]:
