@@ -94,10 +94,13 @@ def _length_message(attribute: str, kind: str, ctx: Mapping[str, Any]) -> str:
     return f"The {attribute} field must not have more than {_items(ctx.get('max_length'))}."
 
 
+NOT_JSON = "The request body is not valid JSON."
+
+
 def laravel_errors(raw: Sequence[Mapping[str, Any]]) -> tuple[int, dict[str, Any]]:
     """Turn pydantic's error list into ``(status, body)`` for the response."""
     if any(error.get("type") == "json_invalid" for error in raw):
-        return 400, {"message": "The request body is not valid JSON."}
+        return 400, {"message": NOT_JSON}
     errors: dict[str, list[str]] = {}
     for error in raw:
         loc = tuple(error.get("loc", ()))
@@ -277,7 +280,7 @@ _UNPARSEABLE_BODY = "There was an error parsing the body"
 def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     if exc.status_code == 400 and exc.detail == _UNPARSEABLE_BODY:
-        message = "The request body is not valid JSON."
+        message = NOT_JSON
     elif exc.status_code == 404:
         route = request.url.path.strip("/")
         message = f"The route {route} could not be found." if route else "Not Found."
