@@ -12,14 +12,14 @@ from timeledger.kit.text import Name
 from timeledger.models import Account, AccountRole, AccountType, PermissionChange
 
 # Deliberately loose: one @, something on each side, a dot in the domain.
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def _email(value: str | None) -> str | None:
     if value is None:
         return None
     value = value.strip()
-    if not _EMAIL.match(value):
+    if not EMAIL.match(value):
         raise ValueError("The email field must be a valid email address.")
     return value
 

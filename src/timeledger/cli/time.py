@@ -19,7 +19,7 @@ from timeledger.cli.context import (
 )
 from timeledger.clock import SystemClock
 from timeledger.config import Settings
-from timeledger.errors import ValidationFailed, laravel_errors
+from timeledger.errors import NotFound, ValidationFailed, laravel_errors
 from timeledger.time_entries import service as time_entries
 from timeledger.time_entries.schemas import InvoiceRequest, TimeEntryCreate
 from timeledger.time_entries.service import invoice as invoices
@@ -71,9 +71,18 @@ def log(
             account_header=str(account) if account else None,
             now=now,
         )
-        entry = time_entries.create_time_entry(
-            session, actor=actor, data=data, now=now, clock_skew=settings.clock_skew
-        )
+        kind = trackable_type.strip().lower().replace("_", " ")
+        try:
+            entry = time_entries.create_time_entry(
+                session, actor=actor, data=data, now=now, clock_skew=settings.clock_skew
+            )
+        except ValidationFailed as exc:
+            # The API's 422 on trackable_uuid, for a person: which record was not found.
+            if list(exc.errors) != ["trackable_uuid"]:
+                raise
+            raise NotFound(
+                f"no {kind} with UUID {trackable_uuid} in this firm, or it is archived."
+            ) from None
     typer.echo(json.dumps(entry.model_dump(mode="json"), indent=2))
 
 
