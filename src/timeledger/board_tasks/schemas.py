@@ -6,8 +6,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from timeledger.dates import ApiDateTime, format_optional
-from timeledger.kit.nonnull import NOT_NULL
-from timeledger.kit.text import Name
+from timeledger.kit.text import NOT_NULL, Name
 from timeledger.models import BoardTask, Case
 from timeledger.trackables.schemas import BoardTaskRead, CaseRead
 

@@ -7,8 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from timeledger.accounts.schemas import AccountRead
 from timeledger.dates import ApiDateTime, format_optional
-from timeledger.kit.nonnull import NOT_NULL
-from timeledger.kit.text import Name
+from timeledger.kit.text import NOT_NULL, Name
 from timeledger.models import Account, Circle
 from timeledger.trackables.schemas import CircleRead
 

@@ -11,14 +11,17 @@ and the response together, before a byte is sent (docs/reliability.md).
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from typing import Any, get_args
+from typing import Any, TypeVar, get_args
 
 from fastapi import Request, Response
+from fastapi.dependencies.models import Dependant
+from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from timeledger.errors import ValidationFailed
+from timeledger.errors import NOT_JSON, BadRequest, ValidationFailed
+from timeledger.http.middleware import defer_body_refusal, refuse_pending_body
 from timeledger.http.storable import unstorable_fields
 from timeledger.idempotency import service as idempotency
 from timeledger.idempotency.schemas import (
@@ -29,21 +32,61 @@ from timeledger.idempotency.schemas import (
     StoredResponse,
 )
 
+# The dependencies that authenticate the caller (``dependencies.get_actor``): a route with
+# one refuses an unreadable body only after it, so an unknown caller gets 401 first.
+_AUTHENTICATION: set[Callable[..., Any]] = set()
+
+Call = TypeVar("Call", bound=Callable[..., Any])
+
+
+def authenticates(call: Call) -> Call:
+    """Mark a dependency as the one that authenticates the caller; it must call
+    ``refuse_pending_body`` once it knows the caller."""
+    _AUTHENTICATION.add(call)
+    return call
+
+
+def _authenticated(dependant: Dependant) -> bool:
+    return any(sub.call in _AUTHENTICATION or _authenticated(sub) for sub in dependant.dependencies)
+
+
+def _json_invalid(exc: RequestValidationError) -> bool:
+    return any(error.get("type") == "json_invalid" for error in exc.errors())
+
+
 _WITH_BODY = frozenset({"POST", "PUT", "PATCH"})
 
 
 class ApiRoute(APIRoute):
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
+        authenticated = _authenticated(self.dependant)
         fields = _body_fields(self)
 
-        async def handle(request: Request) -> Response:
+        async def run(request: Request) -> Response:
             if request.method in _WITH_BODY:
-                # Text no database stores, in a field the route reads: 422 before any work.
+                # Text no database stores, in a field the route reads (an unknown key is
+                # ignored whatever it holds): 422 once the caller is known; nothing reads it.
                 unstorable = unstorable_fields(await request.body(), fields)
                 if unstorable:
-                    raise ValidationFailed(unstorable)
-            response = await handler(request)
+                    defer_body_refusal(request.scope, ValidationFailed(unstorable))
+                    request._body = b""
+            if not authenticated:
+                refuse_pending_body(request.scope)
+            try:
+                return await handler(request)
+            except RequestValidationError as exc:
+                # FastAPI parses JSON before any dependency runs: a body that does not
+                # parse waits for authentication, as the edge's refusals do. Its bytes
+                # are dropped (Starlette's cached body), so nothing reads them meanwhile.
+                if not authenticated or not _json_invalid(exc):
+                    raise
+                defer_body_refusal(request.scope, BadRequest(NOT_JSON))
+                request._body = b""
+                return await handler(request)
+
+        async def handle(request: Request) -> Response:
+            response = await run(request)
             pending = request.scope.get("state", {}).get(STATE_KEY)
             if isinstance(pending, PendingKey) and pending.claimed:
                 await run_in_threadpool(_remember, pending, response, secret_fields)

@@ -9,8 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from timeledger.accounts.schemas import AccountRead
 from timeledger.dates import SCHEMA_DATE, ApiDateTime, format_optional, parse_api_datetime
-from timeledger.kit.nonnull import NOT_NULL
-from timeledger.kit.text import Name
+from timeledger.kit.text import NOT_NULL, Name
 from timeledger.models import Account, Case, Task, TaskPriority
 from timeledger.trackables.schemas import CaseRead, TaskRead
 

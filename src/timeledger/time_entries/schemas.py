@@ -9,11 +9,11 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
     ValidationInfo,
     field_validator,
     model_validator,
 )
-from pydantic.json_schema import SkipJsonSchema
 
 from timeledger.accounts.schemas import AccountRead
 from timeledger.billing.schemas import HourlyRateRead, MoneyRead, TagRef
@@ -25,8 +25,7 @@ from timeledger.dates import (
     parse_api_datetime,
 )
 from timeledger.kit.money import amount_minor
-from timeledger.kit.nonnull import NOT_NULL
-from timeledger.kit.text import NOT_BLANK
+from timeledger.kit.text import NOT_BLANK, never_null
 from timeledger.models import Account, Tag, TimeEntry, TrackableType
 from timeledger.time_entries.intervals import MAX_MINUTES, elapsed_seconds, whole_minutes
 from timeledger.time_entries.schema_rules import CHANGE_RULES, END_NEEDS_START_OR_LENGTH, ONE_WAY
@@ -86,7 +85,7 @@ TagUuids = Annotated[
     ),
 ]
 Billable = Annotated[
-    bool,
+    StrictBool,
     Field(
         description="Extension: whether the time is billable; default the firm's setting for "
         "the trackable type."
@@ -97,10 +96,6 @@ Minutes = Annotated[
     int,
     Field(ge=1, le=MAX_MINUTES, description="Length in minutes, instead of one of the dates."),
 ]
-
-
-# An entry's name; a change may leave it out but never send null.
-_Name = Annotated[str, Field(min_length=1, max_length=255, pattern=NOT_BLANK)]
 
 
 class _EntryFields(BaseModel):
@@ -176,12 +171,21 @@ class TimeEntryPatch(_EntryFields):
         }
     )
 
-    trackable_type: Annotated[TrackableType | None, NOT_NULL] = Field(
-        default=None, description="Sent together with trackable_uuid, to move the entry."
+    trackable_type: TrackableType | None = Field(
+        default=None,
+        description="Sent together with trackable_uuid, to move the entry.",
+        json_schema_extra=never_null,
     )
-    # Optional but never null: SkipJsonSchema keeps null out of the published schema.
-    trackable_uuid: uuid.UUID | SkipJsonSchema[None] = None
-    name: Annotated[_Name | None, NOT_NULL] = None
+    # Optional but never null (the validator below): null is kept out of the published
+    # schema by a schema edit, not a union with None, so errors name the field alone.
+    trackable_uuid: uuid.UUID | None = Field(default=None, json_schema_extra=never_null)
+    name: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=255,
+        pattern=NOT_BLANK,
+        json_schema_extra=never_null,
+    )
     description: str | None = Field(default=None, max_length=10_000)
     start_date: datetime | None = Field(
         default=None,
@@ -196,8 +200,8 @@ class TimeEntryPatch(_EntryFields):
     total_time_in_minutes: Minutes | None = Field(
         default=None, description="Alone, keeps the start and moves the end."
     )
-    billable: Billable | SkipJsonSchema[None] = None
-    tags: TagUuids | SkipJsonSchema[None] = None
+    billable: Billable | None = Field(default=None, json_schema_extra=never_null)
+    tags: TagUuids | None = Field(default=None, json_schema_extra=never_null)
 
     @field_validator("name", "trackable_uuid", "billable", "tags", mode="before")
     @classmethod
