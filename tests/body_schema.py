@@ -23,12 +23,16 @@ def _fields(
     """``(dotted name, schema)`` of every field of a body, each member of an ``anyOf``
     resolved; a map's values are named by the first of its keys the schema lists."""
     schema = _resolve(schema, components)
-    for variant in schema.get("anyOf") or schema.get("oneOf") or [schema]:
+    # An object's own anyOf/allOf are rules between its fields (which go together), not
+    # alternative types: its properties are the fields.
+    own = "properties" in schema
+    for variant in [schema] if own else schema.get("anyOf") or schema.get("oneOf") or [schema]:
         variant = _resolve(variant, components)
         if prefix:
             yield prefix.rstrip("."), variant
         for name, child in variant.get("properties", {}).items():
-            yield from _fields(child, components, f"{prefix}{name}.")
+            if isinstance(child, dict):
+                yield from _fields(child, components, f"{prefix}{name}.")
         values = variant.get("additionalProperties")
         if isinstance(values, dict):
             keys = _resolve(variant.get("propertyNames", {}), components).get("enum", ["key"])

@@ -77,12 +77,17 @@ class TestCreateCase:
         }
         empty = client.post("/api/v1/cases", json={"name": "", "participants": []}, headers=headers)
         assert empty.status_code == 422
-        assert empty.json()["errors"] == {"name": ["The name field is required."]}
+        assert empty.json()["errors"] == {
+            "name": ["The name field is required."],
+            "participants": ["The participants field must have at least 1 item."],
+        }
         no_one = client.post(
             "/api/v1/cases", json={"name": "X", "participants": []}, headers=headers
         )
         assert no_one.status_code == 422
-        assert no_one.json()["errors"] == {"participants": ["The participants field is required."]}
+        assert no_one.json()["errors"] == {
+            "participants": ["The participants field must have at least 1 item."]
+        }
 
     def test_clients_cannot_create_cases(
         self, client: TestClient, session: Session, world: FirmWorld

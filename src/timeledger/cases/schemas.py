@@ -12,12 +12,13 @@ from timeledger.models import Account, Case
 from timeledger.trackables.schemas import CaseRead
 
 MAX_PARTICIPANTS = 500
-# Counted by the service (its own messages); published so that a client can see them.
+# Bounded in the schema (Laravel's min/max.array words); the service checks the records.
 Participants = Annotated[
     list[uuid.UUID],
     Field(
         description="Account UUIDs of the caller's firm; at least one must be a client.",
-        json_schema_extra={"minItems": 1, "maxItems": MAX_PARTICIPANTS},
+        min_length=1,
+        max_length=MAX_PARTICIPANTS,
     ),
 ]
 

@@ -13,12 +13,14 @@ from timeledger.trackables.schemas import CircleRead
 
 MIN_MEMBERS = 2
 MAX_MEMBERS = 50
-# Counted by the service (its own messages); published so that a client can see them.
+# Bounded in the schema (Laravel's min/max.array words); the service checks the records.
 Members = Annotated[
     list[uuid.UUID],
     Field(
         description="2 to 50 distinct account UUIDs of the caller's firm.",
-        json_schema_extra={"minItems": MIN_MEMBERS, "maxItems": MAX_MEMBERS, "uniqueItems": True},
+        min_length=MIN_MEMBERS,
+        max_length=MAX_MEMBERS,
+        json_schema_extra={"uniqueItems": True},
     ),
 ]
 
