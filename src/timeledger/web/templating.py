@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 
 from timeledger.dates import zone
 from timeledger.web.durations import format_exact, format_seconds
+from timeledger.web.manners import page_csp
 from timeledger.web.schemas import type_value
 
 HERE = Path(__file__).resolve().parent
@@ -48,4 +49,16 @@ templates.env.globals.update(static=lambda path: f"{STATIC_URL}/{path}", zone=zo
 def render(
     request: Request, name: str, context: dict[str, Any], *, status_code: int = 200
 ) -> HTMLResponse:
-    return templates.TemplateResponse(request, name, context, status_code=status_code)
+    """The page ``name`` with ``context``, with its Content-Security-Policy (``manners``)."""
+    response = templates.TemplateResponse(request, name, context, status_code=status_code)
+    response.headers["Content-Security-Policy"] = page_csp(bytes(response.body).decode())
+    return response
+
+
+def error_page(
+    request: Request, status_code: int, message: str, *, title: str = "Bad request"
+) -> HTMLResponse:
+    """The app's error page: ``title`` as its heading, ``message`` in its alert (which the
+    htmx error handler in app.js shows for a refused request), a link back to the app."""
+    context = {"title": title, "actor": None, "error": message}
+    return render(request, "error.html", context, status_code=status_code)
