@@ -20,6 +20,7 @@ from timeledger.kit.listing import ListParams, Sort
 from timeledger.permissions import may_manage_webhooks
 from timeledger.web.actions import attempt, for_htmx
 from timeledger.web.deps import WebActorDep
+from timeledger.web.paging import PageNumber, list_params
 from timeledger.web.templating import render
 from timeledger.webhooks import service
 from timeledger.webhooks.events import ENTITIES, EVENT_TYPES
@@ -54,12 +55,15 @@ def _forbidden(request: Request, actor: Actor) -> Response | None:
     return render(request, "base.html", context, status_code=403)
 
 
-def list_context(session: Session, actor: Actor, **extra: Any) -> dict[str, Any]:
-    params = _params(PAGE, Sort(field="created_at", descending=False), 500)
+def list_context(session: Session, actor: Actor, page: int = 1, **extra: Any) -> dict[str, Any]:
+    """Oldest first, ``paging.PER_PAGE`` a page."""
+    params = list_params(PAGE, Sort(field="created_at", descending=False), page=page)
+    listing = service.list_subscriptions(session, actor=actor, params=params)
     return {
         "title": "Webhooks",
         "actor": actor,
-        "subscriptions": service.list_subscriptions(session, actor=actor, params=params).data,
+        "subscriptions": listing.data,
+        "listing": listing,
         "choices": EVENT_CHOICES,
         "form": {"url": "", "events": [], "description": ""},
         **extra,
@@ -109,9 +113,11 @@ def _allow(settings: SettingsDep) -> AllowList:
 
 
 @router.get("/webhooks", response_class=HTMLResponse)
-def webhooks_page(request: Request, actor: WebActorDep, session: SessionDep) -> Response:
+def webhooks_page(
+    request: Request, actor: WebActorDep, session: SessionDep, page: PageNumber = 1
+) -> Response:
     return _forbidden(request, actor) or render(
-        request, "webhooks.html", list_context(session, actor)
+        request, "webhooks.html", list_context(session, actor, page)
     )
 
 
