@@ -17,7 +17,7 @@ from timeledger.errors import ValidationFailed
 from timeledger.trackables.service import parse_trackable_type
 from timeledger.web.actions import attempt, for_htmx
 from timeledger.web.deps import WebActorDep
-from timeledger.web.durations import parse_duration
+from timeledger.web.durations import REFUSED, parse_duration
 from timeledger.web.query import read_day
 from timeledger.web.schemas import Week
 from timeledger.web.templating import render, short_day
@@ -81,18 +81,18 @@ def set_week_cell(
     def apply() -> None:
         kind_text, _, uuid_text = trackable.partition(":")
         kind = parse_trackable_type(kind_text)
-        minutes = parse_duration(duration)
+        seconds = parse_duration(duration)
         errors: dict[str, list[str]] = {}
         if kind is None:
             errors["trackable"] = ["Choose what to track time on."]
-        if minutes is None:
-            errors["duration"] = ["The duration must be like 1:30 or 1.5 (hours), up to 24:00."]
+        if seconds is None:
+            errors["duration"] = [REFUSED]
         if not name.strip():
             errors["name"] = ["The name field is required."]
         if errors:
             raise ValidationFailed(errors)
         assert kind is not None
-        assert minutes is not None
+        assert seconds is not None
         set_cell(
             session,
             actor=actor,
@@ -100,7 +100,7 @@ def set_week_cell(
             trackable_uuid=uuid.UUID(uuid_text),
             name=name.strip(),
             day=date.fromisoformat(day),
-            minutes=minutes,
+            seconds=seconds,
             now=now,
             clock_skew=settings.clock_skew,
         )
