@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from timeledger.auth.service import Actor
 from timeledger.db import UnitOfWork
 from timeledger.dependencies import ClockDep, SessionDep, SettingsDep
-from timeledger.errors import AppError, laravel_errors
+from timeledger.errors import AppError, ValidationFailed, laravel_errors
 from timeledger.kit.listing import ListParams, Sort
 from timeledger.permissions import may_manage_webhooks
 from timeledger.web.actions import attempt, for_htmx
@@ -138,9 +138,13 @@ def create_webhook(
         return refused
     created: dict[str, Any] = {}
 
+    chosen = [name for name in events or [] if name.strip()]
+
     def create() -> None:
+        if not chosen:
+            raise ValidationFailed.field("events", "Tick at least one event.")
         data = WebhookSubscriptionCreate.model_validate(
-            {"url": url.strip(), "events": events or [], "description": description.strip() or None}
+            {"url": url.strip(), "events": chosen, "description": description.strip() or None}
         )
         created["row"] = service.create_subscription(
             session, actor=actor, data=data, allow=_allow(settings), now=clock.now()
@@ -153,7 +157,13 @@ def create_webhook(
         return for_htmx(request, render(request, "webhooks.html", context, status_code=422))
     new = created["row"]
     status = f"Subscription to {new.url} created. Its signing secret is shown below."
-    return _detail(request, session, actor, str(new.uuid), status=status, secret=new.signing_secret)
+    answer = _detail(
+        request, session, actor, str(new.uuid), status=status, secret=new.signing_secret
+    )
+    # The address becomes the subscription's page (as a redirect after a POST would), so
+    # Reload shows the subscription, not the form again; the secret is shown this once.
+    answer.headers["HX-Push-Url"] = f"{PAGE}/{new.uuid}"
+    return answer
 
 
 @router.get("/webhooks/{subscription_uuid}", response_class=HTMLResponse)
