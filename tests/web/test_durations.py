@@ -32,7 +32,20 @@ def test_parse(typed: str, seconds: int):
 
 
 @pytest.mark.parametrize(
-    "typed", ["soon", "1:75", "-1", "24:01", "25", "1:30:60", "24:00:01", "1..5"]
+    "typed",
+    [
+        "soon",
+        "1:75",
+        "-1",
+        "24:01",
+        "25",
+        "1:30:60",
+        "24:00:01",
+        "1..5",
+        "\u0661:\u0663\u0660",
+        "\uff11.\uff15",
+        "\u0664\u0665m",
+    ],
 )
 def test_refuses(typed: str):
     assert parse_duration(typed) is None

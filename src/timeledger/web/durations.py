@@ -9,9 +9,10 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-_CLOCK = re.compile(r"^(\d{1,3}):([0-5]\d)(?::([0-5]\d))?$")
-_HOURS = re.compile(r"^(\d{1,3}(?:[.,]\d+)?)\s*h?$")
-_MINUTES = re.compile(r"^(\d{1,5})\s*m(?:in)?$")
+# ASCII digits only, as every number the app reads (web/amounts.py).
+_CLOCK = re.compile(r"^(\d{1,3}):([0-5]\d)(?::([0-5]\d))?$", re.ASCII)
+_HOURS = re.compile(r"^(\d{1,3}(?:[.,]\d+)?)\s*h?$", re.ASCII)
+_MINUTES = re.compile(r"^(\d{1,5})\s*m(?:in)?$", re.ASCII)
 # A day has 24 hours; a cell or an inline edit longer than that is a typing mistake.
 MAX_MINUTES = 24 * 60
 REFUSED = "The duration must be like 1:30, 1.5 (hours) or 0:00:25 (h:mm:ss), up to 24:00."

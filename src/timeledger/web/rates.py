@@ -112,7 +112,7 @@ def _rate_body(
     kind, _, target = applies_to.partition(":")
     if kind not in {"", "client", "case"}:
         raise ValidationFailed.field("applies_to", "The selected applies to is invalid.")
-    chosen = currency.strip() or actor.firm.currency
+    chosen = currency.strip().upper() or actor.firm.currency
     return {
         "hourly_rate": parse_major(amount, chosen),
         "currency": chosen,
