@@ -78,3 +78,9 @@ def test_a_refused_duration_always_says_why(signed_in: Browser, world: FirmWorld
     for typed in ("0:00:61", "soon", "25:00:00"):
         page = signed_in.post("/app/week/cell", {**fields, "duration": typed})
         assert "The duration must be like" in page.text, typed
+
+
+def test_a_refused_new_row_is_named_by_its_client_and_name(signed_in: Browser, world: FirmWorld):
+    fields = {"trackable": _client_choice(world), "name": "Letters", "day": TODAY}
+    page = signed_in.post("/app/week/cell", {**fields, "duration": "soon"}).text
+    assert "Gareth Thompson, Letters, Thu 7 Aug: The duration must be like" in page
