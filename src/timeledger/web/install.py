@@ -10,6 +10,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from timeledger.config import Environment, Settings, resolve_secret_key
 from timeledger.web import (
+    access_tokens,
     admin,
     cases,
     clients,
@@ -50,6 +51,7 @@ def install_web(app: FastAPI, settings: Settings) -> None:
         reports.router,
         clients.router,
         admin.router,
+        access_tokens.router,
         cases.router,
         imports.router,
         staff.router,
