@@ -91,8 +91,7 @@ def set_week_cell(
             errors["name"] = ["The name field is required."]
         if errors:
             raise ValidationFailed(errors)
-        assert kind is not None
-        assert seconds is not None
+        assert kind is not None and seconds is not None
         set_cell(
             session,
             actor=actor,
