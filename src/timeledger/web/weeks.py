@@ -89,9 +89,8 @@ def set_week_cell(
             errors["duration"] = [REFUSED]
         if not name.strip():
             errors["name"] = ["The name field is required."]
-        if errors:
+        if errors or kind is None or seconds is None:
             raise ValidationFailed(errors)
-        assert kind is not None and seconds is not None
         set_cell(
             session,
             actor=actor,
