@@ -36,10 +36,10 @@ from timeledger.clock import Clock
 from timeledger.config import Settings
 from timeledger.db import UnitOfWork, unit_of_work
 from timeledger.errors import TooManyAttempts, ValidationFailed
-from timeledger.http.middleware import outside_the_gate, scope_state
+from timeledger.http.middleware import outside_the_gate, refuse_pending_body, scope_state
 from timeledger.http.ratelimit import STATE_KEY as RATE_LIMIT_STATE
 from timeledger.http.ratelimit import Decision, RateLimiter
-from timeledger.http.routing import ApiRoute
+from timeledger.http.routing import ApiRoute, authenticates
 from timeledger.idempotency import service as idempotency
 from timeledger.idempotency.schemas import HEADER as IDEMPOTENCY_HEADER
 from timeledger.idempotency.schemas import STATE_KEY as IDEMPOTENCY_STATE
@@ -77,6 +77,7 @@ _bearer = HTTPBearer(auto_error=False, description="A personal access token.")
 BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
+@authenticates
 async def get_actor(
     request: Request,
     session: SessionDep,
@@ -101,13 +102,15 @@ async def get_actor(
     hit = cached_actor(session, bearer=bearer, account_header=account_uuid, now=now, cache=cache)
     # Whether the rate-limit count may run on the event loop: nothing to commit.
     scope_state(request.scope)[_AUTH_WROTE] = hit is None or _has_changes(session)
-    if hit is not None:
-        return hit
-    return await run_in_threadpool(
-        lambda: authenticate(
-            session, bearer=bearer, account_header=account_uuid, now=now, cache=cache
+    if hit is None:
+        hit = await run_in_threadpool(
+            lambda: authenticate(
+                session, bearer=bearer, account_header=account_uuid, now=now, cache=cache
+            )
         )
-    )
+    # Known caller: now an unreadable body is refused (an unknown one got 401 above).
+    refuse_pending_body(request.scope)
+    return hit
 
 
 _AUTH_WROTE = "timeledger.auth.touched_database"

@@ -59,6 +59,8 @@ def _message(error: Mapping[str, Any], attribute: str) -> str:
         return f"The {attribute} field must not be greater than {ctx.get('max_length')} characters."
     if kind == "string_pattern_mismatch" and ctx.get("pattern") == r"\S":
         return f"The {attribute} field is required."  # only white space
+    if kind in {"too_short", "too_long"}:
+        return _length_message(attribute, kind, ctx)
     if kind == "string_type":
         return f"The {attribute} field must be a string."
     if kind in {"int_type", "int_parsing", "int_from_float", "int_parsing_size"}:
@@ -80,10 +82,25 @@ def _message(error: Mapping[str, Any], attribute: str) -> str:
     return f"The {attribute} field is invalid."
 
 
+def _items(count: object) -> str:
+    return f"{count} item" if count == 1 else f"{count} items"
+
+
+def _length_message(attribute: str, kind: str, ctx: Mapping[str, Any]) -> str:
+    """A list (or map) with too few or too many items, as Laravel's ``min.array`` and
+    ``max.array`` say it."""
+    if kind == "too_short":
+        return f"The {attribute} field must have at least {_items(ctx.get('min_length'))}."
+    return f"The {attribute} field must not have more than {_items(ctx.get('max_length'))}."
+
+
+NOT_JSON = "The request body is not valid JSON."
+
+
 def laravel_errors(raw: Sequence[Mapping[str, Any]]) -> tuple[int, dict[str, Any]]:
     """Turn pydantic's error list into ``(status, body)`` for the response."""
     if any(error.get("type") == "json_invalid" for error in raw):
-        return 400, {"message": "The request body is not valid JSON."}
+        return 400, {"message": NOT_JSON}
     errors: dict[str, list[str]] = {}
     for error in raw:
         loc = tuple(error.get("loc", ()))
@@ -263,7 +280,7 @@ _UNPARSEABLE_BODY = "There was an error parsing the body"
 def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     if exc.status_code == 400 and exc.detail == _UNPARSEABLE_BODY:
-        message = "The request body is not valid JSON."
+        message = NOT_JSON
     elif exc.status_code == 404:
         route = request.url.path.strip("/")
         message = f"The route {route} could not be found." if route else "Not Found."

@@ -114,7 +114,7 @@ class TestTokens:
         assert "Error: No user with the email nobody@example.com." in nobody.output
         missing = invoke(cli, "token", "revoke", "00000000-0000-0000-0000-000000000000")
         assert missing.exit_code == 1
-        assert "No token 00000000-0000-0000-0000-000000000000." in missing.output
+        assert "Error: no token with UUID 00000000-0000-0000-0000-000000000000." in missing.output
 
 
 class TestImportRecords:

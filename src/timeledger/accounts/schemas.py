@@ -5,21 +5,21 @@ import uuid
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool
 
 from timeledger.dates import ApiDateTime, format_api_datetime, format_optional
 from timeledger.kit.text import Name
 from timeledger.models import Account, AccountRole, AccountType, PermissionChange
 
 # Deliberately loose: one @, something on each side, a dot in the domain.
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def _email(value: str | None) -> str | None:
     if value is None:
         return None
     value = value.strip()
-    if not _EMAIL.match(value):
+    if not EMAIL.match(value):
         raise ValueError("The email field must be a valid email address.")
     return value
 
@@ -124,8 +124,8 @@ class PermissionsUpdate(BaseModel):
         json_schema_extra={"examples": [{"delete_override": False}, {"write_override": None}]},
     )
 
-    write_override: bool | None = None
-    delete_override: bool | None = None
+    write_override: StrictBool | None = None
+    delete_override: StrictBool | None = None
 
 
 class PermissionChangeRead(BaseModel):

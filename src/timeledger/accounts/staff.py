@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from timeledger.accounts.schemas import EMAIL
 from timeledger.accounts.service import create_account
 from timeledger.auth import repository as auth_repository
 from timeledger.auth.service import hash_password
@@ -40,16 +41,10 @@ def add_staff_user(
     A user who already exists (on this or another firm) keeps their password and gains a
     login; a new user needs a password of at least 8 characters.
     """
-    if not first_name.strip():
-        raise ValidationFailed.field("first_name", "The first name field is required.")
-    user = auth_repository.user_by_email(session, email)
+    user = existing_user(session, firm=firm, email=email, first_name=first_name)
     new_user = user is None
     if user is None:
         user = _new_user(session, email=email, password=password, now=now)
-    elif any(row[0].firm_id == firm.id for row in auth_repository.logins_of_user(session, user.id)):
-        raise ValidationFailed.field(
-            "email", f"The user {user.email} already has a login on this firm."
-        )
     account = create_account(
         session,
         firm=firm,
@@ -64,13 +59,29 @@ def add_staff_user(
     return StaffUser(user=user, account=account, new_user=new_user)
 
 
+def existing_user(session: Session, *, firm: Firm, email: str, first_name: str) -> User | None:
+    """Check everything about new staff but the password (so the CLI can ask for one only
+    after): the first name is given, the email is an address, and its user, if there is
+    one (returned), has no login on ``firm`` yet. ``ValidationFailed`` (422) otherwise."""
+    if not first_name.strip():
+        raise ValidationFailed.field("first_name", "The first name field is required.")
+    if not EMAIL.match(email.strip()):
+        raise ValidationFailed.field("email", "The email field must be a valid email address.")
+    user = auth_repository.user_by_email(session, email)
+    if user is not None and any(
+        row[0].firm_id == firm.id for row in auth_repository.logins_of_user(session, user.id)
+    ):
+        raise ValidationFailed.field(
+            "email", f"The user {user.email} already has a login on this firm."
+        )
+    return user
+
+
 def _new_user(session: Session, *, email: str, password: str | None, now: datetime) -> User:
     if password is None or len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationFailed.field(
             "password", f"The password must be at least {MIN_PASSWORD_LENGTH} characters."
         )
-    if "@" not in email:
-        raise ValidationFailed.field("email", "The email must be a valid email address.")
     return create_user(session, email=email, password=password, now=now)
 
 

@@ -4,7 +4,7 @@ from datetime import date
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, Field, StrictInt, field_validator
+from pydantic import AfterValidator, BaseModel, Field, StrictBool, StrictInt, field_validator
 
 from timeledger.dates import MAX_YEAR, MIN_YEAR, ApiDateTime, format_api_datetime, format_optional
 from timeledger.kit.money import is_currency
@@ -185,7 +185,7 @@ class LockUpdate(BaseModel):
         description="Local date in the firm's zone: time starting before its midnight is "
         "locked. null removes the lock (owners only)."
     )
-    stop_running: bool = Field(
+    stop_running: StrictBool = Field(
         default=False,
         description="Stop running timers that started before the boundary, now.",
     )

@@ -28,6 +28,9 @@ app = typer.Typer(
     "`db upgrade` create or migrate it; the others need it set up and say so.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    # Plain click help (for every sub-command too): a flag shows as "--once" or
+    # "--archived / --no-archived", not with the rich layout's "<bool>" type column.
+    rich_markup_mode=None,
     # Any failure: one line "Error: ..." and exit status 1, never a traceback.
     cls=SafeGroup,
 )

@@ -21,6 +21,7 @@ from timeledger.cli.context import (
     acting,
     command_session,
     echo_json,
+    naming,
     validated,
 )
 from timeledger.clock import SystemClock
@@ -112,7 +113,9 @@ def update_rate(
         data = validated(BillingRateUpdate, raw)
         now = SystemClock().now()
         actor = acting(session, token, account, now)
-        echo_json(rates.update_rate(session, actor=actor, raw_uuid=rate_uuid, data=data, now=now))
+        with naming("billing rate", rate_uuid):
+            rule = rates.update_rate(session, actor=actor, raw_uuid=rate_uuid, data=data, now=now)
+        echo_json(rule)
 
 
 @rate_app.command("archive")
@@ -125,7 +128,8 @@ def archive_rate(
     with command_session(Settings()) as session:
         now = SystemClock().now()
         actor = acting(session, token, account, now)
-        rule = rates.archive_rate(session, actor=actor, raw_uuid=rate_uuid, now=now)
+        with naming("billing rate", rate_uuid):
+            rule = rates.archive_rate(session, actor=actor, raw_uuid=rate_uuid, now=now)
     typer.echo(f"Archived billing rate {rule.uuid}.")
 
 
@@ -142,7 +146,8 @@ def reprice(
         data = validated(RepriceRequest, {"from": from_date, "to": to_date})
         now = SystemClock().now()
         actor = acting(session, token, account, now)
-        result = rates.reprice(session, actor=actor, raw_uuid=rate_uuid, data=data, now=now)
+        with naming("billing rate", rate_uuid):
+            result = rates.reprice(session, actor=actor, raw_uuid=rate_uuid, data=data, now=now)
     typer.echo(
         f"Checked {result.checked}, changed {result.changed}, "
         f"skipped {result.skipped_locked} locked."
@@ -192,7 +197,8 @@ def rename_tag(
         data = validated(TagUpdate, {"name": name})
         now = SystemClock().now()
         actor = acting(session, token, account, now)
-        tag = tags.rename_tag(session, actor=actor, raw_uuid=tag_uuid, data=data, now=now)
+        with naming("tag", tag_uuid):
+            tag = tags.rename_tag(session, actor=actor, raw_uuid=tag_uuid, data=data, now=now)
     typer.echo(f"Tag {tag.uuid} is now {tag.name}.")
 
 
@@ -206,5 +212,6 @@ def archive_tag(
     with command_session(Settings()) as session:
         now = SystemClock().now()
         actor = acting(session, token, account, now)
-        tag = tags.archive_tag(session, actor=actor, raw_uuid=tag_uuid, now=now)
+        with naming("tag", tag_uuid):
+            tag = tags.archive_tag(session, actor=actor, raw_uuid=tag_uuid, now=now)
     typer.echo(f"Archived tag {tag.uuid} ({tag.name}).")

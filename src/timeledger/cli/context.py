@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import typer
 from pydantic import BaseModel, ValidationError
@@ -71,6 +72,34 @@ def upgrade_database(settings: Settings) -> None:
     typer.echo(report_upgrade(settings.database_url), err=True)
 
 
+def check_writable(path: Path, option: str) -> None:
+    """Refuse (``CommandFailed``: one line, exit 1) a file an option names for writing
+    that cannot be written: checked before the command does its work, so nothing is
+    computed (or imported) only to fail at the end."""
+    target = path.expanduser()
+    if target.is_dir():
+        reason = "it is a folder"
+    elif not target.parent.is_dir():
+        reason = f"the folder {target.parent} does not exist"
+    elif not os.access(target if target.exists() else target.parent, os.W_OK):
+        reason = "permission denied"
+    else:
+        return
+    raise CommandFailed(f"cannot write {option} {path}: {reason}; name a file you may write.")
+
+
+@contextmanager
+def writing(path: Path, option: str) -> Iterator[IO[bytes]]:
+    """``path`` opened for writing; any failure (full disk, a race) as one line."""
+    try:
+        with path.expanduser().open("wb") as target:
+            yield target
+    except OSError as exc:
+        raise CommandFailed(
+            f"cannot write {option} {path}: {exc.strerror or exc}; name a file you may write."
+        ) from None
+
+
 EXAMPLE_UUID = "9f1c2e4a-6b7d-4e8f-a1b2-c3d4e5f60718"
 
 
@@ -90,6 +119,17 @@ def firm_named(session: Session, reference: str) -> Firm:
     if firm is None:
         raise NotFound(f"No firm with the UUID or slug {reference}.")
     return firm
+
+
+@contextmanager
+def naming(kind: str, value: object) -> Iterator[None]:
+    """Around the service call for a record a command names by UUID: when it is not there
+    (or not in the caller's firm) the error names the kind and the UUID, "no tag with UUID
+    ...", instead of the API's bare "Not Found."."""
+    try:
+        yield
+    except NotFound:
+        raise NotFound(f"no {kind} with UUID {value}.") from None
 
 
 M = TypeVar("M", bound=BaseModel)

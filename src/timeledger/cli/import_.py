@@ -15,7 +15,8 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from timeledger.cli.context import command_session, firm_named
+from timeledger.cli.context import check_writable, command_session, firm_named
+from timeledger.cli.failures import CommandFailed
 from timeledger.clock import SystemClock
 from timeledger.config import Settings
 from timeledger.imports.service import import_records
@@ -46,6 +47,8 @@ def records(
     is reported, sorted by line number. The file is read as a stream. The columns are
     described in docs/admin.md.
     """
+    if refs is not None:
+        check_writable(refs, "--refs")
     show = progress if progress is not None else file.stat().st_size >= PROGRESS_FROM_BYTES
     with (
         file.open("rb") as stream,
@@ -69,12 +72,19 @@ def records(
 
 def _write_refs(path: Path, rows: list[tuple[str, str, uuid.UUID]]) -> None:
     """The refs file: ``\n`` line ends, and every cell safe to open in a spreadsheet."""
-    with path.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["ref", "kind", "uuid"])
-        writer.writerows(
-            (spreadsheet_safe(ref), kind, str(new_uuid)) for ref, kind, new_uuid in rows
-        )
+    try:
+        with path.open("w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out, lineterminator="\n")
+            writer.writerow(["ref", "kind", "uuid"])
+            writer.writerows(
+                (spreadsheet_safe(ref), kind, str(new_uuid)) for ref, kind, new_uuid in rows
+            )
+    except OSError as exc:
+        # The import is committed by now: say so, so nobody imports the file twice.
+        raise CommandFailed(
+            f"the records were imported, but --refs {path} could not be written: "
+            f"{exc.strerror or exc}."
+        ) from None
 
 
 # A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets.

@@ -15,7 +15,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
 from timeledger.auth.service import authenticate
-from timeledger.cli.context import command_session
+from timeledger.cli.context import check_writable, command_session, writing
 from timeledger.clock import SystemClock
 from timeledger.config import Settings
 from timeledger.reports import service as reports
@@ -96,6 +96,8 @@ def _run(
     if output_format in {Output.CSV, Output.XLSX, Output.PDF} and output is None:
         typer.echo(f"Error: --format {output_format.value} needs --output FILE", err=True)
         raise typer.Exit(code=1)
+    if output is not None:
+        check_writable(output, "--output")
     now = SystemClock().now()
     console = Console()
     with command_session(Settings()) as session:
@@ -118,7 +120,7 @@ def _run(
                     now=now,
                     progress=progress,
                 )
-                with exported.file, output.open("wb") as target:
+                with exported.file, writing(output, "--output") as target:
                     shutil.copyfileobj(exported.file, target)
             typer.echo(f"Wrote {output}")
             return

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import typer
@@ -19,7 +21,7 @@ from timeledger.cli.context import (
 )
 from timeledger.clock import SystemClock
 from timeledger.config import Settings
-from timeledger.errors import ValidationFailed, laravel_errors
+from timeledger.errors import NotFound, ValidationFailed, laravel_errors
 from timeledger.time_entries import service as time_entries
 from timeledger.time_entries.schemas import InvoiceRequest, TimeEntryCreate
 from timeledger.time_entries.service import invoice as invoices
@@ -71,10 +73,26 @@ def log(
             account_header=str(account) if account else None,
             now=now,
         )
-        entry = time_entries.create_time_entry(
-            session, actor=actor, data=data, now=now, clock_skew=settings.clock_skew
-        )
+        with _naming_the_trackable(trackable_type, trackable_uuid):
+            entry = time_entries.create_time_entry(
+                session, actor=actor, data=data, now=now, clock_skew=settings.clock_skew
+            )
     typer.echo(json.dumps(entry.model_dump(mode="json"), indent=2))
+
+
+@contextmanager
+def _naming_the_trackable(trackable_type: str, trackable_uuid: uuid.UUID) -> Iterator[None]:
+    """The API's 422 on ``trackable_uuid`` alone, for a person: which record was not found
+    ("no case with UUID ... in this firm, or it is archived")."""
+    try:
+        yield
+    except ValidationFailed as exc:
+        if list(exc.errors) != ["trackable_uuid"]:
+            raise
+        kind = trackable_type.strip().lower().replace("_", " ")
+        raise NotFound(
+            f"no {kind} with UUID {trackable_uuid} in this firm, or it is archived."
+        ) from None
 
 
 DATE_EXAMPLE = "e.g. 2025-08-07 10:00:00 (in the firm's time zone) or 2025-08-07T10:00:00+01:00"

@@ -4,7 +4,7 @@ import uuid
 
 import typer
 
-from timeledger.cli.context import command_session, uuid_value
+from timeledger.cli.context import command_session, naming, uuid_value
 from timeledger.clock import SystemClock
 from timeledger.config import Settings
 from timeledger.tokens import service as tokens
@@ -60,6 +60,6 @@ def revoke(
     token_uuid: uuid.UUID = typer.Argument(..., parser=uuid_value, help="The token's UUID."),
 ) -> None:
     """Revoke a token at once (any user's)."""
-    with command_session(Settings()) as session:
+    with command_session(Settings()) as session, naming("token", token_uuid):
         token = tokens.revoke_any(session, token_uuid=token_uuid, now=SystemClock().now())
     typer.echo(f"Revoked token {token.uuid} ({token.name}).")

@@ -4,7 +4,7 @@ import typer
 from sqlalchemy.orm import Session
 
 from timeledger.accounts import access
-from timeledger.accounts.staff import add_staff_user
+from timeledger.accounts.staff import add_staff_user, existing_user
 from timeledger.auth import repository as auth_repository
 from timeledger.cli.context import command_session, firm_named
 from timeledger.clock import SystemClock
@@ -24,14 +24,11 @@ def create(
     first_name: str = typer.Option(..., "--first-name"),
     last_name: str = typer.Option("", "--last-name"),
     role: str = typer.Option("member", help="owner, admin or member."),
-    password: str = typer.Option(
-        ...,
-        prompt=True,
-        hide_input=True,
-        confirmation_prompt=True,
+    password: str | None = typer.Option(
+        None,
         envvar="TIMELEDGER_NEW_USER_PASSWORD",
-        help="Asked for when not given (or set TIMELEDGER_NEW_USER_PASSWORD). Ignored for a "
-        "user who already exists.",
+        help="Asked for (after the other options are checked) when not given, or set "
+        "TIMELEDGER_NEW_USER_PASSWORD. Ignored for a user who already exists.",
     ),
 ) -> None:
     """Create an employee account on a firm with a login for the user EMAIL (created too,
@@ -41,7 +38,16 @@ def create(
             f"{role!r} is not a staff role; use one of {', '.join(STAFF_ROLES)}",
             param_hint="'--role'",
         )
-    with command_session(Settings()) as session:
+    settings = Settings()
+    # Everything but the password is checked first: nobody types a password twice only
+    # to learn that the firm's slug was wrong. The prompt waits outside any transaction.
+    with command_session(settings) as session:
+        existing = existing_user(
+            session, firm=firm_named(session, firm), email=email, first_name=first_name
+        )
+    if password is None and existing is None:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    with command_session(settings) as session:
         staff = add_staff_user(
             session,
             firm=firm_named(session, firm),

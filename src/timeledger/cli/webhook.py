@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from contextlib import nullcontext
 from typing import Any
 
 import typer
@@ -11,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
 from timeledger.auth.service import Actor, authenticate
-from timeledger.cli.context import command_session
+from timeledger.cli.context import command_session, naming
 from timeledger.clock import SystemClock
 from timeledger.config import Settings
 from timeledger.errors import ValidationFailed, laravel_errors
@@ -29,13 +30,19 @@ ACCOUNT = typer.Option(None, help="Act as this account (X-PLANNR-ACCOUNT-UUID)."
 
 
 def _run(
-    token: str, account: str | None, action: Callable[[Session, Actor, Settings], Any]
+    token: str,
+    account: str | None,
+    action: Callable[[Session, Actor, Settings], Any],
+    names: tuple[str, str] | None = None,
 ) -> None:
+    """Run ``action`` as the token's caller and print its result as JSON; ``names`` is the
+    kind and UUID of the record the command names, for a not-found error."""
     settings = Settings()
     with command_session(settings) as session:
         now = SystemClock().now()
         actor = authenticate(session, bearer=token, account_header=account, now=now)
-        result = action(session, actor, settings)
+        with naming(*names) if names else nullcontext():
+            result = action(session, actor, settings)
     shown = result.model_dump(mode="json") if isinstance(result, BaseModel) else result
     typer.echo(json.dumps(shown, indent=2))
 
@@ -104,6 +111,7 @@ def update(
             allow=AllowList.parse(settings.webhook_allow_hosts),
             now=SystemClock().now(),
         ),
+        names=("webhook subscription", subscription),
     )
 
 
@@ -118,6 +126,7 @@ def delete(
         lambda s, a, _: service.delete_subscription(
             s, actor=a, raw_uuid=subscription, now=SystemClock().now()
         ),
+        names=("webhook subscription", subscription),
     )
 
 
@@ -130,6 +139,7 @@ def ping(
         token,
         account,
         lambda s, a, _: service.ping(s, actor=a, raw_uuid=subscription, now=SystemClock().now()),
+        names=("webhook subscription", subscription),
     )
 
 
@@ -144,6 +154,7 @@ def rotate_secret(
         lambda s, a, _: service.rotate_secret(
             s, actor=a, raw_uuid=subscription, now=SystemClock().now()
         ),
+        names=("webhook subscription", subscription),
     )
 
 
@@ -158,6 +169,7 @@ def deliveries(
         lambda s, a, _: service.list_deliveries(
             s, actor=a, raw_uuid=subscription, params=_params()
         ),
+        names=("webhook subscription", subscription),
     )
 
 
@@ -174,4 +186,5 @@ def retry(
         lambda s, a, _: service.retry_delivery(
             s, actor=a, raw_uuid=delivery, now=SystemClock().now()
         ),
+        names=("delivery", delivery),
     )

@@ -150,8 +150,10 @@ async def checked_body(
     scope: Scope, receive: Receive, send: Send, limit: int
 ) -> tuple[Scope, Receive] | None:
     """The request with its whole body read and checked, or None when it has been answered
-    (413 past ``limit``, read no further; 415 or 400 for a body that is not UTF-8 JSON,
-    ``body_format_error``; 422 for text no database holds) or the client left."""
+    (413 past ``limit``, read no further) or the client left. A body the API cannot read
+    (415 or 400 for a body that is not UTF-8 JSON, ``body_format_error``; 422 for text no
+    database holds) is refused at once on a web page, and after authentication on the API
+    (``refuse_pending_body``)."""
     too_large = PayloadTooLarge(f"The request body may not be larger than {limit} bytes.")
     length = header(scope, b"content-length")
     if length is not None and length.strip().isdigit() and int(length) > limit:
@@ -166,22 +168,45 @@ async def checked_body(
         # Half a body is never handled: nothing is written, nobody to answer.
         return None
     with_body = scope["method"] in _WITH_BODY
+    api = scope["path"].startswith(API_PREFIX)
+    refusal: AppError | None = None
     # The API reads JSON only; the web app's pages (under /app) post HTML forms.
-    if with_body and scope["path"].startswith(API_PREFIX):
+    if with_body and api:
         content_type = header(scope, b"content-type")
-        wrong = body_format_error(content_type, body)
-        if wrong is not None:
-            await _answer(wrong, scope, receive, send)
-            return None
-        if content_type is None and body.strip():
+        refusal = body_format_error(content_type, body)
+        if refusal is None and content_type is None and body.strip():
             # No type claimed: read it as JSON, as every body is read.
             headers = [*scope.get("headers", []), (b"content-type", b"application/json")]
             scope = {**scope, "headers": headers}
-    unstorable = unstorable_fields(body) if with_body else {}
-    if unstorable:
-        await _answer(ValidationFailed(unstorable), scope, receive, send)
+    if refusal is None and with_body:
+        unstorable = unstorable_fields(body)
+        refusal = ValidationFailed(unstorable) if unstorable else None
+    if refusal is None:
+        return scope, replaying(body, receive)
+    if not api:
+        await _answer(refusal, scope, receive, send)
         return None
-    return scope, replaying(body, receive)
+    # Authentication comes first (401 before 415/400/422): the API's route raises the
+    # refusal once the caller is known (``refuse_pending_body``); it sees no body meanwhile.
+    scope_state(scope)[BODY_REFUSAL] = refusal
+    return scope, replaying(b"", receive)
+
+
+BODY_REFUSAL = "timeledger.http.body_refusal"
+
+
+def defer_body_refusal(scope: Scope, refusal: AppError) -> None:
+    """Keep ``refusal`` of the request's body until the caller is authenticated."""
+    scope_state(scope).setdefault(BODY_REFUSAL, refusal)
+
+
+def refuse_pending_body(scope: Scope) -> None:
+    """Raise the refusal of the request's body kept by ``checked_body`` (or the route, for
+    JSON that does not parse), if any: called once the caller is authenticated, or at once
+    by a route that authenticates nobody."""
+    refusal = scope_state(scope).pop(BODY_REFUSAL, None)
+    if isinstance(refusal, AppError):
+        raise refusal
 
 
 class BodyLimitMiddleware:

@@ -9,11 +9,11 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
     ValidationInfo,
     field_validator,
     model_validator,
 )
-from pydantic.json_schema import SkipJsonSchema
 
 from timeledger.accounts.schemas import AccountRead
 from timeledger.billing.schemas import HourlyRateRead, MoneyRead, TagRef
@@ -25,7 +25,7 @@ from timeledger.dates import (
     parse_api_datetime,
 )
 from timeledger.kit.money import amount_minor
-from timeledger.kit.text import NOT_BLANK
+from timeledger.kit.text import NOT_BLANK, never_null
 from timeledger.models import Account, Tag, TimeEntry, TrackableType
 from timeledger.time_entries.intervals import MAX_MINUTES, elapsed_seconds, whole_minutes
 from timeledger.trackables.repository import Trackable
@@ -84,7 +84,7 @@ TagUuids = Annotated[
     ),
 ]
 Billable = Annotated[
-    bool,
+    StrictBool,
     Field(
         description="Extension: whether the time is billable; default the firm's setting for "
         "the trackable type."
@@ -168,8 +168,9 @@ class TimeEntryPatch(_EntryFields):
     trackable_type: TrackableType | None = Field(
         default=None, description="Sent together with trackable_uuid, to move the entry."
     )
-    # Optional but never null: SkipJsonSchema keeps null out of the published schema.
-    trackable_uuid: uuid.UUID | SkipJsonSchema[None] = None
+    # Optional but never null (the validator below): null is kept out of the published
+    # schema by a schema edit, not a union with None, so errors name the field alone.
+    trackable_uuid: uuid.UUID | None = Field(default=None, json_schema_extra=never_null)
     name: str | None = Field(default=None, min_length=1, max_length=255, pattern=NOT_BLANK)
     description: str | None = Field(default=None, max_length=10_000)
     start_date: datetime | None = Field(
@@ -185,8 +186,8 @@ class TimeEntryPatch(_EntryFields):
     total_time_in_minutes: Minutes | None = Field(
         default=None, description="Alone, keeps the start and moves the end."
     )
-    billable: Billable | SkipJsonSchema[None] = None
-    tags: TagUuids | SkipJsonSchema[None] = None
+    billable: Billable | None = Field(default=None, json_schema_extra=never_null)
+    tags: TagUuids | None = Field(default=None, json_schema_extra=never_null)
 
     @field_validator("name", "trackable_uuid", "billable", "tags", mode="before")
     @classmethod

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
 from timeledger.dates import ApiDateTime, format_api_datetime, format_optional
 from timeledger.models import WebhookDelivery, WebhookEvent, WebhookSubscription
@@ -40,7 +40,7 @@ class WebhookSubscriptionCreate(BaseModel):
     url: str = Field(min_length=1, max_length=2048)
     events: list[str] = Field(min_length=1, max_length=MAX_EVENTS)
     description: str | None = Field(default=None, max_length=255)
-    enabled: bool = True
+    enabled: StrictBool = True
 
     _events = field_validator("events")(_checked_events)
 
@@ -52,7 +52,7 @@ class WebhookSubscriptionUpdate(BaseModel):
     url: str | None = Field(default=None, min_length=1, max_length=2048)
     events: list[str] | None = Field(default=None, min_length=1, max_length=MAX_EVENTS)
     description: str | None = Field(default=None, max_length=255)
-    enabled: bool | None = None
+    enabled: StrictBool | None = None
 
     _events = field_validator("events")(_checked_events)
 
