@@ -6,31 +6,46 @@ from timeledger.web.durations import format_exact, format_minutes, format_second
 
 
 @pytest.mark.parametrize(
-    ("typed", "minutes"),
+    ("typed", "seconds"),
     [
-        ("1:30", 90),
-        ("1.5", 90),
-        ("1,5", 90),
-        ("0:05", 5),
-        ("2", 120),
-        ("2h", 120),
-        ("45m", 45),
-        ("45 min", 45),
-        (" 0.25 ", 15),
-        ("0.01", 1),  # 0.6 minutes, rounded half up
+        ("1:30", 5400),
+        ("1.5", 5400),
+        ("1,5", 5400),
+        ("0:05", 300),
+        ("2", 7200),
+        ("2h", 7200),
+        ("45m", 2700),
+        ("45 min", 2700),
+        (" 0.25 ", 900),
+        ("0.01", 60),  # 0.6 minutes, rounded half up to the minute
         ("", 0),
-        ("24:00", 1440),
-        ("1:30:00", 90),  # h:mm:ss, as the day list shows an entry with seconds
-        ("0:00:25", 0),
-        ("0:00:30", 1),
+        ("24:00", 86400),
+        ("1:30:00", 5400),  # h:mm:ss, as the app shows an entry with seconds, kept exactly
+        ("0:00:25", 25),
+        ("0:00:30", 30),
+        ("1:02:03", 3723),
+        ("24:00:00", 86400),
     ],
 )
-def test_parse(typed: str, minutes: int):
-    assert parse_duration(typed) == minutes
+def test_parse(typed: str, seconds: int):
+    assert parse_duration(typed) == seconds
 
 
 @pytest.mark.parametrize(
-    "typed", ["soon", "1:75", "-1", "24:01", "25", "1:30:60", "24:00:31", "1..5"]
+    "typed",
+    [
+        "soon",
+        "1:75",
+        "-1",
+        "24:01",
+        "25",
+        "1:30:60",
+        "24:00:01",
+        "1..5",
+        "\u0661:\u0663\u0660",
+        "\uff11.\uff15",
+        "\u0664\u0665m",
+    ],
 )
 def test_refuses(typed: str):
     assert parse_duration(typed) is None

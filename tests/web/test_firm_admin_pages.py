@@ -124,6 +124,12 @@ class TestFirmSettings:
 
 
 class TestLock:
+    def test_an_empty_date_is_required_not_invalid(self, signed_in: Browser, world, client):
+        page = signed_in.post("/app/lock", {"locked_before": ""}).text
+        assert "The lock date is required: choose a day." in page
+        assert "invalid" not in page
+        assert _firm(client, world)["locked_before"] is None
+
     def test_set_the_lock_date(self, signed_in: Browser, world, client):
         assert "No lock date" in signed_in.get("/app/lock").text
         page = signed_in.post("/app/lock", {"locked_before": "2025-08-05"}).text
@@ -144,11 +150,14 @@ class TestLock:
         session.flush()
         refused = signed_in.post("/app/lock", {"locked_before": "2025-08-07"}).text
         assert "1 running time entry started before the new boundary" in refused
+        # The page names its checkbox, not the API's JSON field.
+        assert "send stop_running" not in refused
+        assert "tick “Stop running timers that started before it, now”" in refused
         assert _firm(client, world)["locked_before"] is None
         page = signed_in.post(
             "/app/lock", {"locked_before": "2025-08-07", "stop_running": "on"}
         ).text
-        assert "Time before Thursday 7 August 2025 is locked. Stopped 1 running timer(s)." in page
+        assert "Time before Thursday 7 August 2025 is locked. Stopped 1 running timer." in page
         entry = client.get(f"/api/v1/time-entry/{running.uuid}", headers=world.owner.headers())
         assert entry.json()["end_date"] is not None
 

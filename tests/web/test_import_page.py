@@ -55,7 +55,7 @@ class TestImportPage:
     ):
         page = _upload(signed_in, GOOD)
         assert 'role="status"' in page.text
-        assert "Imported 4 records from records.csv: 2 clients, 1 cases, 1 tasks." in page.text
+        assert "Imported 4 records from records.csv: 2 clients, 1 case, 1 task." in page.text
         assert "<td>k1</td><td>case</td>" in page.text
         listed = client.get(
             "/api/v1/cases", params={"filter[name]": "Engine"}, headers=world.owner.headers()

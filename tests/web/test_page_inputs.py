@@ -174,3 +174,20 @@ class TestParametersFastApiRefuses:
         assert answer.status_code == 422
         assert answer.headers["content-type"].startswith("application/json")
         assert "per_page" in answer.json()["errors"]
+
+
+class TestReportDates:
+    @pytest.mark.parametrize(
+        "params",
+        [{"period": "this_week", "from": "2025-08-01"}, {"to": "2025-08-01"}],
+    )
+    def test_one_date_says_period_and_dates_are_exclusive(self, signed_in: Browser, params):
+        page = signed_in.get("/app/reports", params=params)
+        assert page.status_code == 422
+        message = _alert(page.text)
+        assert "Custom dates need both From and To" in message
+        assert "A period and custom dates are exclusive" in message
+
+    def test_a_date_that_is_not_one_is_named_first(self, signed_in: Browser):
+        page = signed_in.get("/app/reports", params={"from": "garbage"})
+        assert "Custom dates need both" not in _alert(page.text)

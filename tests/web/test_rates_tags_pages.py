@@ -39,7 +39,23 @@ class TestAmounts:
     def test_major_units_to_minor(self, text: str, currency: str, minor: int):
         assert parse_major(text, currency) == minor
 
-    @pytest.mark.parametrize("text", ["", "-5", "1.234", "1e3", "1,000.00", "abc", "1.5.0"])
+    # Arabic-Indic, Devanagari and full-width digits read as numbers by int(): refused.
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "",
+            "-5",
+            "1.234",
+            "1e3",
+            "1,000.00",
+            "abc",
+            "1.5.0",
+            "\u0661\u0665\u0660",
+            "\u0967\u096b\u0966",
+            "\uff11\uff15\uff10",
+            "150.\u0665",
+        ],
+    )
     def test_anything_else_is_refused(self, text: str):
         with pytest.raises(ValidationFailed, match=r"must be an amount in GBP like 150\.50"):
             parse_major(text, "GBP")
@@ -95,6 +111,26 @@ class TestRates:
         ).text
         assert "The hourly rate must be an amount in GBP like 150.50" in page
         assert _api(client, world, "/api/v1/billing-rates") == []
+
+    @pytest.mark.parametrize("currency", ["XXX", "XTS", "XAU", "ABC", "£"])
+    def test_a_code_that_is_not_money_is_refused_as_by_the_api(
+        self, signed_in: Browser, world, client, currency: str
+    ):
+        form = {"hourly_rate": "100", "currency": currency, "effective_from": "2025-01-01"}
+        page = signed_in.post("/app/rates", form).text
+        assert 'role="alert"' in page
+        assert _api(client, world, "/api/v1/billing-rates") == []
+        body = {"hourly_rate": 10000, "currency": currency, "effective_from": "2025-01-01"}
+        api = client.post("/api/v1/billing-rates", json=body, headers=world.owner.headers())
+        assert api.status_code == 422, api.text
+
+    def test_a_lower_case_code_is_read_as_typed_in_capitals(
+        self, signed_in: Browser, world, client
+    ):
+        form = {"hourly_rate": "100", "currency": "eur", "effective_from": "2025-01-01"}
+        assert "Rate added." in signed_in.post("/app/rates", form).text
+        (rate,) = _api(client, world, "/api/v1/billing-rates")
+        assert rate["currency"] == "EUR"
 
     def test_end_then_archive(self, signed_in: Browser, world, client):
         signed_in.post("/app/rates", {"hourly_rate": "100", "effective_from": "2025-01-01"})

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.conftest import FROZEN_NOW
-from tests.factories import FirmWorld
+from tests.factories import FirmWorld, make_world
 from tests.web.conftest import Browser
 from timeledger.accounts.staff import create_login
 from timeledger.app import create_app
@@ -86,7 +86,8 @@ class TestSignIn:
             data={"email": world.owner.user.email, "password": "secret-pass"},
         )
         assert answer.status_code == 403
-        assert "CSRF" in answer.text
+        assert answer.headers["content-type"].startswith("text/html")
+        assert "security token is missing or out of date" in answer.text
 
 
 class TestCsrf:
@@ -158,3 +159,14 @@ class TestSecret:
 
     # The generated secret's file (0600, kept across restarts) is proven once, for every
     # user of the secret, in tests/idempotency/test_secrets.py.
+
+
+class TestSwitchLink:
+    def test_one_login_offers_no_switch(self, signed_in: Browser):
+        assert 'href="/app/accounts">switch</a>' not in signed_in.get("/app/timer").text
+
+    def test_several_logins_offer_it(self, signed_in: Browser, world: FirmWorld, session):
+        other = make_world(session, now=FROZEN_NOW, name="Other Firm")
+        create_login(session, user=world.owner.user, account=other.owner.account, now=FROZEN_NOW)
+        session.flush()
+        assert 'href="/app/accounts">switch</a>' in signed_in.get("/app/timer").text

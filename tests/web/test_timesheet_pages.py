@@ -114,7 +114,7 @@ class TestDays:
             f"/app/entries/{entry['uuid']}",
             {"day": "2025-08-06", "name": "Letters", "start": "10:15", "duration": "soon"},
         )
-        assert "The duration must be like 1:30 or 1.5" in page.text
+        assert "The duration must be like 1:30, 1.5 (hours) or 0:00:25 (h:mm:ss)" in page.text
         (same,) = _api_entries(client, world, "2025-08-06,2025-08-06")
         assert same == entry
 
@@ -261,7 +261,7 @@ class TestWeek:
                 "duration": "25:00",
             },
         )
-        assert "The duration must be like 1:30 or 1.5" in page.text
+        assert "The duration must be like 1:30, 1.5 (hours) or 0:00:25 (h:mm:ss)" in page.text
 
 
 class TestIsolation:

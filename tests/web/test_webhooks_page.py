@@ -60,7 +60,7 @@ class TestCreateAndList:
             ("https://10.1.2.3/hook", ["*"], "private"),
             ("http://example.com/hook", ["*"], "https"),
             ("not a url", ["*"], "url"),
-            (URL, [], "events"),
+            (URL, [], "at least one event"),
         ],
     )
     def test_refusals_show_the_api_message(
@@ -119,6 +119,7 @@ class TestOneSubscription:
         assert sub.enabled is False
         assert sub.disabled_reason == "Disabled by a user."
         assert "Disabled</strong>: Disabled by a user." in page.text
+        assert "user.." not in page.text
         signed_in.post(path, {"url": URL, "events": "*", "enabled": "on"})
         session.refresh(sub)
         assert sub.enabled is True
@@ -196,3 +197,32 @@ class TestOneSubscription:
         refused = signed_in.post(f"/app/webhooks/{foreign.uuid}/ping")
         assert 'role="alert"' in refused.text
         assert "Webhook subscriptions of" in refused.text  # back on the list
+
+
+class TestWording:
+    def test_no_event_ticked_says_so(self, signed_in: Browser, session: Session):
+        for events in ([], [""]):
+            page = create(signed_in, events=events)
+            assert "Tick at least one event." in page.text
+            assert "Unknown event" not in page.text
+        assert session.scalars(select(WebhookSubscription)).first() is None
+
+    def test_after_create_the_address_is_the_subscriptions_page(
+        self, signed_in: Browser, session: Session
+    ):
+        answer = create(signed_in)
+        sub = only_subscription(session)
+        assert answer.headers["HX-Push-Url"] == f"/app/webhooks/{sub.uuid}"
+
+    def test_instants_are_in_the_firms_zone_with_their_offset(
+        self, signed_in: Browser, session: Session
+    ):
+        create(signed_in)
+        sub = only_subscription(session)
+        page = signed_in.get(f"/app/webhooks/{sub.uuid}").text
+        created = re.search(r"Created (.*?)\.</p>", page, re.S)
+        assert created, page
+        # FROZEN_NOW in Europe/London summer time: +01:00, no raw ISO text.
+        assert re.fullmatch(
+            r'<time datetime="[^"]+">\d{4}-\d\d-\d\d \d\d:\d\d \+01:00</time>', created[1]
+        )

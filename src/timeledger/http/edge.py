@@ -20,9 +20,16 @@ import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from timeledger.errors import AppError, ServiceUnavailable, error_response
+from timeledger.errors import AppError, ServiceUnavailable
 from timeledger.http.manners import HSTS, JSON_CSP, SECURITY_HEADERS
-from timeledger.http.middleware import GATE_KEY, GateSlot, checked_body, header, scope_state
+from timeledger.http.middleware import (
+    GATE_KEY,
+    GateSlot,
+    answer_for,
+    checked_body,
+    header,
+    scope_state,
+)
 from timeledger.http.ratelimit import LIMIT_HEADER, REMAINING_HEADER, Decision
 from timeledger.http.ratelimit import STATE_KEY as RATE_LIMIT_KEY
 from timeledger.http.requestid import HEADER as REQUEST_ID_HEADER
@@ -87,7 +94,7 @@ class EdgeMiddleware:
             # carries the request id and its log line names it.
             logger.exception("unhandled error")
             if not started_response:
-                await error_response(AppError())(scope, receive, send_with_headers)
+                await answer_for(scope, AppError())(scope, receive, send_with_headers)
         finally:
             self._log(scope, status, started)
             request_id_var.reset(token)
@@ -104,7 +111,7 @@ class EdgeMiddleware:
         try:
             await slot.enter()
         except ServiceUnavailable as exc:
-            await error_response(exc)(scope, receive, send)
+            await answer_for(scope, exc)(scope, receive, send)
             return
         scope_state(scope)[GATE_KEY] = slot
         try:

@@ -128,8 +128,22 @@ def scope_state(scope: Scope) -> MutableMapping[str, Any]:
     return state
 
 
+# ``app.state.error_page``, when set (the web app sets it): ``(scope, error)`` to the
+# response for a client that reads pages (an HTML page under /app), or None for JSON.
+ERROR_PAGE_STATE = "error_page"
+
+
+def answer_for(scope: Scope, error: AppError) -> ASGIApp:
+    """The response to ``error`` answered before any route ran: the page the web app makes
+    for its own paths (``ERROR_PAGE_STATE``), else the API's JSON body."""
+    app = scope.get("app")
+    page = getattr(getattr(app, "state", None), ERROR_PAGE_STATE, None)
+    answer = page(scope, error) if callable(page) else None
+    return answer if answer is not None else error_response(error)
+
+
 async def _answer(error: AppError, scope: Scope, receive: Receive, send: Send) -> None:
-    await error_response(error)(scope, receive, send)
+    await answer_for(scope, error)(scope, receive, send)
 
 
 async def checked_body(

@@ -38,6 +38,50 @@ _REASONS = {
 }
 
 
+# The web app's pages live under /app; a refusal made here, before the request is parsed,
+# answers them a page (the app's stylesheet, a heading and an alert, as web/errors.py)
+# rather than JSON. What a request starts with: enough to read the method and path.
+PAGE_PREFIX = b"/app"
+_START_BYTES = 64
+_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{reason} · timeledger</title><link rel="stylesheet" href="/app/static/app.css"></head>
+<body><header class="bar"><span class="brand">timeledger</span></header>
+<main id="main"><h1>{reason}</h1>
+<p role="alert" class="error"><strong>Error:</strong> {message}</p>
+<p><a href="/app">Go to the timer</a></p></main></body></html>
+"""
+
+
+def is_page_request(start: bytes) -> bool:
+    """Whether a request whose first bytes are ``start`` asks for a page under /app."""
+    _method, _, target = start.partition(b" ")
+    return target == PAGE_PREFIX or target.startswith(
+        tuple(PAGE_PREFIX + end for end in (b"/", b"?", b" "))
+    )
+
+
+def refusal(status: int, message: str, *, page: bool) -> bytes:
+    """The whole response refusing a request at the connection: a Laravel-style JSON body,
+    or for a page the app's error page (``_PAGE``); the connection is then closed."""
+    reason = _REASONS[status]
+    if page:
+        body = _PAGE.format(reason=reason, message=message).encode()
+        content_type = "text/html; charset=utf-8"
+    else:
+        body = json.dumps({"message": message}).encode()
+        content_type = "application/json"
+    head = (
+        f"HTTP/1.1 {status} {reason}\r\n"
+        f"content-type: {content_type}\r\n"
+        f"content-length: {len(body)}\r\n"
+        "cache-control: no-store\r\n"
+        "connection: close\r\n\r\n"
+    ).encode()
+    return head + body
+
+
 @dataclass(frozen=True, slots=True)
 class ConnectionLimits:
     max_header_bytes: int
@@ -68,6 +112,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         self._in_headers = True
         self._header_bytes = 0
         self._tail = b""
+        self._start = b""
         self._refused = False
         self._timers: dict[str, asyncio.TimerHandle] = {}
 
@@ -91,6 +136,8 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     def data_received(self, data: bytes) -> None:
         if self._refused:
             return
+        if self._in_headers and len(self._start) < _START_BYTES:
+            self._start += data[: _START_BYTES - len(self._start)]
         if self._in_headers and not self._headers_fit(data):
             self._refuse(
                 431,
@@ -131,7 +178,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             return
         self._cancel("body")
         # What follows on this connection is the next request's headers.
-        self._in_headers, self._header_bytes, self._tail = True, 0, b""
+        self._in_headers, self._header_bytes, self._tail, self._start = True, 0, b"", b""
         super().on_message_complete()
 
     # Sending the response ------------------------------------------------------------
@@ -167,21 +214,15 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         self.transport.abort()
 
     def _refuse(self, status: int, message: str) -> None:
-        """Answer ``status`` with a Laravel-style body, then close the connection."""
+        """Answer ``status`` (a page under /app, else a Laravel-style body), then close the
+        connection."""
         self._refused = True
         for timer in self._timers.values():
             timer.cancel()
         self._timers.clear()
         if self.transport.is_closing():
             return
-        body = json.dumps({"message": message}).encode()
-        head = (
-            f"HTTP/1.1 {status} {_REASONS[status]}\r\n"
-            "content-type: application/json\r\n"
-            f"content-length: {len(body)}\r\n"
-            "connection: close\r\n\r\n"
-        ).encode()
-        self.transport.write(head + body)
+        self.transport.write(refusal(status, message, page=is_page_request(self._start)))
         self.transport.close()
 
     def _arm(self, name: str, seconds: float, callback: Any) -> None:

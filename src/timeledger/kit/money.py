@@ -23,7 +23,17 @@ def amount_minor(seconds: int, hourly_rate_minor: int) -> int:
     return (seconds * hourly_rate_minor * 2 + SECONDS_PER_HOUR) // (2 * SECONDS_PER_HOUR)
 
 
+# ISO 4217 codes that are not money one bills in: "no currency" (XXX), the testing code
+# (XTS), precious metals (gold, silver, palladium, platinum) and bond-market units.
+NOT_MONEY = frozenset({"XXX", "XTS", "XAU", "XAG", "XPD", "XPT", "XBA", "XBB", "XBC", "XBD"})
+
+
 def is_currency(code: str) -> bool:
-    """Whether ``code`` is an ISO 4217 alphabetic code (upper case, e.g. ``GBP``), by
-    pycountry's copy of the standard."""
-    return len(code) == 3 and code.isupper() and pycountry.currencies.get(alpha_3=code) is not None
+    """Whether ``code`` is an ISO 4217 alphabetic code of money (upper case, e.g. ``GBP``),
+    by pycountry's copy of the standard, less ``NOT_MONEY``."""
+    return (
+        len(code) == 3
+        and code.isupper()
+        and code not in NOT_MONEY
+        and pycountry.currencies.get(alpha_3=code) is not None
+    )

@@ -21,6 +21,7 @@ from timeledger.tokens import service as tokens
 from timeledger.web import service
 from timeledger.web.actions import attempt
 from timeledger.web.deps import VisitorDep, WebActorDep
+from timeledger.web.paging import PageNumber, list_params
 from timeledger.web.service import Visitor
 from timeledger.web.templating import render
 
@@ -110,12 +111,16 @@ def forbidden(request: Request, actor: Actor) -> Response:
     return render(request, "base.html", context, status_code=403)
 
 
-def staff_context(session: Session, actor: Actor, **extra: Any) -> dict[str, Any]:
-    params = _params("created_at", type=[AccountType.EMPLOYEE.value])
+def staff_context(session: Session, actor: Actor, page: int = 1, **extra: Any) -> dict[str, Any]:
+    """Newest first, ``paging.PER_PAGE`` a page."""
+    sort = Sort(field="created_at", descending=True)
+    params = list_params("/app/staff", sort, page=page, type=[AccountType.EMPLOYEE.value])
+    listing = accounts.list_accounts(session, actor=actor, params=params)
     return {
         "title": "Staff",
         "actor": actor,
-        "staff": accounts.list_accounts(session, actor=actor, params=params).data,
+        "staff": listing.data,
+        "listing": listing,
         "roles": [
             role for role in STAFF_ROLES if may_edit_account(actor, AccountType.EMPLOYEE, role)
         ],
@@ -124,10 +129,12 @@ def staff_context(session: Session, actor: Actor, **extra: Any) -> dict[str, Any
 
 
 @router.get("/staff", response_class=HTMLResponse)
-def staff_page(request: Request, actor: WebActorDep, session: SessionDep) -> Response:
+def staff_page(
+    request: Request, actor: WebActorDep, session: SessionDep, page: PageNumber = 1
+) -> Response:
     if not may_manage_staff(actor):
         return forbidden(request, actor)
-    return render(request, "staff.html", staff_context(session, actor))
+    return render(request, "staff.html", staff_context(session, actor, page))
 
 
 @router.post("/staff", response_class=HTMLResponse)

@@ -11,7 +11,8 @@ from timeledger.errors import ValidationFailed
 
 # Digits, then at most one decimal separator (a point, or a comma as typed in much of
 # Europe) and the fraction; no thousands separators, no sign.
-_AMOUNT = re.compile(r"(\d{1,12})(?:[.,](\d*))?")
+# ASCII digits only: int() would read other scripts' digits (Arabic-Indic, full-width) as numbers.
+_AMOUNT = re.compile(r"(\d{1,12})(?:[.,](\d*))?", re.ASCII)
 
 
 def currency_digits(currency: str) -> int:

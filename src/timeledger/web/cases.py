@@ -20,6 +20,7 @@ from timeledger.models import AccountType
 from timeledger.permissions import may_archive, may_edit_records, may_use_admin_pages
 from timeledger.web.actions import attempt
 from timeledger.web.deps import WebActorDep
+from timeledger.web.paging import PageNumber, list_params
 from timeledger.web.templating import render
 
 router = APIRouter(prefix="/app", include_in_schema=False)
@@ -55,21 +56,32 @@ def forbidden(request: Request, actor: Actor, message: str | None) -> Response:
 
 
 def cases_context(
-    session: Session, actor: Actor, *, archived: bool, name: str = "", **extra: Any
+    session: Session,
+    actor: Actor,
+    *,
+    archived: bool,
+    name: str = "",
+    page: int = 1,
+    **extra: Any,
 ) -> dict[str, Any]:
     filters = {"archived": ["1" if archived else "0"]}
     if name.strip():
         filters["name"] = [name.strip()]
-    page = cases.list_cases(session, actor=actor, params=_params("name", **filters))
+    query = {key: values[0] for key, values in filters.items()}
+    sort = Sort(field="name", descending=False)
+    listing = cases.list_cases(
+        session,
+        actor=actor,
+        params=list_params("/app/cases", sort, page=page, query=query, **filters),
+    )
     clients = accounts.list_accounts(
         session, actor=actor, params=_params("first_name"), clients_only=True
     ).data
     return {
         "title": "Cases",
         "actor": actor,
-        "cases": page.data,
-        "more": page.meta.total > len(page.data),
-        "total": page.meta.total,
+        "cases": listing.data,
+        "listing": listing,
         "archived": archived,
         "name": name,
         "clients": sorted(clients, key=lambda c: c.name.lower()),
@@ -87,12 +99,14 @@ def cases_page(
     session: SessionDep,
     archived: bool = False,
     name: Annotated[str, Query(max_length=255)] = "",
+    page: PageNumber = 1,
 ) -> Response:
-    """``?archived=1`` lists archived cases too; ``?name=`` filters by part of the name."""
+    """``?archived=1`` lists archived cases too; ``?name=`` filters by part of the name;
+    ``paging.PER_PAGE`` a page, by name."""
     verdict = may_use_admin_pages(actor)
     if not verdict:
         return forbidden(request, actor, verdict.reason)
-    context = cases_context(session, actor, archived=archived, name=name)
+    context = cases_context(session, actor, archived=archived, name=name, page=page)
     return render(request, "cases.html", context)
 
 

@@ -13,31 +13,27 @@ from timeledger.accounts import service as accounts
 from timeledger.accounts.schemas import AccountCreate
 from timeledger.auth.service import Actor
 from timeledger.dependencies import ClockDep, SessionDep
-from timeledger.kit.listing import ListParams, Sort
+from timeledger.kit.listing import Sort
 from timeledger.models import AccountRole, AccountType
 from timeledger.permissions import may_edit_account, may_read_records
 from timeledger.web.actions import attempt
 from timeledger.web.deps import WebActorDep
+from timeledger.web.paging import PageNumber, list_params
 from timeledger.web.templating import render
 
 router = APIRouter(prefix="/app", include_in_schema=False)
 CLIENT_ROLES = (AccountRole.INDIVIDUAL, AccountRole.JOINT, AccountRole.TRUST, AccountRole.BUSINESS)
 
 
-def clients_context(session: Session, actor: Actor, **extra: Any) -> dict[str, Any]:
-    params = ListParams(
-        filters={},
-        sort=Sort(field="first_name", descending=False),
-        page=1,
-        per_page=500,
-        url="/app/clients",
-    )
+def clients_context(session: Session, actor: Actor, page: int = 1, **extra: Any) -> dict[str, Any]:
+    """By first name, ``paging.PER_PAGE`` a page."""
+    params = list_params("/app/clients", Sort(field="first_name", descending=False), page=page)
+    listing = accounts.list_accounts(session, actor=actor, params=params, clients_only=True)
     return {
         "title": "Clients",
         "actor": actor,
-        "clients": accounts.list_accounts(
-            session, actor=actor, params=params, clients_only=True
-        ).data,
+        "clients": listing.data,
+        "listing": listing,
         "roles": CLIENT_ROLES,
         "may_add": bool(may_edit_account(actor, AccountType.CLIENT, AccountRole.INDIVIDUAL)),
         **extra,
@@ -45,11 +41,13 @@ def clients_context(session: Session, actor: Actor, **extra: Any) -> dict[str, A
 
 
 @router.get("/clients", response_class=HTMLResponse)
-def clients_page(request: Request, actor: WebActorDep, session: SessionDep) -> Response:
+def clients_page(
+    request: Request, actor: WebActorDep, session: SessionDep, page: PageNumber = 1
+) -> Response:
     if not may_read_records(actor):
         context = {"title": "Not allowed", "actor": actor, "error": "Only staff see clients."}
         return render(request, "base.html", context, status_code=403)
-    return render(request, "clients.html", clients_context(session, actor))
+    return render(request, "clients.html", clients_context(session, actor, page))
 
 
 @router.post("/clients", response_class=HTMLResponse)

@@ -17,7 +17,7 @@ from timeledger.time_entries import service as entries
 from timeledger.time_entries.schemas import TimeEntryCreate, TimeEntryPatch
 from timeledger.web.actions import attempt
 from timeledger.web.deps import WebActorDep
-from timeledger.web.durations import parse_duration
+from timeledger.web.durations import REFUSED, length_fields, parse_duration
 from timeledger.web.query import read_day
 from timeledger.web.templating import render
 from timeledger.web.timer import suggestions
@@ -66,6 +66,16 @@ def days_page(
     return render(request, "days.html", context, status_code=asked.status_code)
 
 
+def _entry_start(
+    session: Session, actor: Actor, entry_uuid: str, now: datetime, fields: dict[str, Any]
+) -> datetime:
+    """The start an edit gives the entry: the one typed (firm's zone), else its own."""
+    if "start_date" in fields:
+        return datetime.fromisoformat(fields["start_date"])
+    entry = entries.show_time_entry(session, actor=actor, entry_uuid=entry_uuid, now=now)
+    return datetime.fromisoformat(str(entry.start_date))
+
+
 @router.post("/entries/{entry_uuid}", response_class=HTMLResponse)
 def edit_entry(
     request: Request,
@@ -97,12 +107,11 @@ def edit_entry(
             kind, _, trackable_uuid = trackable.partition(":")
             fields |= {"trackable_type": kind, "trackable_uuid": trackable_uuid}
         if duration.strip() and duration.strip() != duration_was.strip():
-            minutes = parse_duration(duration)
-            if not minutes:
-                raise ValidationFailed.field(
-                    "duration", "The duration must be like 1:30 or 1.5 (hours), up to 24:00."
-                )
-            fields["total_time_in_minutes"] = minutes
+            seconds = parse_duration(duration)
+            if not seconds:
+                raise ValidationFailed.field("duration", REFUSED)
+            start_at = _entry_start(session, actor, entry_uuid, now, fields)
+            fields |= length_fields(seconds, start_at)
         entries.change_time_entry(
             session,
             actor=actor,

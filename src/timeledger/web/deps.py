@@ -48,9 +48,13 @@ def get_visitor(request: Request, session: SessionDep, clock: ClockDep) -> Visit
 VisitorDep = Annotated[Visitor, Depends(get_visitor)]
 
 
-def get_web_actor(visitor: VisitorDep) -> Actor:
+def get_web_actor(request: Request, visitor: VisitorDep, session: SessionDep) -> Actor:
+    """The picked login's actor; the page header offers "switch" only to a user with
+    another login to switch to (``request.state.several_logins``)."""
     if visitor.actor is None:
         raise Redirect(PICKER_PATH)
+    several = len(service.logins_to_pick(session, user=visitor.user)) > 1
+    request.state.several_logins = several
     return visitor.actor
 
 

@@ -28,6 +28,7 @@ from timeledger.permissions import (
 from timeledger.web.actions import attempt
 from timeledger.web.deps import WebActorDep
 from timeledger.web.templating import render
+from timeledger.web.words import counted
 
 router = APIRouter(prefix="/app", include_in_schema=False)
 WEEK_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -179,6 +180,9 @@ def _set_lock(
     verdict = may_manage_billing(actor)
     if not verdict:
         return refusal(request, actor, verdict)
+    if body["locked_before"] == "":
+        context = lock_context(actor, error="The lock date is required: choose a day.")
+        return render(request, "lock.html", context)
     stopped: list[object] = []
 
     def apply() -> None:
@@ -189,12 +193,18 @@ def _set_lock(
         stopped.extend(answer.stopped)
 
     error = attempt(session, apply)
+    if error is not None:
+        # The API's words name its JSON field; the page names its checkbox.
+        error = error.replace(
+            "send stop_running: true to stop them now.",
+            "tick “Stop running timers that started before it, now” to stop them.",
+        )
     status = None
     if error is None:
         day = lock_date(actor)
         status = "The lock is removed." if day is None else f"Time before {_long(day)} is locked."
         if stopped:
-            status += f" Stopped {len(stopped)} running timer(s)."
+            status += f" Stopped {counted(len(stopped), 'running timer')}."
     return render(request, "lock.html", lock_context(actor, error=error, status=status))
 
 

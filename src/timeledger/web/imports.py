@@ -18,6 +18,7 @@ from timeledger.permissions import may_import_records, may_use_admin_pages
 from timeledger.web.actions import attempt
 from timeledger.web.deps import WebActorDep
 from timeledger.web.templating import render
+from timeledger.web.words import counted
 
 router = APIRouter(prefix="/app", include_in_schema=False)
 # Room left in the request for the form's own parts (boundaries, headers, file name), so
@@ -126,6 +127,7 @@ def import_file(
 
 def _imported(name: str, summary: ImportSummary) -> str:
     return (
-        f"Imported {summary.total} records from {name}: {summary.clients} clients, "
-        f"{summary.cases} cases, {summary.tasks} tasks."
+        f"Imported {counted(summary.total, 'record')} from {name}: "
+        f"{counted(summary.clients, 'client')}, {counted(summary.cases, 'case')}, "
+        f"{counted(summary.tasks, 'task')}."
     )

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import inspect
 import re
 
-from fastapi import Depends, FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import Response
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
-from starlette_csrf.middleware import CSRFMiddleware
 
 from timeledger.config import Environment, Settings, resolve_secret_key
-from timeledger.errors import laravel_errors
 from timeledger.web import (
     access_tokens,
     admin,
@@ -31,9 +26,11 @@ from timeledger.web import (
     weeks,
 )
 from timeledger.web.deps import COOKIE, Redirect, redirect_handler
+from timeledger.web.errors import PageCsrf, install_error_pages
 from timeledger.web.inputs import UnstorableInput, storable_input, unstorable_input_handler
+from timeledger.web.manners import AppManners
 from timeledger.web.router import SIGN_IN_SUBMIT, router
-from timeledger.web.templating import STATIC_DIR, STATIC_URL, render
+from timeledger.web.templating import STATIC_DIR, STATIC_URL
 
 CSRF_COOKIE = "csrftoken"
 CSRF_HEADER = "x-csrftoken"
@@ -45,25 +42,7 @@ def install_web(app: FastAPI, settings: Settings) -> None:
     state-changing request under ``/app``)."""
     app.add_exception_handler(Redirect, redirect_handler)
     app.add_exception_handler(UnstorableInput, unstorable_input_handler)
-    api_validation_error = app.exception_handlers[RequestValidationError]
-
-    async def validation_error(request: Request, exc: Exception) -> Response:
-        # A page's query or form that FastAPI refuses (a bad ?archived=, a name too
-        # long) answers a page saying so, not the API's JSON body.
-        if not request.url.path.startswith("/app"):
-            answer = api_validation_error(request, exc)
-            return await answer if inspect.isawaitable(answer) else answer
-        assert isinstance(exc, RequestValidationError)
-        _status, body = laravel_errors(exc.errors())
-        problems = [m for messages in body.get("errors", {}).values() for m in messages]
-        context = {
-            "title": "Bad request",
-            "actor": None,
-            "error": " ".join(problems) or body["message"],
-        }
-        return render(request, "base.html", context, status_code=400)
-
-    app.add_exception_handler(RequestValidationError, validation_error)
+    install_error_pages(app)
     for pages in (
         router,
         timer.router,
@@ -103,7 +82,7 @@ class AppCsrf:
 
     def _build(self) -> ASGIApp:
         if self.protected is None:
-            self.protected = CSRFMiddleware(
+            csrf = PageCsrf(
                 self.app,
                 secret=resolve_secret_key(self.settings).decode(),
                 # Signing in is checked too (no session cookie yet): no login CSRF.
@@ -114,6 +93,7 @@ class AppCsrf:
                 cookie_secure=self.settings.public_url.startswith("https://"),
                 cookie_path="/",
             )
+            self.protected = AppManners(csrf, static_url=STATIC_URL)
         return self.protected
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

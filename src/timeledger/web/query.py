@@ -19,7 +19,7 @@ FIRST_DAY = date(MIN_YEAR + 1, 1, 1)
 LAST_DAY = date(MAX_YEAR - 1, 12, 31)
 BAD_REQUEST = 400
 # Only the calendar form the pages write (fromisoformat also takes 20250807, 2025-W32-1).
-_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 
 
 @dataclass(frozen=True)

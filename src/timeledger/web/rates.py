@@ -23,6 +23,7 @@ from timeledger.web.actions import attempt
 from timeledger.web.amounts import format_minor, parse_major
 from timeledger.web.deps import WebActorDep
 from timeledger.web.firm_settings import refusal
+from timeledger.web.paging import PageNumber, list_params
 from timeledger.web.templating import render
 
 router = APIRouter(prefix="/app", include_in_schema=False)
@@ -65,18 +66,21 @@ def _names(session: Session, actor: Actor) -> dict[str, list[tuple[str, str]]]:
 
 
 def rates_context(
-    session: Session, actor: Actor, *, archived: bool = False, **extra: Any
+    session: Session, actor: Actor, *, archived: bool = False, page: int = 1, **extra: Any
 ) -> dict[str, Any]:
     filters = {"archived": ["1"]} if archived else {}
-    rules = rates.list_rates(
-        session, actor=actor, params=_params("-effective_from", **filters)
-    ).data
+    query = {"archived": "1"} if archived else {}
+    sort = Sort(field="effective_from", descending=True)
+    params = list_params("/app/rates", sort, page=page, query=query, **filters)
+    listing = rates.list_rates(session, actor=actor, params=params)
+    rules = listing.data
     names = _names(session, actor)
     known = {uuid: name for group in names.values() for uuid, name in group}
     return {
         "title": "Rates",
         "actor": actor,
         "rates": rules,
+        "listing": listing,
         "names": names,
         "known": known,
         "levels": LEVEL_LABELS,
@@ -88,12 +92,16 @@ def rates_context(
 
 @router.get("/rates", response_class=HTMLResponse)
 def rates_page(
-    request: Request, actor: WebActorDep, session: SessionDep, archived: str = ""
+    request: Request,
+    actor: WebActorDep,
+    session: SessionDep,
+    archived: str = "",
+    page: PageNumber = 1,
 ) -> Response:
     verdict = may_manage_billing(actor)
     if not verdict:
         return refusal(request, actor, verdict)
-    context = rates_context(session, actor, archived=archived == "1")
+    context = rates_context(session, actor, archived=archived == "1", page=page)
     return render(request, "rates.html", context)
 
 
@@ -104,7 +112,7 @@ def _rate_body(
     kind, _, target = applies_to.partition(":")
     if kind not in {"", "client", "case"}:
         raise ValidationFailed.field("applies_to", "The selected applies to is invalid.")
-    chosen = currency.strip() or actor.firm.currency
+    chosen = currency.strip().upper() or actor.firm.currency
     return {
         "hourly_rate": parse_major(amount, chosen),
         "currency": chosen,

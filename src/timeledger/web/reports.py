@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from timeledger.auth.service import Actor
 from timeledger.db import UnitOfWork
 from timeledger.dependencies import ClockDep, SessionDep
-from timeledger.errors import AppError
+from timeledger.errors import AppError, ValidationFailed
 from timeledger.reports import service
 from timeledger.reports.labels import group_label
 from timeledger.reports.schemas import GroupKey, SummaryReport
@@ -64,6 +64,17 @@ def chosen_period(params: Mapping[str, str]) -> str:
     return params.get("period") or "this_week"
 
 
+def _dates_readable(query: Mapping[str, str]) -> bool:
+    """Whether every date typed reads as one (else the service names the bad one first)."""
+    try:
+        for name in ("from", "to"):
+            if query.get(name):
+                date.fromisoformat(query[name])
+    except ValueError:
+        return False
+    return True
+
+
 def report_query(params: Mapping[str, str]) -> dict[str, str]:
     """The API's query keys for what the page's form asks: ``period`` (a preset, or
     ``custom`` with ``from`` and ``to``), ``group_by``, and the filters and rounding
@@ -74,6 +85,14 @@ def report_query(params: Mapping[str, str]) -> dict[str, str]:
     if period == "custom":
         query["from"] = params.get("from", "")
         query["to"] = params.get("to", "")
+        missing = [name for name in ("from", "to") if not query[name]]
+        if missing and _dates_readable(query):
+            # One date typed: say that dates replace the period, not only "to required".
+            raise ValidationFailed.field(
+                missing[0],
+                "Custom dates need both From and To. A period and custom dates are "
+                "exclusive: to use a period, leave both dates empty.",
+            )
     else:
         query["period"] = period
     return {**query, **filter_query(params)}

@@ -23,6 +23,7 @@ from timeledger.web.deps import (
     set_session_cookie,
 )
 from timeledger.web.templating import render
+from timeledger.web.words import counted
 
 router = APIRouter(include_in_schema=False)
 HOME = "/app/timer"
@@ -69,7 +70,7 @@ def sign_in(
         attempts.check(user_key=user_key, address=address)
     except TooManyAttempts as exc:
         minutes = max(1, round(exc.retry_after / 60))
-        error = f"Too many failed attempts. Try again in {minutes} minute(s)."
+        error = f"Too many failed attempts. Try again in {counted(minutes, 'minute')}."
         return render(request, "sign_in.html", {**context, "error": error}, status_code=429)
     try:
         signed_in = service.sign_in(

@@ -13,32 +13,31 @@ from timeledger.auth.service import Actor
 from timeledger.billing.schemas import TagCreate, TagUpdate
 from timeledger.billing.service import tags
 from timeledger.dependencies import ClockDep, SessionDep
-from timeledger.kit.listing import ListParams, Sort
+from timeledger.kit.listing import Sort
 from timeledger.permissions import may_create_tags, may_manage_tags, may_use_time_entries
 from timeledger.web.actions import attempt
 from timeledger.web.deps import WebActorDep
 from timeledger.web.firm_settings import refusal
+from timeledger.web.paging import PageNumber, list_params
 from timeledger.web.templating import render
 
 router = APIRouter(prefix="/app", include_in_schema=False)
-# A firm's tag list is short (a few dozen); one page holds it.
-PER_PAGE = 1000
 
 
 def tags_context(
-    session: Session, actor: Actor, *, archived: bool = False, **extra: Any
+    session: Session, actor: Actor, *, archived: bool = False, page: int = 1, **extra: Any
 ) -> dict[str, Any]:
-    params = ListParams(
-        filters={"archived": ["1"]} if archived else {},
-        sort=Sort(field="name", descending=False),
-        page=1,
-        per_page=PER_PAGE,
-        url="/app/tags",
-    )
+    """By name, ``paging.PER_PAGE`` a page."""
+    filters = {"archived": ["1"]} if archived else {}
+    query = {"archived": "1"} if archived else {}
+    sort = Sort(field="name", descending=False)
+    params = list_params("/app/tags", sort, page=page, query=query, **filters)
+    listing = tags.list_tags(session, actor=actor, params=params)
     return {
         "title": "Tags",
         "actor": actor,
-        "tags": tags.list_tags(session, actor=actor, params=params).data,
+        "tags": listing.data,
+        "listing": listing,
         "archived": archived,
         "may_create": bool(may_create_tags(actor)),
         "may_manage": bool(may_manage_tags(actor)),
@@ -59,12 +58,17 @@ def _page(
 
 @router.get("/tags", response_class=HTMLResponse)
 def tags_page(
-    request: Request, actor: WebActorDep, session: SessionDep, archived: str = ""
+    request: Request,
+    actor: WebActorDep,
+    session: SessionDep,
+    archived: str = "",
+    page: PageNumber = 1,
 ) -> Response:
     verdict = may_use_time_entries(actor)
     if not verdict:
         return refusal(request, actor, verdict)
-    return render(request, "tags.html", tags_context(session, actor, archived=archived == "1"))
+    context = tags_context(session, actor, archived=archived == "1", page=page)
+    return render(request, "tags.html", context)
 
 
 @router.post("/tags", response_class=HTMLResponse)

@@ -10,10 +10,13 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
 from timeledger.dates import zone
 from timeledger.web.durations import format_exact, format_seconds
+from timeledger.web.manners import page_csp
 from timeledger.web.schemas import type_value
+from timeledger.web.words import counted
 
 HERE = Path(__file__).resolve().parent
 STATIC_DIR = HERE / "static"
@@ -24,6 +27,18 @@ templates = Jinja2Templates(directory=HERE / "templates")
 def _local_time(value: str | None) -> str:
     """``2025-08-07T13:41:42+01:00`` as ``13:41``; empty for None."""
     return "" if value is None else datetime.fromisoformat(value).strftime("%H:%M")
+
+
+def instant(value: str | datetime | None, time_zone: str) -> Markup:
+    """An instant (ISO 8601 text or an aware datetime) in the firm's zone, as the app
+    writes times: ``<time datetime="…">2025-08-07 13:41 +01:00</time>``; empty for None."""
+    if value is None or value == "":
+        return Markup("")
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    local = moment.astimezone(zone(time_zone))
+    offset = local.strftime("%z")
+    shown = f"{local:%Y-%m-%d %H:%M} {offset[:3]}:{offset[3:]}"
+    return Markup('<time datetime="{}">{}</time>').format(local.isoformat(), shown)
 
 
 def _long_day(value: date) -> str:
@@ -41,6 +56,8 @@ templates.env.filters.update(
     local_time=_local_time,
     long_day=_long_day,
     short_day=short_day,
+    counted=counted,
+    instant=instant,
 )
 templates.env.globals.update(static=lambda path: f"{STATIC_URL}/{path}", zone=zone)
 
@@ -48,4 +65,16 @@ templates.env.globals.update(static=lambda path: f"{STATIC_URL}/{path}", zone=zo
 def render(
     request: Request, name: str, context: dict[str, Any], *, status_code: int = 200
 ) -> HTMLResponse:
-    return templates.TemplateResponse(request, name, context, status_code=status_code)
+    """The page ``name`` with ``context``, with its Content-Security-Policy (``manners``)."""
+    response = templates.TemplateResponse(request, name, context, status_code=status_code)
+    response.headers["Content-Security-Policy"] = page_csp(bytes(response.body).decode())
+    return response
+
+
+def error_page(
+    request: Request, status_code: int, message: str, *, title: str = "Bad request"
+) -> HTMLResponse:
+    """The app's error page: ``title`` as its heading, ``message`` in its alert (which the
+    htmx error handler in app.js shows for a refused request), a link back to the app."""
+    context = {"title": title, "actor": None, "error": message}
+    return render(request, "error.html", context, status_code=status_code)

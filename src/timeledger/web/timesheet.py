@@ -22,6 +22,7 @@ from timeledger.reports.calendar import week_first
 from timeledger.reports.service.selection import firm_week_start
 from timeledger.time_entries import service as entries
 from timeledger.time_entries.schemas import TimeEntryCreate, TimeEntryPatch, TimeEntryRead
+from timeledger.web.durations import length_fields
 from timeledger.web.schemas import Day, Week, WeekRow, type_value
 
 # A person's entries in one week or a few days fit one page of the service's list.
@@ -102,12 +103,12 @@ def set_cell(
     trackable_uuid: uuid.UUID,
     name: str,
     day: date,
-    minutes: int,
+    seconds: int,
     now: datetime,
     clock_skew: timedelta,
 ) -> None:
-    """Make the row's cell on ``day`` hold ``minutes``: create its entry (placement rule
-    above), change its one entry's length, or delete it when ``minutes`` is 0. A cell
+    """Make the row's cell on ``day`` hold ``seconds``: create its entry (placement rule
+    above), change its one entry's length, or delete it when ``seconds`` is 0. A cell
     holding several entries is read-only (``ValidationFailed``): the day list edits them."""
     cell = [
         entry
@@ -123,17 +124,18 @@ def set_cell(
     if cell and cell[0].is_active:
         raise ValidationFailed.field("duration", "This entry is running; stop its timer first.")
     if cell:
-        _change_cell(session, actor=actor, entry=cell[0], minutes=minutes, now=now, skew=clock_skew)
+        _change_cell(session, actor=actor, entry=cell[0], seconds=seconds, now=now, skew=clock_skew)
         return
-    if minutes == 0:
+    if seconds == 0:
         return
+    start = _placement(session, actor=actor, day=day, now=now)
     data = TimeEntryCreate.model_validate(
         {
             "trackable_type": kind.value,
             "trackable_uuid": str(trackable_uuid),
             "name": name,
-            "start_date": _placement(session, actor=actor, day=day, now=now).isoformat(),
-            "total_time_in_minutes": minutes,
+            "start_date": start.isoformat(),
+            **length_fields(seconds, start),
         }
     )
     entries.create_time_entry(session, actor=actor, data=data, now=now, clock_skew=clock_skew)
@@ -144,14 +146,15 @@ def _change_cell(
     *,
     actor: Actor,
     entry: TimeEntryRead,
-    minutes: int,
+    seconds: int,
     now: datetime,
     skew: timedelta,
 ) -> None:
-    if minutes == 0:
+    if seconds == 0:
         entries.delete_time_entry(session, actor=actor, entry_uuid=entry.uuid, now=now)
         return
-    patch = TimeEntryPatch(total_time_in_minutes=minutes)
+    start = datetime.fromisoformat(str(entry.start_date))
+    patch = TimeEntryPatch.model_validate(length_fields(seconds, start))
     entries.change_time_entry(
         session, actor=actor, entry_uuid=entry.uuid, data=patch, now=now, clock_skew=skew
     )

@@ -15,11 +15,12 @@ from sqlalchemy.orm import Session
 from timeledger.auth.service import Actor
 from timeledger.db import UnitOfWork
 from timeledger.dependencies import ClockDep, SessionDep, SettingsDep
-from timeledger.errors import AppError, laravel_errors
+from timeledger.errors import AppError, ValidationFailed, laravel_errors
 from timeledger.kit.listing import ListParams, Sort
 from timeledger.permissions import may_manage_webhooks
 from timeledger.web.actions import attempt, for_htmx
 from timeledger.web.deps import WebActorDep
+from timeledger.web.paging import PageNumber, list_params
 from timeledger.web.templating import render
 from timeledger.webhooks import service
 from timeledger.webhooks.events import ENTITIES, EVENT_TYPES
@@ -54,12 +55,15 @@ def _forbidden(request: Request, actor: Actor) -> Response | None:
     return render(request, "base.html", context, status_code=403)
 
 
-def list_context(session: Session, actor: Actor, **extra: Any) -> dict[str, Any]:
-    params = _params(PAGE, Sort(field="created_at", descending=False), 500)
+def list_context(session: Session, actor: Actor, page: int = 1, **extra: Any) -> dict[str, Any]:
+    """Oldest first, ``paging.PER_PAGE`` a page."""
+    params = list_params(PAGE, Sort(field="created_at", descending=False), page=page)
+    listing = service.list_subscriptions(session, actor=actor, params=params)
     return {
         "title": "Webhooks",
         "actor": actor,
-        "subscriptions": service.list_subscriptions(session, actor=actor, params=params).data,
+        "subscriptions": listing.data,
+        "listing": listing,
         "choices": EVENT_CHOICES,
         "form": {"url": "", "events": [], "description": ""},
         **extra,
@@ -109,9 +113,11 @@ def _allow(settings: SettingsDep) -> AllowList:
 
 
 @router.get("/webhooks", response_class=HTMLResponse)
-def webhooks_page(request: Request, actor: WebActorDep, session: SessionDep) -> Response:
+def webhooks_page(
+    request: Request, actor: WebActorDep, session: SessionDep, page: PageNumber = 1
+) -> Response:
     return _forbidden(request, actor) or render(
-        request, "webhooks.html", list_context(session, actor)
+        request, "webhooks.html", list_context(session, actor, page)
     )
 
 
@@ -132,9 +138,13 @@ def create_webhook(
         return refused
     created: dict[str, Any] = {}
 
+    chosen = [name for name in events or [] if name.strip()]
+
     def create() -> None:
+        if not chosen:
+            raise ValidationFailed.field("events", "Tick at least one event.")
         data = WebhookSubscriptionCreate.model_validate(
-            {"url": url.strip(), "events": events or [], "description": description.strip() or None}
+            {"url": url.strip(), "events": chosen, "description": description.strip() or None}
         )
         created["row"] = service.create_subscription(
             session, actor=actor, data=data, allow=_allow(settings), now=clock.now()
@@ -147,7 +157,13 @@ def create_webhook(
         return for_htmx(request, render(request, "webhooks.html", context, status_code=422))
     new = created["row"]
     status = f"Subscription to {new.url} created. Its signing secret is shown below."
-    return _detail(request, session, actor, str(new.uuid), status=status, secret=new.signing_secret)
+    answer = _detail(
+        request, session, actor, str(new.uuid), status=status, secret=new.signing_secret
+    )
+    # The address becomes the subscription's page (as a redirect after a POST would), so
+    # Reload shows the subscription, not the form again; the secret is shown this once.
+    answer.headers["HX-Push-Url"] = f"{PAGE}/{new.uuid}"
+    return answer
 
 
 @router.get("/webhooks/{subscription_uuid}", response_class=HTMLResponse)

@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 from timeledger.auth.service import Actor
 from timeledger.dependencies import ClockDep, SessionDep, SettingsDep
 from timeledger.errors import ValidationFailed
-from timeledger.trackables.service import parse_trackable_type
+from timeledger.trackables.service import find_live, parse_trackable_type
 from timeledger.web.actions import attempt, for_htmx
 from timeledger.web.deps import WebActorDep
-from timeledger.web.durations import parse_duration
+from timeledger.web.durations import REFUSED, parse_duration
 from timeledger.web.query import read_day
 from timeledger.web.schemas import Week
 from timeledger.web.templating import render, short_day
@@ -81,18 +81,16 @@ def set_week_cell(
     def apply() -> None:
         kind_text, _, uuid_text = trackable.partition(":")
         kind = parse_trackable_type(kind_text)
-        minutes = parse_duration(duration)
+        seconds = parse_duration(duration)
         errors: dict[str, list[str]] = {}
         if kind is None:
             errors["trackable"] = ["Choose what to track time on."]
-        if minutes is None:
-            errors["duration"] = ["The duration must be like 1:30 or 1.5 (hours), up to 24:00."]
+        if seconds is None:
+            errors["duration"] = [REFUSED]
         if not name.strip():
             errors["name"] = ["The name field is required."]
-        if errors:
+        if errors or kind is None or seconds is None:
             raise ValidationFailed(errors)
-        assert kind is not None
-        assert minutes is not None
         set_cell(
             session,
             actor=actor,
@@ -100,7 +98,7 @@ def set_week_cell(
             trackable_uuid=uuid.UUID(uuid_text),
             name=name.strip(),
             day=date.fromisoformat(day),
-            minutes=minutes,
+            seconds=seconds,
             now=now,
             clock_skew=settings.clock_skew,
         )
@@ -112,21 +110,44 @@ def set_week_cell(
     context = week_context(session, actor, now, _first_day(day, actor, now))
     if error is None:
         return render(request, "week.html", context)
-    context |= cell_error(context["week"], trackable, name.strip(), day, duration, error)
+    label = _trackable_label(session, actor, trackable)
+    context |= cell_error(context["week"], trackable, name.strip(), day, duration, error, label)
     return for_htmx(request, render(request, "week.html", context, status_code=422))
 
 
+def _trackable_label(session: Session, actor: Actor, trackable: str) -> str:
+    """The name of what ``type:uuid`` tracks time on, or "" when it names nothing."""
+    kind_text, _, uuid_text = trackable.partition(":")
+    kind = parse_trackable_type(kind_text)
+    try:
+        found_uuid = uuid.UUID(uuid_text)
+    except ValueError:
+        return ""
+    if kind is None:
+        return ""
+    found = find_live(session, firm=actor.firm, trackable_type=kind, trackable_uuid=found_uuid)
+    return str(getattr(found, "name", "") or "")
+
+
 def cell_error(
-    week: Week, trackable: str, name: str, day: str, typed: str, error: str
+    week: Week,
+    trackable: str,
+    name: str,
+    day: str,
+    typed: str,
+    error: str,
+    trackable_label: str = "",
 ) -> dict[str, Any]:
-    """The page's message naming the cell (its row and day) and, when that cell is on the
-    grid, which one to mark ``aria-invalid``, focus and show ``typed`` in again."""
+    """The page's message naming the cell (its trackable, row name and day) and, when that
+    cell is on the grid, which one to mark ``aria-invalid``, focus and show ``typed`` in
+    again. A new row (Add time) is named by ``trackable_label`` and the name typed."""
     row = next((r for r in week.rows if r.key == trackable and r.name == name), None)
     try:
         when = short_day(date.fromisoformat(day))
     except ValueError:
         when = day[:20]
-    place = f"{row.trackable_name}, {row.name}" if row else (name or "New row")
+    new_row = ", ".join(part for part in (trackable_label, name) if part) or "New row"
+    place = f"{row.trackable_name}, {row.name}" if row else new_row
     cell = (trackable, name, day) if row else None
     return {
         "error": f"{place}, {when}: {error}",

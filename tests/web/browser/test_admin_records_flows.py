@@ -60,7 +60,7 @@ def test_import_a_bad_file_then_a_good_one(watched: Page, live: LiveServer):
     upload.set_input_files(files=[FilePayload(name="good.csv", mimeType="text/csv", buffer=GOOD)])
     watched.get_by_role("button", name="Import").click()
     expect(watched.get_by_role("status")).to_have_text(
-        "Imported 3 records from good.csv: 1 clients, 1 cases, 1 tasks."
+        "Imported 3 records from good.csv: 1 client, 1 case, 1 task."
     )
     watched.get_by_role("link", name="Cases", exact=True).first.click()
     expect(watched.get_by_role("row").filter(has_text="Engine pension")).to_contain_text(

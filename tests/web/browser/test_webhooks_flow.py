@@ -70,6 +70,7 @@ def test_a_refused_week_cell_is_named_and_focused(watched: Page, live: LiveServe
     watched.get_by_label("Duration (1:30 or 1.5)").fill("1:00")
     watched.get_by_role("button", name="Add time").click()
     cell = watched.get_by_role("textbox", name="Pension transfer, Letters, Tue 5 Aug")
+    expect(cell).to_have_value("1:00")  # the new row is on the page before it is edited
     cell.fill("25:00")
     cell.press("Tab")
     expect(watched.get_by_role("alert")).to_contain_text("Pension transfer, Letters, Tue 5 Aug:")
