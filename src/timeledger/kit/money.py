@@ -4,7 +4,10 @@ call ``amount_minor``; nothing else multiplies time by a rate."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import pycountry
+from pydantic import WithJsonSchema
 
 SECONDS_PER_HOUR = 3600
 DEFAULT_CURRENCY = "GBP"
@@ -27,3 +30,15 @@ def is_currency(code: str) -> bool:
     """Whether ``code`` is an ISO 4217 alphabetic code (upper case, e.g. ``GBP``), by
     pycountry's copy of the standard."""
     return len(code) == 3 and code.isupper() and pycountry.currencies.get(alpha_3=code) is not None
+
+
+# Every code ``is_currency`` accepts, as the published schema lists them.
+CURRENCY_CODES = sorted(
+    currency.alpha_3 for currency in pycountry.currencies if is_currency(currency.alpha_3)
+)
+# A currency field a client sends: the schema lists the codes; the field's own validator
+# refuses the rest with the API's message.
+CurrencyCode = Annotated[
+    str,
+    WithJsonSchema({"type": "string", "enum": CURRENCY_CODES, "description": "ISO 4217."}),
+]
