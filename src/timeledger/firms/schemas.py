@@ -63,7 +63,9 @@ def billable_defaults(firm: Firm) -> dict[str, bool]:
 
 # The zone names the server accepts, as the published schema lists them.
 TimeZoneName = Annotated[
-    str, WithJsonSchema({"type": "string", "enum": list(iana_zone_names()), "maxLength": 64})
+    str,
+    Field(max_length=64),
+    WithJsonSchema({"type": "string", "enum": list(iana_zone_names()), "maxLength": 64}),
 ]
 
 
@@ -75,7 +77,6 @@ class FirmUpdate(BaseModel):
     name: Name | SkipJsonSchema[None] = None
     time_zone: TimeZoneName | SkipJsonSchema[None] = Field(
         default=None,
-        max_length=64,
         description="An IANA zone name, e.g. Europe/London. Dates are shown in it.",
     )
     # Billing settings (issue 11): owners and admins.
