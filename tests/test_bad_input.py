@@ -47,6 +47,7 @@ QUERIES = [
     "filter[type]=",
     "filter[taskable_uuid]=%00",
     "filter[name]=a%00b",
+    "filter[search]=a%00b",
 ]
 LISTS = [
     "/api/v1/account",
@@ -56,6 +57,8 @@ LISTS = [
     "/api/v1/task",
     "/api/v1/board-task",
     "/api/v1/personal-access-tokens",
+    "/api/v1/tags",
+    "/api/v1/billing-rates",
 ]
 
 

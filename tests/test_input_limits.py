@@ -163,3 +163,42 @@ def test_a_proper_surrogate_pair_is_an_emoji_and_stored(
     )
     assert response.status_code == 200
     assert response.json()["name"] == "🕒"
+
+
+@pytest.mark.parametrize(
+    "unknown",
+    [
+        '"extra": "nul \\u0000 inside"',
+        '"extra": ["lone \\ud800 surrogate"]',
+        '"extra": {"deep \\u0000 key": 1}',
+        '"bad \\u0000 key": "x"',
+    ],
+)
+def test_an_unknown_key_is_ignored_whatever_it_holds(
+    client: TestClient, world: FirmWorld, session: Session, unknown: str
+) -> None:
+    """Unknown keys are ignored (docs/api.md), so text never stored is not checked: the
+    schema allows any additional property, and a client following it is not refused."""
+    body = json.dumps(_body(world, name="Research"))
+    response = client.post(
+        URL,
+        content=(body[:-1] + ", " + unknown + "}").encode(),
+        headers={**world.owner.headers(), "Content-Type": "application/json"},
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["name"] == "Research"
+    assert _count(session) == 1
+
+
+def test_a_known_field_inside_a_list_is_still_checked(
+    client: TestClient, world: FirmWorld, session: Session
+) -> None:
+    body = json.dumps({**_body(world, name="Research"), "tags": ["placeholder"]})
+    response = client.post(
+        URL,
+        content=body.replace('"placeholder"', '"\\u0000"').encode(),
+        headers={**world.owner.headers(), "Content-Type": "application/json"},
+    )
+    assert response.status_code == 422
+    assert list(response.json()["errors"]) == ["tags.0"]
+    assert _count(session) == 0

@@ -77,6 +77,20 @@ class TestTags:
         ).all()
         assert actions == ["created", "created", "updated", "archived"]
 
+    def test_search_reads_the_whole_text_and_refuses_nul(
+        self, client: TestClient, world: FirmWorld, tag: Callable[[str], str]
+    ) -> None:
+        headers = world.owner.headers()
+        comma = tag("Fees,annual")
+        tag("Fees")
+        found = client.get(TAGS, params={"filter[search]": "FEES,A"}, headers=headers).json()
+        assert [r["uuid"] for r in found["data"]] == [comma]
+        nul = client.get(TAGS, params={"filter[search]": "a\x00b"}, headers=headers)
+        assert nul.status_code == 422
+        assert nul.json()["errors"] == {
+            "filter[search]": ["The filter[search] must not contain the NUL character."]
+        }
+
     def test_members_create_tags_but_only_managers_rename_or_archive(
         self, client: TestClient, member: Staff, tag: Callable[[str], str]
     ) -> None:

@@ -6,10 +6,11 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from timeledger.dates import ApiDateTime, format_api_datetime, format_optional
 from timeledger.kit.text import Name
-from timeledger.models import Account, AccountRole, AccountType, PermissionChange
+from timeledger.models import ROLES_BY_TYPE, Account, AccountRole, AccountType, PermissionChange
 
 # Deliberately loose: one @, something on each side, a dot in the domain.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -75,7 +76,26 @@ class AccountResource(AccountRead):
 
 
 LastName = Annotated[str, Field(max_length=255)]
-Email = Annotated[Annotated[str, Field(max_length=320)] | None, AfterValidator(_email)]
+# The published form of _EMAIL, a little stricter: no spaces around it, no control
+# characters, and no character that is a space to either Python's or ECMAScript's ``\s``.
+_EMAIL_CHAR = r"[^@\s\u0000-\u001f\u007f-\u009f\ufeff]"
+_EMAIL_SCHEMA = {"pattern": rf"^{_EMAIL_CHAR}+@{_EMAIL_CHAR}+\.{_EMAIL_CHAR}+$"}
+Email = Annotated[
+    Annotated[str, Field(max_length=320, json_schema_extra=_EMAIL_SCHEMA)] | None,
+    AfterValidator(_email),
+]
+# Which roles go with which account type, as the schema states it (service._check_role).
+_ROLE_PER_TYPE: dict[str, Any] = {
+    "anyOf": [
+        {
+            "properties": {
+                "type": {"const": kind.value},
+                "role": {"enum": sorted(role.value for role in roles)},
+            }
+        }
+        for kind, roles in ROLES_BY_TYPE.items()
+    ]
+}
 
 
 class AccountCreate(BaseModel):
@@ -91,7 +111,8 @@ class AccountCreate(BaseModel):
                     "last_name": "Thompson",
                     "email": "gareth@example.com",
                 }
-            ]
+            ],
+            **_ROLE_PER_TYPE,
         }
     )
 
@@ -109,8 +130,9 @@ class AccountUpdate(BaseModel):
     """The body of ``PUT /api/v1/account/{uuid}``: only the fields sent change. An
     account's type cannot change; its role can, within the type."""
 
-    role: AccountRole | None = None
-    first_name: Name | None = None
+    # Optional, never null (the service answers "required"): null stays out of the schema.
+    role: AccountRole | SkipJsonSchema[None] = None
+    first_name: Name | SkipJsonSchema[None] = None
     last_name: LastName | None = None
     email: Email = None
 

@@ -4,6 +4,7 @@ import uuid
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from timeledger.dates import ApiDateTime, format_optional
 from timeledger.kit.text import Name
@@ -53,6 +54,7 @@ class BoardTaskUpdate(BaseModel):
     """The body of ``PUT /api/v1/board-task/{uuid}``: only the fields sent change; a
     ``case_uuid`` moves the card to another case's board."""
 
-    name: Name | None = None
+    # Optional, never null (the service answers "required"): null stays out of the schema.
+    name: Name | SkipJsonSchema[None] = None
     description: Description = None
-    case_uuid: uuid.UUID | None = None
+    case_uuid: uuid.UUID | SkipJsonSchema[None] = None

@@ -4,6 +4,7 @@ import uuid
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from timeledger.accounts.schemas import AccountRead
 from timeledger.dates import ApiDateTime, format_optional
@@ -11,10 +12,13 @@ from timeledger.kit.text import Name
 from timeledger.models import Account, Case
 from timeledger.trackables.schemas import CaseRead
 
+MAX_PARTICIPANTS = 500
+# Counted by the service (its own messages); published so that a client can see them.
 Participants = Annotated[
     list[uuid.UUID],
     Field(
         description="Account UUIDs of the caller's firm; at least one must be a client.",
+        json_schema_extra={"minItems": 1, "maxItems": MAX_PARTICIPANTS},
     ),
 ]
 
@@ -75,6 +79,7 @@ class CaseUpdate(BaseModel):
     """The body of ``PUT /api/v1/cases/{uuid}``: only the fields sent change; a
     ``participants`` list replaces the case's participants."""
 
-    name: Name | None = None
-    participants: Participants | None = None
+    # Optional, never null (the service answers "required"): null stays out of the schema.
+    name: Name | SkipJsonSchema[None] = None
+    participants: Participants | SkipJsonSchema[None] = None
     billing_client_uuid: BillingClient = None

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from timeledger.accounts.service import referenced_accounts, visible_account
 from timeledger.auth.service import Actor
 from timeledger.cases import repository
-from timeledger.cases.schemas import CaseCreate, CaseResource, CaseUpdate
+from timeledger.cases.schemas import MAX_PARTICIPANTS, CaseCreate, CaseResource, CaseUpdate
 from timeledger.errors import NotFound, ValidationFailed
 from timeledger.kit.ids import uuid_or_not_found
 from timeledger.kit.listing import ListParams, text_filter, uuid_filter
@@ -21,8 +21,6 @@ from timeledger.kit.paging import Page, build_page
 from timeledger.models import Account, AccountType, Case, CaseParticipant, Firm
 from timeledger.permissions import may_archive, may_edit_records, may_read_records, require
 from timeledger.webhooks import outbox
-
-MAX_PARTICIPANTS = 500
 
 
 def participants_for(session: Session, *, firm: Firm, uuids: list[uuid.UUID]) -> list[Account]:

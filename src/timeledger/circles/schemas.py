@@ -4,6 +4,7 @@ import uuid
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from timeledger.accounts.schemas import AccountRead
 from timeledger.dates import ApiDateTime, format_optional
@@ -11,9 +12,15 @@ from timeledger.kit.text import Name
 from timeledger.models import Account, Circle
 from timeledger.trackables.schemas import CircleRead
 
+MIN_MEMBERS = 2
+MAX_MEMBERS = 50
+# Counted by the service (its own messages); published so that a client can see them.
 Members = Annotated[
     list[uuid.UUID],
-    Field(description="2 to 50 distinct account UUIDs of the caller's firm."),
+    Field(
+        description="2 to 50 distinct account UUIDs of the caller's firm.",
+        json_schema_extra={"minItems": MIN_MEMBERS, "maxItems": MAX_MEMBERS, "uniqueItems": True},
+    ),
 ]
 
 
@@ -61,5 +68,6 @@ class CircleUpdate(BaseModel):
     """The body of ``PUT /api/v1/circles/{uuid}``: only the fields sent change; an
     ``account_uuids`` list replaces the circle's accounts."""
 
-    name: Name | None = None
-    account_uuids: Members | None = None
+    # Optional, never null (the service answers "required"): null stays out of the schema.
+    name: Name | SkipJsonSchema[None] = None
+    account_uuids: Members | SkipJsonSchema[None] = None

@@ -11,7 +11,13 @@ from sqlalchemy.orm import Session
 from timeledger.accounts.service import referenced_accounts
 from timeledger.auth.service import Actor
 from timeledger.circles import repository
-from timeledger.circles.schemas import CircleCreate, CircleResource, CircleUpdate
+from timeledger.circles.schemas import (
+    MAX_MEMBERS,
+    MIN_MEMBERS,
+    CircleCreate,
+    CircleResource,
+    CircleUpdate,
+)
 from timeledger.errors import NotFound, ValidationFailed
 from timeledger.kit.ids import uuid_or_not_found
 from timeledger.kit.listing import ListParams, text_filter, uuid_filter
@@ -19,9 +25,6 @@ from timeledger.kit.paging import Page, build_page
 from timeledger.models import Account, Circle, CircleMember, Firm
 from timeledger.permissions import may_archive, may_edit_records, may_read_records, require
 from timeledger.webhooks import outbox
-
-MIN_MEMBERS = 2
-MAX_MEMBERS = 50
 
 
 def list_circles(session: Session, *, actor: Actor, params: ListParams) -> Page[CircleResource]:

@@ -72,6 +72,10 @@ def _decorate(method: str, operation: dict[str, Any]) -> None:
             parameters.append(_IDEMPOTENCY_PARAMETER)
 
 
+# Text the database can store has no NUL character (http/storable.py refuses it in a
+# body, kit/listing.text_filter in a search filter: 422).
+_STORABLE = "^[^\\u0000]*$"
+_TEXT_FILTERS = {"filter[name]", "filter[search]"}
 DATE_RANGE_PATTERN = f"^{SCHEMA_DAY},{SCHEMA_DAY}$"
 # A parameter the client sends is a string or absent, never JSON null; these names carry
 # UUIDs (one, or a comma-separated list) whatever the route.
@@ -155,11 +159,11 @@ def _tighten(path: str, parameter: dict[str, Any]) -> None:
         schema = {**schema, "pattern": f"^{SCHEMA_DAY}({_TIME})?$"}
     elif name == "filter[on]":
         schema = {**schema, "pattern": f"^{SCHEMA_DAY}$"}
+    elif name in _TEXT_FILTERS:
+        schema = {**schema, "pattern": _STORABLE}
     parameter["schema"] = schema
 
 
-# Text the database can store has no NUL character (http/storable.py refuses it, 422).
-_STORABLE = "^[^\\u0000]*$"
 _STORABLE_NOT_BLANK = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
 
 
@@ -180,6 +184,22 @@ def _storable_text(schema: Any) -> None:
     for value in schema.values():
         if isinstance(value, dict | list):
             _storable_text(value)
+
+
+# Bodies whose ``filter`` object takes the filter keys of a list: component -> list path.
+_BODY_FILTERS = {"InvoiceRequest": "/api/v1/time-entry"}
+
+
+def _body_filters(schema: dict[str, Any]) -> None:
+    """A body's ``filter`` keys and values, exactly as the list's ``filter[key]`` reads them."""
+    for name, path in _BODY_FILTERS.items():
+        keys = {
+            parameter["name"][len("filter[") : -1]: dict(parameter["schema"])
+            for parameter in schema["paths"][path]["get"]["parameters"]
+            if parameter["name"].startswith("filter[")
+        }
+        field = schema["components"]["schemas"][name]["properties"]["filter"]
+        field.update(properties=keys, additionalProperties=False)
 
 
 def install_openapi(app: FastAPI) -> None:
@@ -205,6 +225,7 @@ def install_openapi(app: FastAPI) -> None:
                     _decorate(method, operation)
                     for parameter in operation.get("parameters", []):
                         _tighten(path, parameter)
+            _body_filters(schema)
             for name, component in schema["components"]["schemas"].items():
                 if not name.endswith("Read"):  # only what clients send
                     _storable_text(component)

@@ -44,14 +44,19 @@ def _walk(value: Any, path: list[str], found: dict[str, list[str]], depth: int) 
             _walk(item, [*path, str(index)], found, depth + 1)
 
 
-def unstorable_fields(body: bytes) -> dict[str, list[str]]:
-    """Laravel-style errors for each JSON string the database could not store as sent."""
+def unstorable_fields(body: bytes, fields: frozenset[str] | None = None) -> dict[str, list[str]]:
+    """Laravel-style errors for each JSON string the database could not store as sent.
+
+    With ``fields`` (the body's field names), a top-level key that is not one of them is
+    skipped whatever it holds: unknown keys are ignored, never stored (docs/api.md)."""
     if not _SUSPECT.search(body):
         return {}
     try:
         document = json.loads(body)
     except (ValueError, RecursionError):
         return {}  # not JSON: the route answers that itself
+    if fields is not None and isinstance(document, dict):
+        document = {key: value for key, value in document.items() if key in fields}
     found: dict[str, list[str]] = {}
     _walk(document, [], found, 0)
     return found

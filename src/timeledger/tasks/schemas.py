@@ -3,9 +3,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from timeledger.accounts.schemas import AccountRead
 from timeledger.dates import SCHEMA_DATE, ApiDateTime, format_optional, parse_api_datetime
@@ -87,15 +88,27 @@ class TaskCreate(BaseModel):
     _check_due_at = field_validator("due_at", mode="before")(_due_at)
 
 
+_MOVE_WITH_BOTH: dict[str, Any] = {
+    "anyOf": [
+        {"required": ["taskable_type", "taskable_uuid"]},
+        {"properties": {"taskable_type": False, "taskable_uuid": False}},
+    ]
+}
+
+
 class TaskUpdate(BaseModel):
     """The body of ``PUT /api/v1/task/{uuid}``: only the fields sent change. To move a task,
     send ``taskable_type`` and ``taskable_uuid`` together."""
 
-    name: Name | None = None
+    # Optional, never null (the service answers "required"): null stays out of the schema;
+    # a move sends both taskable fields or neither.
+    model_config = ConfigDict(json_schema_extra=_MOVE_WITH_BOTH)
+
+    name: Name | SkipJsonSchema[None] = None
     description: Description = None
-    priority: TaskPriority | None = None
+    priority: TaskPriority | SkipJsonSchema[None] = None
     due_at: datetime | None = Field(default=None, json_schema_extra=SCHEMA_DATE)
-    taskable_type: TaskableType | None = None
-    taskable_uuid: uuid.UUID | None = None
+    taskable_type: TaskableType | SkipJsonSchema[None] = None
+    taskable_uuid: uuid.UUID | SkipJsonSchema[None] = None
 
     _check_due_at = field_validator("due_at", mode="before")(_due_at)

@@ -97,6 +97,10 @@ Minutes = Annotated[
 ]
 
 
+# An entry's name; a change may leave it out but never send null.
+_Name = Annotated[str, Field(min_length=1, max_length=255, pattern=NOT_BLANK)]
+
+
 class _EntryFields(BaseModel):
     """How the fields a client sends are read, for create and for changes alike."""
 
@@ -133,10 +137,26 @@ class _EntryFields(BaseModel):
         return value
 
 
+# An end date alone says nothing of when the entry began: it comes with a start date or a
+# length (intervals.py), or is left out or null (a timer starting now).
+_END_NEEDS_START_OR_LENGTH: dict[str, Any] = {
+    "anyOf": [
+        {"properties": {"end_date": {"type": "null"}}},
+        {"required": ["start_date"], "properties": {"start_date": {"type": "string"}}},
+        {
+            "required": ["total_time_in_minutes"],
+            "properties": {"total_time_in_minutes": {"type": "integer"}},
+        },
+    ]
+}
+
+
 class TimeEntryCreate(_EntryFields):
     """The body of ``POST /api/v1/time-entry``. Unknown keys are ignored, as upstream does."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [SEED_REQUEST]})
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [SEED_REQUEST], **_END_NEEDS_START_OR_LENGTH}
+    )
 
     trackable_type: TrackableType = Field(
         description="client, board_task, case, circle, firm or task, in any case "
@@ -157,20 +177,43 @@ class TimeEntryCreate(_EntryFields):
     tags: TagUuids | None = None
 
 
+# What a change may send together, as the service reads it (write.py, intervals.py): the
+# trackable's type and UUID both or neither; no total for an entry made running again.
+_CHANGE_RULES: dict[str, Any] = {
+    "allOf": [
+        {
+            "anyOf": [
+                {"required": ["trackable_type", "trackable_uuid"]},
+                {"properties": {"trackable_type": False, "trackable_uuid": False}},
+            ]
+        },
+        {
+            "anyOf": [
+                {"properties": {"end_date": {"type": "string"}}},
+                {"properties": {"total_time_in_minutes": {"type": "null"}}},
+            ]
+        },
+    ]
+}
+
+
 class TimeEntryPatch(_EntryFields):
     """The body of ``PATCH /api/v1/time-entry/{uuid}``: every field optional; an absent
     field keeps its value. ``end_date: null`` reopens a finished entry as running."""
 
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"name": "Research", "total_time_in_minutes": 30}]}
+        json_schema_extra={
+            "examples": [{"name": "Research", "total_time_in_minutes": 30}],
+            **_CHANGE_RULES,
+        }
     )
 
-    trackable_type: TrackableType | None = Field(
+    trackable_type: TrackableType | SkipJsonSchema[None] = Field(
         default=None, description="Sent together with trackable_uuid, to move the entry."
     )
     # Optional but never null: SkipJsonSchema keeps null out of the published schema.
     trackable_uuid: uuid.UUID | SkipJsonSchema[None] = None
-    name: str | None = Field(default=None, min_length=1, max_length=255, pattern=NOT_BLANK)
+    name: _Name | SkipJsonSchema[None] = None
     description: str | None = Field(default=None, max_length=10_000)
     start_date: datetime | None = Field(
         default=None,
@@ -210,7 +253,8 @@ class TimeEntryUpdate(TimeEntryPatch):
                     "trackable_uuid": "6ff8f7f6-1eb3-3525-be4a-3932c805afed",
                     "description": "Research for the client",
                 }
-            ]
+            ],
+            **_CHANGE_RULES,
         }
     )
 
@@ -323,10 +367,30 @@ class TimeEntryRead(BaseModel):
         )
 
 
+# Either a non-empty list of UUIDs, or a non-empty filter (InvoiceRequest._one_way).
+_ONE_WAY: dict[str, Any] = {
+    "anyOf": [
+        {
+            "required": ["uuids"],
+            "properties": {
+                "uuids": {"type": "array", "minItems": 1},
+                "filter": {"maxProperties": 0},
+            },
+        },
+        {
+            "required": ["filter"],
+            "properties": {"filter": {"minProperties": 1}, "uuids": {"type": "null"}},
+        },
+    ]
+}
+
+
 class InvoiceRequest(BaseModel):
     """The body of ``POST /api/v1/time-entry/invoice`` (extension): ``uuids``, or ``filter``
     (the filter keys of ``GET /api/v1/time-entry``, e.g. ``{"accounts": "<uuid>,<uuid>",
-    "between": "2025-07-01,2025-07-31"}``)."""
+    "between": "2025-07-01,2025-07-31"}``; http/openapi.py publishes them)."""
+
+    model_config = ConfigDict(json_schema_extra=_ONE_WAY)
 
     uuids: list[uuid.UUID] | None = Field(default=None, max_length=10_000)
     filter: dict[str, Annotated[str, Field(max_length=20_000)]] = Field(
@@ -336,6 +400,7 @@ class InvoiceRequest(BaseModel):
     invoiced_at: datetime | None = Field(
         default=None,
         description="Default now; without an offset it is read in the firm's time zone.",
+        json_schema_extra=SCHEMA_DATE,
     )
 
     @field_validator("invoiced_at", mode="before")

@@ -17,7 +17,7 @@ from timeledger.billing.schemas import TagCreate, TagRead, TagUpdate
 from timeledger.billing.tags import repository as tag_repository
 from timeledger.errors import NotFound, ValidationFailed
 from timeledger.kit.ids import uuid_or_not_found
-from timeledger.kit.listing import ListParams, uuids_of_filter
+from timeledger.kit.listing import ListParams, text_filter, uuids_of_filter
 from timeledger.kit.paging import Page, build_page, page_of
 from timeledger.models import Tag, TimeEntry
 from timeledger.permissions import (
@@ -138,8 +138,9 @@ def list_tags(session: Session, *, actor: Actor, params: ListParams) -> Page[Tag
     statement = tag_repository.firm_tags(actor.firm.id)
     if (params.filters.get("archived") or ["0"])[0] not in {"1", "true"}:
         statement = statement.where(tag_repository.not_archived())
-    if params.filters.get("search"):
-        statement = statement.where(tag_repository.name_contains(params.filters["search"][0]))
+    search = text_filter(params, "search")  # a comma is part of the text; NUL is 422
+    if search:
+        statement = statement.where(tag_repository.name_contains(search))
     order = tag_repository.tag_order(params.sort.descending)
     rows, total = page_of(session, statement, params=params, order_by=order)
     items = [TagRead.build(tag, time_zone=actor.firm.time_zone) for tag in rows]

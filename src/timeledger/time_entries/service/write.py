@@ -149,14 +149,14 @@ def change_time_entry(
     )
     before = audit.snapshot(entry)
     shown_before = webhooks.shown_before(session, actor, entry, webhooks.UPDATED, now=now)
+    entry.updated_at = now  # first: setting the tags flushes the changed row
     trackable, change = _change_fields(session, actor, entry, data)
     tag_ids = billing.tag_ids(session, actor=actor, uuids=data.tags)
     interval = merge_interval(
         Interval(entry.started_at, entry.ended_at), change, now=now, clock_skew=clock_skew
     )
     if trackable is not None:
-        kind, record = trackable
-        entry.trackable_type, entry.trackable_id = kind, record.id
+        entry.trackable_type, entry.trackable_id = trackable[0], trackable[1].id
     billing.on_change(
         session,
         actor=actor,
