@@ -90,6 +90,10 @@ BUSINESS_RULE_MESSAGES: dict[str, dict[str, str]] = {
         "The dates overlap another rate at the same level": "live rates of one level and "
         "scope may not overlap: an earlier example's rate may cover the dates (state)",
     },
+    "PUT /api/v1/billing-rates/{uuid}": {
+        "must be a date after or equal to effective from": "an end before the rate's stored "
+        "start, which an earlier example may have moved (state; two sent dates are sorted)",
+    },
     "POST /api/v2/webhook-subscriptions/deliveries/{uuid}/retry": {
         "The delivery is pending already.": "a delivery waiting for its attempt is not "
         "retried again: the first example's retry makes it wait (state)",
