@@ -55,3 +55,42 @@ def test_no_parameter_is_looser_than_the_server(where: str, parameter: dict[str,
 def test_the_between_pattern_holds_only_real_days_in_range(value: str, valid: bool) -> None:
     parameter = next(p for where, p in _parameters() if where.endswith("filter[between]"))
     assert bool(re.match(parameter["schema"]["pattern"], value)) is valid
+
+
+def _component(name: str) -> dict[str, Any]:
+    schema: dict[str, Any] = create_app().openapi()["components"]["schemas"][name]
+    return schema
+
+
+@pytest.mark.parametrize(
+    ("component", "field"),
+    [
+        ("TimeEntryPatch", "name"),
+        ("TimeEntryPatch", "trackable_type"),
+        ("AccountUpdate", "role"),
+        ("AccountUpdate", "first_name"),
+        ("CaseUpdate", "name"),
+        ("CaseUpdate", "participants"),
+        ("CircleUpdate", "name"),
+        ("CircleUpdate", "account_uuids"),
+        ("TaskUpdate", "priority"),
+        ("TaskUpdate", "taskable_type"),
+        ("BoardTaskUpdate", "case_uuid"),
+    ],
+)
+def test_a_change_field_the_server_refuses_as_null_is_not_nullable(
+    component: str, field: str
+) -> None:
+    assert {"type": "null"} not in _component(component)["properties"][field].get("anyOf", [])
+
+
+def test_the_invoice_filter_takes_exactly_the_time_entry_list_filters() -> None:
+    document = create_app().openapi()
+    listed = {
+        parameter["name"][len("filter[") : -1]: parameter["schema"]
+        for parameter in document["paths"]["/api/v1/time-entry"]["get"]["parameters"]
+        if parameter["name"].startswith("filter[")
+    }
+    body_filter = document["components"]["schemas"]["InvoiceRequest"]["properties"]["filter"]
+    assert body_filter["properties"] == listed
+    assert body_filter["additionalProperties"] is False

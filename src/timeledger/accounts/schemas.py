@@ -6,9 +6,9 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
-from pydantic.json_schema import SkipJsonSchema
 
 from timeledger.dates import ApiDateTime, format_api_datetime, format_optional
+from timeledger.kit.nonnull import NOT_NULL
 from timeledger.kit.text import Name
 from timeledger.models import ROLES_BY_TYPE, Account, AccountRole, AccountType, PermissionChange
 
@@ -131,8 +131,8 @@ class AccountUpdate(BaseModel):
     account's type cannot change; its role can, within the type."""
 
     # Optional, never null (the service answers "required"): null stays out of the schema.
-    role: AccountRole | SkipJsonSchema[None] = None
-    first_name: Name | SkipJsonSchema[None] = None
+    role: Annotated[AccountRole | None, NOT_NULL] = None
+    first_name: Annotated[Name | None, NOT_NULL] = None
     last_name: LastName | None = None
     email: Email = None
 

@@ -4,9 +4,9 @@ import uuid
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
-from pydantic.json_schema import SkipJsonSchema
 
 from timeledger.dates import ApiDateTime, format_optional
+from timeledger.kit.nonnull import NOT_NULL
 from timeledger.kit.text import Name
 from timeledger.models import BoardTask, Case
 from timeledger.trackables.schemas import BoardTaskRead, CaseRead
@@ -55,6 +55,6 @@ class BoardTaskUpdate(BaseModel):
     ``case_uuid`` moves the card to another case's board."""
 
     # Optional, never null (the service answers "required"): null stays out of the schema.
-    name: Name | SkipJsonSchema[None] = None
+    name: Annotated[Name | None, NOT_NULL] = None
     description: Description = None
-    case_uuid: uuid.UUID | SkipJsonSchema[None] = None
+    case_uuid: Annotated[uuid.UUID | None, NOT_NULL] = None

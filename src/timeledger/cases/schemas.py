@@ -4,10 +4,10 @@ import uuid
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
-from pydantic.json_schema import SkipJsonSchema
 
 from timeledger.accounts.schemas import AccountRead
 from timeledger.dates import ApiDateTime, format_optional
+from timeledger.kit.nonnull import NOT_NULL
 from timeledger.kit.text import Name
 from timeledger.models import Account, Case
 from timeledger.trackables.schemas import CaseRead
@@ -80,6 +80,6 @@ class CaseUpdate(BaseModel):
     ``participants`` list replaces the case's participants."""
 
     # Optional, never null (the service answers "required"): null stays out of the schema.
-    name: Name | SkipJsonSchema[None] = None
-    participants: Participants | SkipJsonSchema[None] = None
+    name: Annotated[Name | None, NOT_NULL] = None
+    participants: Annotated[Participants | None, NOT_NULL] = None
     billing_client_uuid: BillingClient = None

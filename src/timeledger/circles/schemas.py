@@ -4,10 +4,10 @@ import uuid
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
-from pydantic.json_schema import SkipJsonSchema
 
 from timeledger.accounts.schemas import AccountRead
 from timeledger.dates import ApiDateTime, format_optional
+from timeledger.kit.nonnull import NOT_NULL
 from timeledger.kit.text import Name
 from timeledger.models import Account, Circle
 from timeledger.trackables.schemas import CircleRead
@@ -69,5 +69,5 @@ class CircleUpdate(BaseModel):
     ``account_uuids`` list replaces the circle's accounts."""
 
     # Optional, never null (the service answers "required"): null stays out of the schema.
-    name: Name | SkipJsonSchema[None] = None
-    account_uuids: Members | SkipJsonSchema[None] = None
+    name: Annotated[Name | None, NOT_NULL] = None
+    account_uuids: Annotated[Members | None, NOT_NULL] = None

@@ -6,10 +6,10 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from pydantic.json_schema import SkipJsonSchema
 
 from timeledger.accounts.schemas import AccountRead
 from timeledger.dates import SCHEMA_DATE, ApiDateTime, format_optional, parse_api_datetime
+from timeledger.kit.nonnull import NOT_NULL
 from timeledger.kit.text import Name
 from timeledger.models import Account, Case, Task, TaskPriority
 from timeledger.trackables.schemas import CaseRead, TaskRead
@@ -104,11 +104,11 @@ class TaskUpdate(BaseModel):
     # a move sends both taskable fields or neither.
     model_config = ConfigDict(json_schema_extra=_MOVE_WITH_BOTH)
 
-    name: Name | SkipJsonSchema[None] = None
+    name: Annotated[Name | None, NOT_NULL] = None
     description: Description = None
-    priority: TaskPriority | SkipJsonSchema[None] = None
+    priority: Annotated[TaskPriority | None, NOT_NULL] = None
     due_at: datetime | None = Field(default=None, json_schema_extra=SCHEMA_DATE)
-    taskable_type: TaskableType | SkipJsonSchema[None] = None
-    taskable_uuid: uuid.UUID | SkipJsonSchema[None] = None
+    taskable_type: Annotated[TaskableType | None, NOT_NULL] = None
+    taskable_uuid: Annotated[uuid.UUID | None, NOT_NULL] = None
 
     _check_due_at = field_validator("due_at", mode="before")(_due_at)

@@ -25,9 +25,11 @@ from timeledger.dates import (
     parse_api_datetime,
 )
 from timeledger.kit.money import amount_minor
+from timeledger.kit.nonnull import NOT_NULL
 from timeledger.kit.text import NOT_BLANK
 from timeledger.models import Account, Tag, TimeEntry, TrackableType
 from timeledger.time_entries.intervals import MAX_MINUTES, elapsed_seconds, whole_minutes
+from timeledger.time_entries.schema_rules import CHANGE_RULES, END_NEEDS_START_OR_LENGTH, ONE_WAY
 from timeledger.trackables.repository import Trackable
 from timeledger.trackables.service import TrackableRead, parse_trackable_type, present
 
@@ -137,25 +139,11 @@ class _EntryFields(BaseModel):
         return value
 
 
-# An end date alone says nothing of when the entry began: it comes with a start date or a
-# length (intervals.py), or is left out or null (a timer starting now).
-_END_NEEDS_START_OR_LENGTH: dict[str, Any] = {
-    "anyOf": [
-        {"properties": {"end_date": {"type": "null"}}},
-        {"required": ["start_date"], "properties": {"start_date": {"type": "string"}}},
-        {
-            "required": ["total_time_in_minutes"],
-            "properties": {"total_time_in_minutes": {"type": "integer"}},
-        },
-    ]
-}
-
-
 class TimeEntryCreate(_EntryFields):
     """The body of ``POST /api/v1/time-entry``. Unknown keys are ignored, as upstream does."""
 
     model_config = ConfigDict(
-        json_schema_extra={"examples": [SEED_REQUEST], **_END_NEEDS_START_OR_LENGTH}
+        json_schema_extra={"examples": [SEED_REQUEST], **END_NEEDS_START_OR_LENGTH}
     )
 
     trackable_type: TrackableType = Field(
@@ -177,26 +165,6 @@ class TimeEntryCreate(_EntryFields):
     tags: TagUuids | None = None
 
 
-# What a change may send together, as the service reads it (write.py, intervals.py): the
-# trackable's type and UUID both or neither; no total for an entry made running again.
-_CHANGE_RULES: dict[str, Any] = {
-    "allOf": [
-        {
-            "anyOf": [
-                {"required": ["trackable_type", "trackable_uuid"]},
-                {"properties": {"trackable_type": False, "trackable_uuid": False}},
-            ]
-        },
-        {
-            "anyOf": [
-                {"properties": {"end_date": {"type": "string"}}},
-                {"properties": {"total_time_in_minutes": {"type": "null"}}},
-            ]
-        },
-    ]
-}
-
-
 class TimeEntryPatch(_EntryFields):
     """The body of ``PATCH /api/v1/time-entry/{uuid}``: every field optional; an absent
     field keeps its value. ``end_date: null`` reopens a finished entry as running."""
@@ -204,16 +172,16 @@ class TimeEntryPatch(_EntryFields):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [{"name": "Research", "total_time_in_minutes": 30}],
-            **_CHANGE_RULES,
+            **CHANGE_RULES,
         }
     )
 
-    trackable_type: TrackableType | SkipJsonSchema[None] = Field(
+    trackable_type: Annotated[TrackableType | None, NOT_NULL] = Field(
         default=None, description="Sent together with trackable_uuid, to move the entry."
     )
     # Optional but never null: SkipJsonSchema keeps null out of the published schema.
     trackable_uuid: uuid.UUID | SkipJsonSchema[None] = None
-    name: _Name | SkipJsonSchema[None] = None
+    name: Annotated[_Name | None, NOT_NULL] = None
     description: str | None = Field(default=None, max_length=10_000)
     start_date: datetime | None = Field(
         default=None,
@@ -254,7 +222,7 @@ class TimeEntryUpdate(TimeEntryPatch):
                     "description": "Research for the client",
                 }
             ],
-            **_CHANGE_RULES,
+            **CHANGE_RULES,
         }
     )
 
@@ -367,30 +335,12 @@ class TimeEntryRead(BaseModel):
         )
 
 
-# Either a non-empty list of UUIDs, or a non-empty filter (InvoiceRequest._one_way).
-_ONE_WAY: dict[str, Any] = {
-    "anyOf": [
-        {
-            "required": ["uuids"],
-            "properties": {
-                "uuids": {"type": "array", "minItems": 1},
-                "filter": {"maxProperties": 0},
-            },
-        },
-        {
-            "required": ["filter"],
-            "properties": {"filter": {"minProperties": 1}, "uuids": {"type": "null"}},
-        },
-    ]
-}
-
-
 class InvoiceRequest(BaseModel):
     """The body of ``POST /api/v1/time-entry/invoice`` (extension): ``uuids``, or ``filter``
     (the filter keys of ``GET /api/v1/time-entry``, e.g. ``{"accounts": "<uuid>,<uuid>",
     "between": "2025-07-01,2025-07-31"}``; http/openapi.py publishes them)."""
 
-    model_config = ConfigDict(json_schema_extra=_ONE_WAY)
+    model_config = ConfigDict(json_schema_extra=ONE_WAY)
 
     uuids: list[uuid.UUID] | None = Field(default=None, max_length=10_000)
     filter: dict[str, Annotated[str, Field(max_length=20_000)]] = Field(

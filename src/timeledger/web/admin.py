@@ -55,7 +55,11 @@ def sessions_context(
 def sessions_page(
     request: Request, visitor: VisitorDep, actor: WebActorDep, session: SessionDep
 ) -> Response:
-    return render(request, "sessions.html", sessions_context(session, visitor, actor))
+    response = render(request, "sessions.html", sessions_context(session, visitor, actor))
+    # A token created on this page is swapped into it: a page kept for Back (the
+    # browser's back-forward cache) would show it again.
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @router.post("/sessions/{session_uuid}/revoke", response_class=HTMLResponse)

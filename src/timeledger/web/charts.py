@@ -8,7 +8,7 @@ import pygal
 from markupsafe import Markup
 from pygal.style import Style
 
-from timeledger.web.durations import format_seconds
+from timeledger.web.durations import format_exact
 
 _STYLE = Style(
     background="transparent",
@@ -21,11 +21,16 @@ _STYLE = Style(
 )
 
 
-def hours_bar_chart(title: str, labels: list[str], series: dict[str, list[int]]) -> Markup:
+def hours_bar_chart(
+    title: str, labels: list[str], series: dict[str, list[int]], *, stacked: bool = False
+) -> Markup:
     """An inline ``<svg>`` bar chart of hours: one bar per label for each series (values in
-    seconds; drawn in hours, labelled ``h:mm``). ``title`` becomes the chart's accessible
-    name. pygal's scripts (its tooltips come from another host) are left out."""
-    chart = pygal.Bar(
+    seconds; drawn in hours, each bar's value written ``h:mm``, or ``h:mm:ss`` when not
+    whole minutes, so it reads back exactly). ``stacked`` piles the series of a label into
+    one bar (billable under non-billable). ``title`` becomes the chart's accessible name.
+    pygal's scripts (its tooltips come from another host) are left out."""
+    kind = pygal.StackedBar if stacked else pygal.Bar
+    chart = kind(
         style=_STYLE,
         title=title,
         js=[],
@@ -37,7 +42,7 @@ def hours_bar_chart(title: str, labels: list[str], series: dict[str, list[int]])
         x_label_rotation=-45 if len(labels) > 8 else 0,
         show_minor_x_labels=len(labels) <= 16,
         x_labels_major_every=max(1, len(labels) // 8),
-        value_formatter=lambda hours: format_seconds(round((hours or 0) * 3600)),
+        value_formatter=lambda hours: format_exact(round((hours or 0) * 3600)),
         y_title="Hours",
         print_values=False,
         include_x_axis=True,

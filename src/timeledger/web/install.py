@@ -15,6 +15,7 @@ from starlette_csrf.middleware import CSRFMiddleware
 from timeledger.config import Environment, Settings, resolve_secret_key
 from timeledger.errors import laravel_errors
 from timeledger.web import (
+    access_tokens,
     admin,
     cases,
     clients,
@@ -71,6 +72,7 @@ def install_web(app: FastAPI, settings: Settings) -> None:
         reports.router,
         clients.router,
         admin.router,
+        access_tokens.router,
         cases.router,
         imports.router,
         staff.router,

@@ -10,6 +10,7 @@ from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
+from sqlalchemy.orm import Session
 
 from timeledger.auth.service import Actor
 from timeledger.db import UnitOfWork
@@ -20,6 +21,14 @@ from timeledger.reports.labels import group_label
 from timeledger.reports.schemas import GroupKey, SummaryReport
 from timeledger.web.charts import hours_bar_chart
 from timeledger.web.deps import WebActorDep
+from timeledger.web.report_filters import (
+    BILLABLE,
+    ROUNDING,
+    STEPS,
+    choices,
+    filter_query,
+    form_values,
+)
 from timeledger.web.templating import render
 
 router = APIRouter(prefix="/app", include_in_schema=False)
@@ -57,8 +66,9 @@ def chosen_period(params: Mapping[str, str]) -> str:
 
 def report_query(params: Mapping[str, str]) -> dict[str, str]:
     """The API's query keys for what the page's form asks: ``period`` (a preset, or
-    ``custom`` with ``from`` and ``to``) and ``group_by``. Unknown form values are passed on
-    as they are, so the service refuses them with its own message."""
+    ``custom`` with ``from`` and ``to``), ``group_by``, and the filters and rounding
+    (``report_filters.filter_query``). Unknown form values are passed on as they are, so
+    the service refuses them with its own message."""
     period = chosen_period(params)
     query = {"group_by": params.get("group_by") or "client"}
     if period == "custom":
@@ -66,7 +76,29 @@ def report_query(params: Mapping[str, str]) -> dict[str, str]:
         query["to"] = params.get("to", "")
     else:
         query["period"] = period
-    return query
+    return {**query, **filter_query(params)}
+
+
+def form_context(session: Session, actor: Actor, params: Mapping[str, str]) -> dict[str, Any]:
+    """The form's choices and the values it shows again."""
+    return {
+        "title": "Reports",
+        "actor": actor,
+        "periods": PERIODS,
+        "groups": GROUPS,
+        "billable_choices": BILLABLE,
+        "rounding_choices": ROUNDING,
+        "steps": STEPS,
+        "choices": choices(session, actor),
+        "form": {
+            "period": chosen_period(params),
+            "group_by": params.get("group_by") or "client",
+            "from": params.get("from", ""),
+            "to": params.get("to", ""),
+            **form_values(params),
+        },
+        "everyone": actor.account.role.value in ("owner", "admin"),
+    }
 
 
 def key_label(key: GroupKey) -> str:
@@ -83,26 +115,23 @@ def _buckets(first: date, last: date) -> tuple[str, list[str]]:
     return "month", sorted({day.isoformat()[:7] for day in days})
 
 
-def _chart(report: SummaryReport, labels: list[str], title: str) -> Any:
-    seconds = {key_label(group.key): group.seconds for group in report.groups}
-    return hours_bar_chart(title, labels, {"Time": [seconds.get(label, 0) for label in labels]})
-
-
-def page_context(session: Any, actor: Actor, params: Mapping[str, str], now: Any) -> dict[str, Any]:
-    query = report_query(params)
-    context: dict[str, Any] = {
-        "title": "Reports",
-        "actor": actor,
-        "periods": PERIODS,
-        "groups": GROUPS,
-        "form": {
-            "period": chosen_period(params),
-            "group_by": query["group_by"],
-            "from": params.get("from", ""),
-            "to": params.get("to", ""),
-        },
-        "everyone": actor.account.role.value in ("owner", "admin"),
+def chart_series(report: SummaryReport, labels: list[str]) -> dict[str, list[int]]:
+    """Seconds per bucket, billable and non-billable (``seconds - billable_seconds`` of the
+    summary's group), 0 for a bucket without time."""
+    groups = {key_label(group.key): group for group in report.groups}
+    billable = [groups[label].billable_seconds if label in groups else 0 for label in labels]
+    total = [groups[label].seconds if label in groups else 0 for label in labels]
+    return {
+        "Billable": billable,
+        "Non-billable": [whole - part for whole, part in zip(total, billable, strict=True)],
     }
+
+
+def page_context(
+    session: Session, actor: Actor, params: Mapping[str, str], now: Any
+) -> dict[str, Any]:
+    query = report_query(params)
+    context = form_context(session, actor, params)
     report = service.summary(session, actor=actor, query=query, now=now)
     bucket, labels = _buckets(report.meta.from_, report.meta.to)
     over_time = service.summary(session, actor=actor, query={**query, "group_by": bucket}, now=now)
@@ -110,9 +139,10 @@ def page_context(session: Any, actor: Actor, params: Mapping[str, str], now: Any
     export_query = urlencode(query)
     context.update(
         report=report,
+        rounded=report.meta.rounding.mode != "none",
         rows=[(key_label(group.key), group) for group in report.groups],
-        chart=_chart(over_time, labels, title),
-        chart_title=f"Hours per {bucket}",
+        chart=hours_bar_chart(title, labels, chart_series(over_time, labels), stacked=True),
+        chart_title=f"Hours per {bucket}, billable and non-billable",
         downloads=[
             (kind.upper(), f"/app/reports/export/summary.{kind}?{export_query}")
             for kind in ("csv", "xlsx", "pdf")
@@ -121,17 +151,12 @@ def page_context(session: Any, actor: Actor, params: Mapping[str, str], now: Any
     return context
 
 
-def _refused(request: Request, actor: Actor, params: Mapping[str, str], exc: AppError) -> Response:
+def _refused(
+    request: Request, session: Session, actor: Actor, params: Mapping[str, str], exc: AppError
+) -> Response:
     """The Reports form with the service's message (role=alert) and its status: what a
     browser gets for a bad question, never the API's JSON."""
-    context = {
-        "title": "Reports",
-        "actor": actor,
-        "periods": PERIODS,
-        "groups": GROUPS,
-        "form": {**report_query(params), "period": chosen_period(params)},
-        "error": exc.message,
-    }
+    context = {**form_context(session, actor, params), "error": exc.message}
     return render(request, "reports.html", context, status_code=exc.status_code)
 
 
@@ -146,7 +171,7 @@ def reports_page(
         context = page_context(session, actor, params, clock.now())
     except AppError as exc:
         UnitOfWork.of(session).rollback()
-        return _refused(request, actor, params, exc)
+        return _refused(request, session, actor, params, exc)
     return render(request, "reports.html", context)
 
 
@@ -173,7 +198,7 @@ def export_report(
         )
     except AppError as exc:
         UnitOfWork.of(session).rollback()
-        return _refused(request, actor, params, exc)
+        return _refused(request, session, actor, params, exc)
     disposition = (
         f"attachment; filename=\"{exported.filename}\"; filename*=UTF-8''{quote(exported.filename)}"
     )

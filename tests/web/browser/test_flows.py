@@ -27,6 +27,9 @@ def test_sign_in_wrong_password_then_right(watched: Page, live: LiveServer):
     watched.get_by_label("Password").fill("not-it")
     watched.get_by_role("button", name="Sign in").click()
     expect(watched.get_by_role("alert")).to_contain_text("do not match our records")
+    # The email is kept, so the cursor waits in the password field for the retry.
+    expect(watched.get_by_label("Email")).to_have_value(live.world.owner.user.email)
+    expect(watched.get_by_label("Password")).to_be_focused()
     watched.get_by_label("Password").fill("secret-pass")
     watched.get_by_role("button", name="Sign in").click()
     expect(watched).to_have_url(live.url + "/app/timer")
