@@ -101,6 +101,18 @@ class TestUpdateFirm:
         label = field.replace("_", " ")
         assert response.json()["errors"] == {field: [f"The {label} field is required."]}
 
+    def test_a_wrong_type_names_the_field_alone(self, client: TestClient, world: FirmWorld) -> None:
+        response = client.put(
+            f"/api/v1/firm/{world.firm.uuid}",
+            json={"time_zone": 5, "members_see_amounts": "yes"},
+            headers=world.owner.headers(),
+        )
+        assert response.status_code == 422, response.text
+        assert response.json()["errors"] == {
+            "time_zone": ["The time zone field must be a string."],
+            "members_see_amounts": ["The members see amounts field must be true or false."],
+        }
+
     def test_only_owners(self, client: TestClient, session: Session, world: FirmWorld) -> None:
         admin = make_staff(session, world.firm, now=FROZEN_NOW, role=AccountRole.ADMIN)
         response = client.put(

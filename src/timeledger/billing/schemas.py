@@ -14,7 +14,6 @@ from pydantic import (
     WithJsonSchema,
     field_validator,
 )
-from pydantic.json_schema import SkipJsonSchema
 
 from timeledger.dates import (
     MAX_YEAR,
@@ -25,6 +24,7 @@ from timeledger.dates import (
     format_optional,
 )
 from timeledger.kit.money import CurrencyCode, is_currency
+from timeledger.kit.nonnull import NOT_NULL
 from timeledger.kit.text import NOT_BLANK
 from timeledger.models import Account, BillingRate, Case, Tag
 
@@ -122,9 +122,9 @@ class BillingRateUpdate(_RateFields):
     level (staff, client, case) of a rule is fixed: archive it and create another. Only
     ``effective_to`` may be null (open-ended); the others may be left out, never null."""
 
-    hourly_rate: HourlyRate | SkipJsonSchema[None] = None
-    currency: CurrencyCode | SkipJsonSchema[None] = None
-    effective_from: LocalDate | SkipJsonSchema[None] = None
+    hourly_rate: Annotated[HourlyRate | None, NOT_NULL] = None
+    currency: Annotated[CurrencyCode | None, NOT_NULL] = None
+    effective_from: Annotated[LocalDate | None, NOT_NULL] = None
     effective_to: LocalDate | None = None
 
 

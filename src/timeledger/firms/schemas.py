@@ -4,10 +4,10 @@ import uuid
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StrictBool, WithJsonSchema, field_validator
-from pydantic.json_schema import SkipJsonSchema
 
 from timeledger.dates import ApiDateTime, format_api_datetime, format_optional, iana_zone_names
 from timeledger.kit.money import CurrencyCode, is_currency
+from timeledger.kit.nonnull import NOT_NULL
 from timeledger.kit.text import Name
 from timeledger.models import Firm, TrackableType
 from timeledger.models.firm import DEFAULT_BILLABLE
@@ -72,24 +72,24 @@ TimeZoneName = Annotated[
 class FirmUpdate(BaseModel):
     """The body of ``PUT /api/v1/firm/{uuid}``: only the fields sent change. A field may
     be left out but not sent as null (422 "The ... field is required."), so the published
-    schema has no null (SkipJsonSchema)."""
+    schema has no null (NOT_NULL)."""
 
-    name: Name | SkipJsonSchema[None] = None
-    time_zone: TimeZoneName | SkipJsonSchema[None] = Field(
+    name: Annotated[Name | None, NOT_NULL] = None
+    time_zone: Annotated[TimeZoneName | None, NOT_NULL] = Field(
         default=None,
         description="An IANA zone name, e.g. Europe/London. Dates are shown in it.",
     )
     # Billing settings (issue 11): owners and admins.
-    currency: CurrencyCode | SkipJsonSchema[None] = Field(
+    currency: Annotated[CurrencyCode | None, NOT_NULL] = Field(
         default=None, description="ISO 4217, e.g. GBP."
     )
-    week_start: WeekDay | SkipJsonSchema[None] = None
-    billable_default: dict[TrackableType, StrictBool] | SkipJsonSchema[None] = Field(
+    week_start: Annotated[WeekDay | None, NOT_NULL] = None
+    billable_default: Annotated[dict[TrackableType, StrictBool] | None, NOT_NULL] = Field(
         default=None,
         description="Some or all trackable types (client, case, task, board_task, circle, "
         "firm) with true or false; types left out keep their setting.",
     )
-    members_see_amounts: StrictBool | SkipJsonSchema[None] = None
+    members_see_amounts: Annotated[StrictBool | None, NOT_NULL] = None
 
     @field_validator("currency", mode="before")
     @classmethod
