@@ -11,7 +11,7 @@ import re
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from typing import Annotated
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import Field, JsonValue
 
@@ -57,6 +57,21 @@ def is_time_zone(name: str) -> bool:
     except (ZoneInfoNotFoundError, ValueError):
         return False
     return True
+
+
+# Files some systems keep beside the zones: they name the server's zone, not an IANA one.
+_NOT_ZONES = frozenset({"localtime", "posixrules"})
+
+
+def is_iana_zone(name: str) -> bool:
+    """Whether ``name`` is an IANA zone name a firm may use, e.g. ``Europe/London``."""
+    return name not in _NOT_ZONES and is_time_zone(name)
+
+
+@lru_cache(maxsize=1)
+def iana_zone_names() -> tuple[str, ...]:
+    """Every name ``is_iana_zone`` accepts, sorted (the published schema's list)."""
+    return tuple(sorted(name for name in available_timezones() if is_iana_zone(name)))
 
 
 def parse_api_datetime(value: str) -> datetime:

@@ -65,6 +65,14 @@ class TestCreate:
         assert response.status_code == 422, response.text
         assert field in response.json()["errors"]
 
+    def test_a_whole_number_written_with_a_point_is_an_integer(
+        self, client: TestClient, world: FirmWorld
+    ) -> None:
+        # JSON has one number type: 15000.0 is the integer the schema asks for.
+        response = post(client, world.owner, hourly_rate=15000.0, effective_from="2025-01-01")
+        assert response.status_code == 200, response.text
+        assert response.json()["hourly_rate"] == 15000
+
     def test_a_client_and_a_case_together_is_422(
         self, client: TestClient, world: FirmWorld
     ) -> None:

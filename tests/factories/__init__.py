@@ -29,6 +29,8 @@ from timeledger.tasks.service import create_task
 from timeledger.tokens.service import issue_token
 
 YEAR = timedelta(days=365)
+# Every staff user's password.
+STAFF_PASSWORD = "secret-pass"
 
 
 @dataclass
@@ -90,7 +92,7 @@ def make_staff(
         email=f"staff{n}@example.com",
         now=now,
     )
-    user = create_user(session, email=f"user{n}@example.com", password="secret-pass", now=now)
+    user = create_user(session, email=f"user{n}@example.com", password=STAFF_PASSWORD, now=now)
     create_login(
         session,
         user=user,

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -84,6 +85,33 @@ class TestUpdateFirm:
             assert response.json()["errors"] == {
                 "time_zone": ["The time zone must be an IANA zone name, such as Europe/London."]
             }
+
+    @pytest.mark.parametrize(
+        "field",
+        ["name", "time_zone", "currency", "week_start", "billable_default", "members_see_amounts"],
+    )
+    def test_a_field_sent_as_null_is_422(
+        self, client: TestClient, world: FirmWorld, field: str
+    ) -> None:
+        # Left out keeps the setting; null is refused (the schema has no null for them).
+        response = client.put(
+            f"/api/v1/firm/{world.firm.uuid}", json={field: None}, headers=world.owner.headers()
+        )
+        assert response.status_code == 422, response.text
+        label = field.replace("_", " ")
+        assert response.json()["errors"] == {field: [f"The {label} field is required."]}
+
+    def test_a_wrong_type_names_the_field_alone(self, client: TestClient, world: FirmWorld) -> None:
+        response = client.put(
+            f"/api/v1/firm/{world.firm.uuid}",
+            json={"time_zone": 5, "members_see_amounts": "yes"},
+            headers=world.owner.headers(),
+        )
+        assert response.status_code == 422, response.text
+        assert response.json()["errors"] == {
+            "time_zone": ["The time zone field must be a string."],
+            "members_see_amounts": ["The members see amounts field must be true or false."],
+        }
 
     def test_only_owners(self, client: TestClient, session: Session, world: FirmWorld) -> None:
         admin = make_staff(session, world.firm, now=FROZEN_NOW, role=AccountRole.ADMIN)

@@ -329,8 +329,15 @@ class TestBadInput:
     def test_from_after_to(self, client: TestClient, world: FirmWorld) -> None:
         self.refused(client, world, "to", **{"from": "2026-03-02", "to": "2026-03-01"})
 
-    def test_missing_range(self, client: TestClient, world: FirmWorld) -> None:
-        self.refused(client, world, "from")
+    def test_half_a_range(self, client: TestClient, world: FirmWorld) -> None:
+        self.refused(client, world, "from", to="2026-03-01")
+        self.refused(client, world, "to", **{"from": "2026-03-01"})
+
+    @pytest.mark.parametrize("path", ["summary", "detailed"])
+    def test_no_range_is_this_week(self, client: TestClient, world: FirmWorld, path: str) -> None:
+        # The frozen now is Thursday 7 August 2025; the firm's weeks start on Monday.
+        meta = get(client, world, path)["meta"]
+        assert (meta["from"], meta["to"]) == ("2025-08-04", "2025-08-10")
 
     def test_over_five_years(self, client: TestClient, world: FirmWorld) -> None:
         self.refused(client, world, "to", **{"from": "2020-01-01", "to": "2025-01-01"})

@@ -4,10 +4,28 @@ from datetime import date
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, Field, StrictBool, StrictInt, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    WithJsonSchema,
+    field_validator,
+)
 
-from timeledger.dates import MAX_YEAR, MIN_YEAR, ApiDateTime, format_api_datetime, format_optional
-from timeledger.kit.money import is_currency
+from timeledger.dates import (
+    MAX_YEAR,
+    MIN_YEAR,
+    SCHEMA_DAY,
+    ApiDateTime,
+    format_api_datetime,
+    format_optional,
+)
+from timeledger.kit.money import CurrencyCode, is_currency
+from timeledger.kit.text import NOT_BLANK, NOT_NULL
 from timeledger.models import Account, BillingRate, Case, Tag
 
 
@@ -25,8 +43,13 @@ def _in_range(value: date) -> date:
     return value
 
 
-# A local date in the firm's zone (Y-m-d), in the years every instant can be written in.
-LocalDate = Annotated[date, AfterValidator(_in_range)]
+# A local date in the firm's zone (Y-m-d), in the years every instant can be written in;
+# the published schema says so in a pattern (without 29 February, which is accepted too).
+LocalDate = Annotated[
+    date,
+    AfterValidator(_in_range),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": f"^{SCHEMA_DAY}$"}),
+]
 
 
 # Shown on time entries --------------------------------------------------------------------
@@ -50,7 +73,16 @@ class TagRef(BaseModel):
 
 # Rates ----------------------------------------------------------------------------------
 
-HourlyRate = Annotated[StrictInt, Field(ge=0, le=100_000_000)]
+
+def _whole_number(value: object) -> object:
+    """JSON has one number type: ``15000.0`` is the integer 15000 (as JSON Schema reads
+    it), while ``15000.5``, ``"15000"`` and ``true`` stay refused."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+HourlyRate = Annotated[StrictInt, Field(ge=0, le=100_000_000), BeforeValidator(_whole_number)]
 
 
 class _RateFields(BaseModel):
@@ -62,10 +94,22 @@ class _RateFields(BaseModel):
 
 class BillingRateCreate(_RateFields):
     """The body of ``POST /api/v1/billing-rates``. No staff, client or case: the firm
-    default. A client and a case together are refused."""
+    default. A client and a case together are refused (the schema's ``not``)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "not": {
+                "required": ["client_uuid", "case_uuid"],
+                "properties": {
+                    "client_uuid": {"type": "string"},
+                    "case_uuid": {"type": "string"},
+                },
+            }
+        }
+    )
 
     hourly_rate: HourlyRate = Field(description="Minor units per hour (pence), e.g. 15000.")
-    currency: str | None = Field(default=None, description="ISO 4217; default the firm's.")
+    currency: CurrencyCode | None = Field(default=None, description="ISO 4217; default the firm's.")
     effective_from: LocalDate = Field(description="Local date in the firm's zone, inclusive.")
     effective_to: LocalDate | None = Field(default=None, description="Inclusive; null: open.")
     staff_uuid: UUID | None = None
@@ -75,11 +119,12 @@ class BillingRateCreate(_RateFields):
 
 class BillingRateUpdate(_RateFields):
     """The body of ``PUT /api/v1/billing-rates/{uuid}``: only the fields sent change. The
-    level (staff, client, case) of a rule is fixed: archive it and create another."""
+    level (staff, client, case) of a rule is fixed: archive it and create another. Only
+    ``effective_to`` may be null (open-ended); the others may be left out, never null."""
 
-    hourly_rate: HourlyRate | None = None
-    currency: str | None = None
-    effective_from: LocalDate | None = None
+    hourly_rate: Annotated[HourlyRate | None, NOT_NULL] = None
+    currency: Annotated[CurrencyCode | None, NOT_NULL] = None
+    effective_from: Annotated[LocalDate | None, NOT_NULL] = None
     effective_to: LocalDate | None = None
 
 
@@ -146,7 +191,7 @@ class RepriceResult(BaseModel):
 
 # Tags -----------------------------------------------------------------------------------
 
-TagName = Annotated[str, Field(min_length=1, max_length=64)]
+TagName = Annotated[str, Field(min_length=1, max_length=64, pattern=NOT_BLANK)]
 
 
 class TagCreate(BaseModel):

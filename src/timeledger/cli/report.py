@@ -46,7 +46,11 @@ TOKEN = typer.Option(..., envvar="TIMELEDGER_TOKEN", help="A personal access tok
 ACCOUNT = typer.Option(None, help="Act as this account (X-PLANNR-ACCOUNT-UUID).")
 FROM = typer.Option(None, "--from", help="First local date (YYYY-MM-DD).")
 TO = typer.Option(None, "--to", help="Last local date, inclusive.")
-PERIOD = typer.Option(None, help="today, this_week, last_week, this_month, ... last_tax_year.")
+PERIOD = typer.Option(
+    None,
+    help="today, this_week, last_week, this_month, ... last_tax_year. Without --period, "
+    "--from or --to: this week.",
+)
 STAFF = typer.Option(None, help="filter[staff]: comma-separated staff UUIDs.")
 CLIENTS = typer.Option(None, help="filter[clients]: client UUIDs (their cases and tasks too).")
 CASES = typer.Option(None, help="filter[cases]: case UUIDs.")

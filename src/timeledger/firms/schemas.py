@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 import uuid
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StrictBool, field_validator
+from pydantic import BaseModel, Field, StrictBool, WithJsonSchema, field_validator
 
-from timeledger.dates import ApiDateTime, format_api_datetime, format_optional
-from timeledger.kit.money import is_currency
-from timeledger.kit.text import NOT_BLANK
+from timeledger.dates import ApiDateTime, format_api_datetime, format_optional, iana_zone_names
+from timeledger.kit.money import CurrencyCode, is_currency
+from timeledger.kit.text import NOT_NULL, Name
 from timeledger.models import Firm, TrackableType
 from timeledger.models.firm import DEFAULT_BILLABLE
 
@@ -60,24 +60,35 @@ def billable_defaults(firm: Firm) -> dict[str, bool]:
     }
 
 
-class FirmUpdate(BaseModel):
-    """The body of ``PUT /api/v1/firm/{uuid}``: only the fields sent change."""
+# The zone names the server accepts, as the published schema lists them.
+TimeZoneName = Annotated[
+    str,
+    Field(max_length=64),
+    WithJsonSchema({"type": "string", "enum": list(iana_zone_names()), "maxLength": 64}),
+]
 
-    name: str | None = Field(default=None, min_length=1, max_length=255, pattern=NOT_BLANK)
-    time_zone: str | None = Field(
+
+class FirmUpdate(BaseModel):
+    """The body of ``PUT /api/v1/firm/{uuid}``: only the fields sent change. A field may
+    be left out but not sent as null (422 "The ... field is required."), so the published
+    schema has no null (NOT_NULL)."""
+
+    name: Annotated[Name | None, NOT_NULL] = None
+    time_zone: Annotated[TimeZoneName | None, NOT_NULL] = Field(
         default=None,
-        max_length=64,
         description="An IANA zone name, e.g. Europe/London. Dates are shown in it.",
     )
     # Billing settings (issue 11): owners and admins.
-    currency: str | None = Field(default=None, description="ISO 4217, e.g. GBP.")
-    week_start: WeekDay | None = None
-    billable_default: dict[TrackableType, StrictBool] | None = Field(
+    currency: Annotated[CurrencyCode | None, NOT_NULL] = Field(
+        default=None, description="ISO 4217, e.g. GBP."
+    )
+    week_start: Annotated[WeekDay | None, NOT_NULL] = None
+    billable_default: Annotated[dict[TrackableType, StrictBool] | None, NOT_NULL] = Field(
         default=None,
         description="Some or all trackable types (client, case, task, board_task, circle, "
         "firm) with true or false; types left out keep their setting.",
     )
-    members_see_amounts: StrictBool | None = None
+    members_see_amounts: Annotated[StrictBool | None, NOT_NULL] = None
 
     @field_validator("currency", mode="before")
     @classmethod

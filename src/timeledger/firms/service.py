@@ -9,7 +9,7 @@ from slugify import slugify
 from sqlalchemy.orm import Session
 
 from timeledger.auth.service import Actor
-from timeledger.dates import is_time_zone
+from timeledger.dates import is_iana_zone
 from timeledger.errors import NotFound, ValidationFailed
 from timeledger.firms import repository
 from timeledger.firms.schemas import FirmRead, FirmUpdate
@@ -17,13 +17,6 @@ from timeledger.kit.ids import parse_uuid, uuid_or_not_found
 from timeledger.models import Firm
 from timeledger.models.firm import DEFAULT_TIME_ZONE
 from timeledger.permissions import may_change_firm, may_manage_billing, require
-
-# Files some systems keep beside the zones: they name the server's zone, not an IANA one.
-_NOT_ZONES = frozenset({"localtime", "posixrules"})
-
-
-def is_iana_zone(name: str) -> bool:
-    return name not in _NOT_ZONES and is_time_zone(name)
 
 
 def firm_slug(name: str) -> str:

@@ -202,6 +202,9 @@ def _body_filters(schema: dict[str, Any]) -> None:
         field.update(properties=keys, additionalProperties=False)
 
 
+_ERROR_BODIES = frozenset({"MessageBody", "ValidationBody"})
+
+
 def install_openapi(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -227,7 +230,8 @@ def install_openapi(app: FastAPI) -> None:
                         _tighten(path, parameter)
             _body_filters(schema)
             for name, component in schema["components"]["schemas"].items():
-                if not name.endswith("Read"):  # only what clients send
+                # Only what clients send: error bodies may quote a client's text, NUL too.
+                if not name.endswith("Read") and name not in _ERROR_BODIES:
                     _storable_text(component)
             app.openapi_schema = schema
         return app.openapi_schema

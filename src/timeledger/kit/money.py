@@ -4,7 +4,10 @@ call ``amount_minor``; nothing else multiplies time by a rate."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import pycountry
+from pydantic import WithJsonSchema
 
 SECONDS_PER_HOUR = 3600
 DEFAULT_CURRENCY = "GBP"
@@ -37,3 +40,15 @@ def is_currency(code: str) -> bool:
         and code not in NOT_MONEY
         and pycountry.currencies.get(alpha_3=code) is not None
     )
+
+
+# Every code ``is_currency`` accepts, as the published schema lists them.
+CURRENCY_CODES = sorted(
+    currency.alpha_3 for currency in pycountry.currencies if is_currency(currency.alpha_3)
+)
+# A currency field a client sends: the schema lists the codes; the field's own validator
+# refuses the rest with the API's message.
+CurrencyCode = Annotated[
+    str,
+    WithJsonSchema({"type": "string", "enum": CURRENCY_CODES, "description": "ISO 4217."}),
+]

@@ -29,6 +29,8 @@ E = TypeVar("E", bound=StrEnum)
 
 MAX_GROUPS = 3
 MAX_YEARS = 5
+# The range of a report that names none (no from, to or period).
+DEFAULT_PERIOD = Period.THIS_WEEK
 
 
 class Dimension(StrEnum):
@@ -141,6 +143,9 @@ def _dates(query: Mapping[str, str], today: date, week_start: Weekday) -> DateRa
             raise _fail("period", "Give either period or from and to, not both.")
         period = _choice(query, "period", Period, Period.TODAY)
         return period_range(period, today, week_start)
+    if first is None and last is None:
+        # No range at all: this week, as the web Reports page opens (docs/reports.md).
+        return period_range(DEFAULT_PERIOD, today, week_start)
     if first is None or last is None:
         missing = "from" if first is None else "to"
         raise _fail(missing, f"The {missing} field is required unless period is given.")

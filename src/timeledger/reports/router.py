@@ -18,7 +18,8 @@ router = api_router(prefix="/api/v1/reports", tags=["Reports"])
 _ERRORS = error_responses(400, 401, 403, 422)
 _RANGE = (
     "Range: `from` and `to` (inclusive local dates in the firm's time zone) or `period` "
-    "(today, this_week, last_week, this_month, last_month, this_tax_year, last_tax_year). "
+    "(today, this_week, last_week, this_month, last_month, this_tax_year, last_tax_year); "
+    "with none of them, this week. "
     "Filters: `filter[staff]`, `filter[clients]`, `filter[cases]`, `filter[trackable_type]`. "
     "`attribution` start|split, `rounding` none|up|down|nearest with `rounding_minutes`, "
     "`include_running`, `as_of`. See docs/reports.md."

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from functools import cache
 from typing import Annotated, Any
-from zoneinfo import available_timezones
 
 import pycountry
 from fastapi import APIRouter, Form, Request
@@ -15,7 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 from timeledger.auth.service import Actor
 from timeledger.billing.schemas import LockUpdate
 from timeledger.billing.service import locks
-from timeledger.dates import format_api_datetime
+from timeledger.dates import format_api_datetime, iana_zone_names
 from timeledger.dependencies import ClockDep, SessionDep
 from timeledger.firms import service as firms
 from timeledger.firms.schemas import FirmRead, FirmUpdate
@@ -52,9 +51,8 @@ def refusal(request: Request, actor: Actor, verdict: Verdict) -> Response:
     return render(request, "base.html", context, status_code=403)
 
 
-@cache
 def _zones() -> list[str]:
-    return sorted(name for name in available_timezones() if firms.is_iana_zone(name))
+    return list(iana_zone_names())
 
 
 @cache

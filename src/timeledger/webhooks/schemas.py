@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, WithJsonSchema, field_validator
 
 from timeledger.dates import ApiDateTime, format_api_datetime, format_optional
 from timeledger.models import WebhookDelivery, WebhookEvent, WebhookSubscription
-from timeledger.webhooks.events import EVENT_TYPES, is_known_pattern
+from timeledger.webhooks.events import EVENT_TYPES, PATTERNS, is_known_pattern
 
 EXCERPT_CHARS = 1024
 MAX_EVENTS = 64
+
+
+# An event name as the schema publishes it: the server's own list (checked again below,
+# with a message naming the unknown ones).
+EventName = Annotated[str, WithJsonSchema({"type": "string", "enum": list(PATTERNS)})]
 
 
 def _checked_events(value: list[str] | None) -> list[str] | None:
@@ -38,7 +43,7 @@ class WebhookSubscriptionCreate(BaseModel):
     )
 
     url: str = Field(min_length=1, max_length=2048)
-    events: list[str] = Field(min_length=1, max_length=MAX_EVENTS)
+    events: list[EventName] = Field(min_length=1, max_length=MAX_EVENTS)
     description: str | None = Field(default=None, max_length=255)
     enabled: StrictBool = True
 
@@ -50,7 +55,7 @@ class WebhookSubscriptionUpdate(BaseModel):
     Enabling a disabled subscription clears its ``disabled_reason``."""
 
     url: str | None = Field(default=None, min_length=1, max_length=2048)
-    events: list[str] | None = Field(default=None, min_length=1, max_length=MAX_EVENTS)
+    events: list[EventName] | None = Field(default=None, min_length=1, max_length=MAX_EVENTS)
     description: str | None = Field(default=None, max_length=255)
     enabled: StrictBool | None = None
 
