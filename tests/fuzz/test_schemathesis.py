@@ -102,10 +102,6 @@ BUSINESS_RULE_MESSAGES: dict[str, dict[str, str]] = {
         "The delivery is pending already.": "as above, under its subscription (state)",
     },
 }
-# Operations where the published schema still says less than the server checks (issue 10,
-# class 9, not finished): their refusals are listed in the failure text but do not fail
-# the run. Server errors and conformance are checked for them like for every operation.
-SCHEMA_LOOSER_THAN_SERVER: dict[str, str] = {}
 
 CHECKS = [
     schemathesis.checks.not_a_server_error,
@@ -401,6 +397,4 @@ def test_every_operation_conforms_and_never_fails(
         with open(os.environ[REFUSALS_LOG], "a", encoding="utf-8") as out:
             out.write(json.dumps({"label": label, "refusals": refusals}) + "\n")
     summary = f"{len(refusals)} schema-valid requests refused:\n" + "\n".join(refusals[:5])
-    if refusals and label in SCHEMA_LOOSER_THAN_SERVER:
-        pytest.xfail(f"{SCHEMA_LOOSER_THAN_SERVER[label]}; {summary}")
     assert not refusals, summary
