@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,32 +16,19 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner, Result
 
+from tests.cli.conftest import runner, token_for
 from tests.conftest import FROZEN_NOW
 from tests.factories import make_world
 from timeledger.cli import app
 from timeledger.models import Account
-from timeledger.tokens.service import issue_token
 
 
 @pytest.fixture
 def cli(committed_engine: Engine, database_url: str) -> CliRunner:
     with Session(committed_engine, expire_on_commit=False) as session:
-        world = make_world(session, now=FROZEN_NOW)
-        token = issue_token(
-            session,
-            user=world.owner.user,
-            name="cli",
-            now=datetime.now(UTC),
-            lifetime=timedelta(days=1),
-        )
+        token = token_for(session, make_world(session, now=FROZEN_NOW))
         session.commit()
-    return CliRunner(
-        env={
-            "TIMELEDGER_DATABASE_URL": database_url,
-            "TIMELEDGER_TOKEN": token.plain_text,
-            "COLUMNS": "200",
-        }
-    )
+    return runner(database_url, token)
 
 
 def _run(cli: CliRunner, *args: str, stdin: str | None = None) -> Result:

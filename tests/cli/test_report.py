@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import openpyxl
@@ -11,41 +11,28 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
+from tests.cli.conftest import runner, token_for
 from tests.conftest import FROZEN_NOW
 from tests.factories import FirmWorld, make_world
 from tests.factories.time_entries import make_entry
 from timeledger.cli import app
-from timeledger.tokens.service import issue_token
 
 
 @pytest.fixture
 def seeded(committed_engine: Engine) -> tuple[FirmWorld, str]:
     with Session(committed_engine, expire_on_commit=False) as session:
         world = make_world(session, now=FROZEN_NOW)
-        # The CLI runs on the real clock: a token valid now.
-        token = issue_token(
-            session,
-            user=world.owner.user,
-            name="cli",
-            now=datetime.now(UTC),
-            lifetime=timedelta(days=1),
-        )
+        token = token_for(session, world)
         start = datetime(2026, 3, 2, 9, tzinfo=UTC)
         make_entry(session, account=world.owner.account, on=world.client, start=start, minutes=90)
         make_entry(session, account=world.owner.account, on=world.case, start=start, minutes=30)
         session.commit()
-    return world, token.plain_text
+    return world, token
 
 
 @pytest.fixture
 def cli(seeded: tuple[FirmWorld, str], database_url: str) -> CliRunner:
-    return CliRunner(
-        env={
-            "TIMELEDGER_DATABASE_URL": database_url,
-            "TIMELEDGER_TOKEN": seeded[1],
-            "COLUMNS": "200",
-        }
-    )
+    return runner(database_url, seeded[1])
 
 
 MARCH = ["--from", "2026-03-01", "--to", "2026-03-31"]

@@ -18,30 +18,22 @@ from timeledger.cases.service import create_case
 from timeledger.models import AccountRole, AccountType
 
 EXTRA = 105  # more than one page of 100, whatever the world holds already
+Maker = Callable[[Session, FirmWorld, TestClient, int], None]
 
 
-def _staff(session: Session, world: FirmWorld, _client: TestClient, n: int) -> None:
-    accounts.create_account(
-        session,
-        firm=world.firm,
-        account_type=AccountType.EMPLOYEE,
-        role=AccountRole.MEMBER,
-        first_name="Zed",
-        last_name=f"Pagetest{n:03}",
-        now=FROZEN_NOW,
-    )
+def _account(account_type: AccountType, role: AccountRole) -> Maker:
+    def make(session: Session, world: FirmWorld, _client: TestClient, n: int) -> None:
+        accounts.create_account(
+            session,
+            firm=world.firm,
+            account_type=account_type,
+            role=role,
+            first_name="Zed",
+            last_name=f"Pagetest{n:03}",
+            now=FROZEN_NOW,
+        )
 
-
-def _clients(session: Session, world: FirmWorld, _client: TestClient, n: int) -> None:
-    accounts.create_account(
-        session,
-        firm=world.firm,
-        account_type=AccountType.CLIENT,
-        role=AccountRole.INDIVIDUAL,
-        first_name="Zed",
-        last_name=f"Pagetest{n:03}",
-        now=FROZEN_NOW,
-    )
+    return make
 
 
 def _cases(session: Session, world: FirmWorld, _client: TestClient, n: int) -> None:
@@ -57,9 +49,9 @@ def _tags(_session: Session, world: FirmWorld, client: TestClient, n: int) -> No
     assert made.status_code in (200, 201), made.text
 
 
-MAKERS: dict[str, Callable[[Session, FirmWorld, TestClient, int], None]] = {
-    "/app/staff": _staff,
-    "/app/clients": _clients,
+MAKERS: dict[str, Maker] = {
+    "/app/staff": _account(AccountType.EMPLOYEE, AccountRole.MEMBER),
+    "/app/clients": _account(AccountType.CLIENT, AccountRole.INDIVIDUAL),
     "/app/cases": _cases,
     "/app/tags": _tags,
 }
