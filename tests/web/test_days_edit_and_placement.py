@@ -173,10 +173,12 @@ class TestPlacementRule:
         assert "No room for 1:00 before your running timer (started 11:00)" in page
         assert [e["name"] for e in _entries(client, world, TODAY)] == ["Earlier", "Running"]
 
-    def test_no_room_before_now_is_refused(self, signed_in, world, client):
+    def test_no_room_before_now_is_time_logged_ahead(self, signed_in, world, client):
         page = _cell(signed_in, world, TODAY, "14:00").text
-        assert "No room for 14:00 before now (13:41)" in page
-        assert _entries(client, world, TODAY) == []
+        assert 'role="alert"' not in page
+        placed = _entries(client, world, TODAY)
+        assert placed[0]["start_date"] == "2025-08-07T09:00:00+01:00"
+        assert placed[0]["end_date"] == "2025-08-07T23:00:00+01:00"
 
     def test_past_and_later_days_keep_the_usual_rule(self, signed_in, world, client):
         _start_timer(client, world, "2025-08-07 09:30:00")

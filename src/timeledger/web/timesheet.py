@@ -187,6 +187,9 @@ def _placement(
     )
     if end - length >= floor:
         return end - length
+    if not before.startswith("before your running timer"):
+        # Before now it does not fit: time logged ahead, as on a later day of the week.
+        return start
     raise ValidationFailed.field(
         "duration",
         f"No room for {format_exact(seconds)} {before} without overlapping your other time "
