@@ -66,14 +66,29 @@ def days_page(
     return render(request, "days.html", context, status_code=asked.status_code)
 
 
-def _entry_start(
-    session: Session, actor: Actor, entry_uuid: str, now: datetime, fields: dict[str, Any]
-) -> datetime:
-    """The start an edit gives the entry: the one typed (firm's zone), else its own."""
-    if "start_date" in fields:
-        return datetime.fromisoformat(fields["start_date"])
+def _length_fields(
+    session: Session,
+    actor: Actor,
+    entry_uuid: str,
+    now: datetime,
+    fields: dict[str, Any],
+    typed: int | None,
+) -> dict[str, Any]:
+    """The fields that give the edited entry its length: the duration ``typed``, else,
+    when only the start moves, the entry's own length to the second, so the end follows
+    the start (docs/web.md); none for a running entry or an unmoved start."""
+    if typed is None and "start_date" not in fields:
+        return {}
     entry = entries.show_time_entry(session, actor=actor, entry_uuid=entry_uuid, now=now)
-    return datetime.fromisoformat(str(entry.start_date))
+    start_at = datetime.fromisoformat(fields.get("start_date") or str(entry.start_date))
+    if typed is not None:
+        return length_fields(typed, start_at)
+    if entry.end_date is None:
+        return {}
+    was = datetime.fromisoformat(str(entry.end_date)) - datetime.fromisoformat(
+        str(entry.start_date)
+    )
+    return length_fields(int(was.total_seconds()), start_at)
 
 
 @router.post("/entries/{entry_uuid}", response_class=HTMLResponse)
@@ -96,7 +111,8 @@ def edit_entry(
     """Inline edit: trackable (``type:uuid``), name, start time (HH:MM, firm's zone) and
     duration (``1:30``, ``1.5``), sent as one PATCH of the API's service. A start or a
     duration left as the page showed it (``start_was``, ``duration_was``) is not sent, so
-    the entry keeps its exact seconds (an entry under 30 s can be renamed as it is)."""
+    the entry keeps its exact seconds (an entry under 30 s can be renamed as it is); a
+    moved start keeps the entry's length to the second (the end follows it)."""
     now = clock.now()
 
     def change() -> None:
@@ -106,12 +122,12 @@ def edit_entry(
         if trackable:
             kind, _, trackable_uuid = trackable.partition(":")
             fields |= {"trackable_type": kind, "trackable_uuid": trackable_uuid}
+        typed = None
         if duration.strip() and duration.strip() != duration_was.strip():
-            seconds = parse_duration(duration)
-            if not seconds:
+            typed = parse_duration(duration)
+            if not typed:
                 raise ValidationFailed.field("duration", REFUSED)
-            start_at = _entry_start(session, actor, entry_uuid, now, fields)
-            fields |= length_fields(seconds, start_at)
+        fields |= _length_fields(session, actor, entry_uuid, now, fields, typed)
         entries.change_time_entry(
             session,
             actor=actor,
@@ -123,6 +139,8 @@ def edit_entry(
 
     error = attempt(session, change)
     context = days_context(session, actor, now, _day(last, actor, now), error=error)
+    if error is None:
+        context["status"] = "Entry saved."
     return render(request, "days.html", context)
 
 

@@ -47,6 +47,14 @@ class TrackableChoice:
         return cls(kind=kind, uuid=trackable.uuid, name=name)
 
 
+def entry_choice(entry: TimeEntryRead) -> TrackableChoice:
+    """What ``entry`` tracks time on, as a choice: the same ``value`` and ``label``
+    ("Priya Shah (Client)") as every other option of the pages' pickers."""
+    kind = TrackableType(type_value(entry.trackable_type))
+    name = str(getattr(entry.trackable, "name", "") or "")
+    return TrackableChoice(kind=kind, uuid=entry.trackable.uuid, name=name)
+
+
 @dataclass(slots=True)
 class Day:
     """One day of the day list: its entries (oldest first) and their total."""

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from timeledger.dates import zone
 from timeledger.web.durations import format_exact, format_seconds
 from timeledger.web.manners import page_csp
-from timeledger.web.schemas import type_value
+from timeledger.web.schemas import entry_choice, type_value
 from timeledger.web.words import counted
 
 HERE = Path(__file__).resolve().parent
@@ -51,6 +51,7 @@ def short_day(value: date) -> str:
 
 templates.env.filters.update(
     trackable_value=type_value,
+    choice=entry_choice,
     duration=format_seconds,
     exact_duration=format_exact,
     local_time=_local_time,

@@ -2,8 +2,13 @@
 API uses, so both show the same numbers.
 
 Placement rule for a new grid entry (docs/web.md): it starts where the person's last
-entry of that day ends, or at 09:00 in the firm's zone when the day has none, and lasts
-the cell's duration.
+finished entry of that day ends, or at 09:00 in the firm's zone when the day has none, and
+lasts the cell's duration, provided it then ends by its limit: the start of the person's
+running timer when that timer runs on that day, else now when the day is today. Past it,
+the entry is placed to end at that limit, if it then starts on that day and after the
+day's other finished time; else the cell is refused with a message. Time is never placed
+after now or over the running timer (a later day of the week, time logged ahead, has no
+limit).
 """
 
 from __future__ import annotations
@@ -22,7 +27,8 @@ from timeledger.reports.calendar import week_first
 from timeledger.reports.service.selection import firm_week_start
 from timeledger.time_entries import service as entries
 from timeledger.time_entries.schemas import TimeEntryCreate, TimeEntryPatch, TimeEntryRead
-from timeledger.web.durations import length_fields
+from timeledger.time_entries.service.read import running_entries
+from timeledger.web.durations import format_exact, length_fields
 from timeledger.web.schemas import Day, Week, WeekRow, type_value
 
 # A person's entries in one week or a few days fit one page of the service's list.
@@ -128,7 +134,7 @@ def set_cell(
         return
     if seconds == 0:
         return
-    start = _placement(session, actor=actor, day=day, now=now)
+    start = _placement(session, actor=actor, day=day, seconds=seconds, now=now)
     data = TimeEntryCreate.model_validate(
         {
             "trackable_type": kind.value,
@@ -160,13 +166,56 @@ def _change_cell(
     )
 
 
-def _placement(session: Session, *, actor: Actor, day: date, now: datetime) -> datetime:
-    """After the person's last entry that day ends, else 09:00 local."""
-    ends = [
-        datetime.fromisoformat(str(entry.end_date))
-        for entry in entries_between(session, actor=actor, first=day, last=day, now=now)
-        if entry.end_date is not None
+def _placement(
+    session: Session, *, actor: Actor, day: date, seconds: int, now: datetime
+) -> datetime:
+    """Where a new grid entry of ``seconds`` on ``day`` starts (the module's rule)."""
+    tz = zone(actor.firm.time_zone)
+    finished = [
+        (datetime.fromisoformat(str(e.start_date)), datetime.fromisoformat(str(e.end_date)))
+        for e in entries_between(session, actor=actor, first=day, last=day, now=now)
+        if e.end_date is not None
     ]
-    if ends:
-        return max(ends)
-    return datetime.combine(day, DAY_START, tzinfo=zone(actor.firm.time_zone))
+    start = max((end for _, end in finished), default=datetime.combine(day, DAY_START, tz))
+    length = timedelta(seconds=seconds)
+    limit = _limit(session, actor=actor, day=day, now=now)
+    if limit is None or start + length <= limit[0]:
+        return start
+    end, before = limit
+    floor = max(
+        [datetime.combine(day, time(0), tz)] + [e for s, e in finished if s < end],
+    )
+    if end - length >= floor:
+        return end - length
+    if not before.startswith("before your running timer"):
+        # Before now it does not fit: time logged ahead, as on a later day of the week.
+        return start
+    raise ValidationFailed.field(
+        "duration",
+        f"No room for {format_exact(seconds)} {before} without overlapping your other time "
+        "that day: enter less, or change that day's entries in the day list.",
+    )
+
+
+def _limit(
+    session: Session, *, actor: Actor, day: date, now: datetime
+) -> tuple[datetime, str] | None:
+    """The latest a new entry on ``day`` may end, and those words: when the person's
+    running timer started (if it runs on that day), else now on today; None on a past day
+    without a timer and on a later day (time logged ahead)."""
+    tz = zone(actor.firm.time_zone)
+    today = local_today(actor, now)
+    if day > today:
+        return None
+    account = actor.account
+    running = running_entries(session, accounts=[(account, actor.firm)], now=now)
+    timer = running.get(account.id)
+    next_day = datetime.combine(day + timedelta(days=1), time(0), tz)
+    if timer is not None:
+        started = datetime.fromisoformat(str(timer.start_date))
+        if started < next_day:
+            words = f"before your running timer (started {started.astimezone(tz):%H:%M})"
+            return started, words
+    if day == today:
+        return now, f"before now ({now.astimezone(tz):%H:%M})"
+    return None
