@@ -457,7 +457,7 @@ class TestFilters:
         page = signed_in.get("/app/reports", params={"period": "this_week", "staff": "someone"})
         assert page.status_code == 422
         assert 'role="alert"' in page.text
-        assert "filter[staff] must be a list of UUIDs" in page.text
+        assert "Pick a staff member from the list: &#39;someone&#39; is not one." in page.text
         assert "Run report" in page.text
         bad_step = signed_in.get(
             "/app/reports",
