@@ -14,6 +14,7 @@ from typing import Any, get_type_hints
 
 import pytest
 import typer
+import uvicorn
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner, Result
@@ -237,7 +238,7 @@ NUMBERS: dict[tuple[str, ...], tuple[list[str], list[str]]] = {
 def _numeric_options() -> set[tuple[str, ...]]:
     """Every (command, option) of the CLI whose value is a number (from the type hints of
     the command's function, so a new number option fails the test below until listed)."""
-    found = set()
+    found: set[tuple[str, ...]] = set()
     for path in _commands():
         command = _command(path)
         if command.callback is None:
@@ -272,7 +273,7 @@ def test_a_number_out_of_range_is_refused_in_one_line(
         raise AssertionError("the server started")
 
     monkeypatch.setattr(serve_module, "upgrade_database", started)
-    monkeypatch.setattr(serve_module.uvicorn, "run", started)
+    monkeypatch.setattr(uvicorn, "run", started)
     args = NUMBERS[(command, option)][0]
     if "RATE" in args:
         args = [_a_rate(cli) if part == "RATE" else part for part in args]

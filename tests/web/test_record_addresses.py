@@ -34,7 +34,7 @@ def _record_routes() -> list[tuple[str, str, str]]:
         if route.path.startswith("/app/reports/export/"):
             continue  # /app/reports/export/{report}.{file_format}: names no record
         for name in route.param_convertors:
-            for method in sorted(route.methods):
+            for method in sorted(route.methods or ()):
                 found.append((method, route.path, name))
     return found
 

@@ -15,7 +15,7 @@ from tests.conftest import FROZEN_NOW
 from tests.factories import FirmWorld, Staff, make_staff
 from tests.factories.time_entries import make_entry
 from tests.web.conftest import Browser
-from timeledger.models import AccountRole
+from timeledger.models import Account, AccountRole, Case
 from timeledger.web.durations import format_exact
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -140,9 +140,12 @@ class TestReportsPage:
         """Rows of 9029 s, 3130 s and 60 s: rounded to minutes one by one they read 2:30,
         0:52 and 0:01 (3:23) beside a total of 3:24; shown exactly, they add up."""
         owner = world.owner.account
-        for day, (on, seconds) in enumerate(
-            ((world.client, 9029), (world.other_client, 3130), (world.case, 60)), start=4
-        ):
+        made: list[tuple[Account | Case, int]] = [
+            (world.client, 9029),
+            (world.other_client, 3130),
+            (world.case, 60),
+        ]
+        for day, (on, seconds) in enumerate(made, start=4):
             entry = make_entry(
                 session, account=owner, on=on, start=datetime(2025, 8, day, 9, tzinfo=UTC)
             )
