@@ -5,13 +5,15 @@ written is one line ``Error: ...`` (exit 1) before any work; a flag shows as a f
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, get_type_hints
 
 import pytest
 import typer
+import uvicorn
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner, Result
@@ -20,6 +22,7 @@ from tests.cli.conftest import runner, token_for
 from tests.conftest import FROZEN_NOW
 from tests.factories import make_world
 from timeledger.cli import app
+from timeledger.cli import serve as serve_module
 from timeledger.models import Account
 
 
@@ -194,3 +197,78 @@ def test_a_missing_record_is_named_with_its_uuid(
 ) -> None:
     line = _one_error_line(_run(cli, *command))
     assert line.startswith(f"Error: no {kind} with UUID {SOME}"), line
+
+
+HUGE = str(10**20)
+# Every number an option takes, with values outside what it means: each is refused with
+# typer's usage error (exit 2, naming the option and its range) or one line `Error: ...`
+# (exit 1), never a traceback, never started or stored.
+SERVE = ["serve"]
+SUMMARY = ["report", "summary", "--from", "2026-03-01", "--to", "2026-03-31"]
+DETAILED = ["report", "detailed", "--from", "2026-03-01", "--to", "2026-03-31"]
+UP = ["--rounding", "up"]
+LOG = ["time", "log", "--on", "firm", "--uuid", SOME, "--name", "x"]
+RATE = ["rate", "create", "--from", "2026-01-01"]
+NUMBERS: dict[tuple[str, ...], tuple[list[str], list[str]]] = {
+    ("serve", "--port"): (SERVE, ["0", "-1", "65536", "99999", HUGE]),
+    ("serve", "--workers"): (SERVE, ["0", "-1", "65", HUGE]),
+    ("report summary", "--rounding-minutes"): ([*SUMMARY, *UP], ["0", "-1", "7", HUGE]),
+    ("report detailed", "--rounding-minutes"): ([*DETAILED, *UP], ["0", "-1", "7", HUGE]),
+    ("report detailed", "--per-page"): (DETAILED, ["0", "-1", "501", HUGE]),
+    ("time log", "--minutes"): (LOG, ["0", "-1", HUGE]),
+    ("rate create", "--hourly-rate"): (RATE, ["-1", HUGE]),
+    ("rate update", "--hourly-rate"): (["rate", "update", "RATE"], ["-1", HUGE]),
+}
+
+
+def _numeric_options() -> set[tuple[str, ...]]:
+    """Every (command, option) of the CLI whose value is a number (from the type hints of
+    the command's function, so a new number option fails the test below until listed)."""
+    found: set[tuple[str, ...]] = set()
+    for path in _commands():
+        command = _command(path)
+        if command.callback is None:
+            continue
+        hints = get_type_hints(command.callback)
+        for param in command.params:
+            if hints.get(param.name) in (int, float, int | None, float | None):
+                found.add((" ".join(path), param.opts[0]))
+    return found
+
+
+def test_every_number_option_is_checked_below() -> None:
+    assert _numeric_options() == set(NUMBERS)
+
+
+def _a_rate(cli: CliRunner) -> str:
+    result = _run(cli, *RATE, "--hourly-rate", "15000")
+    assert result.exit_code == 0, result.output
+    rate: str = json.loads(result.output)["uuid"]
+    return rate
+
+
+@pytest.mark.parametrize(
+    ("command", "option", "value"),
+    [(c, o, v) for (c, o), (_, values) in NUMBERS.items() for v in values],
+    ids=lambda part: str(part)[:12],
+)
+def test_a_number_out_of_range_is_refused_in_one_line(
+    cli: CliRunner, monkeypatch: pytest.MonkeyPatch, command: str, option: str, value: str
+) -> None:
+    def started(*_: object, **__: object) -> None:
+        raise AssertionError("the server started")
+
+    monkeypatch.setattr(serve_module, "upgrade_database", started)
+    monkeypatch.setattr(uvicorn, "run", started)
+    args = NUMBERS[(command, option)][0]
+    if "RATE" in args:
+        args = [_a_rate(cli) if part == "RATE" else part for part in args]
+    result = _run(cli, *args, option, value)
+    assert "Traceback" not in result.output
+    assert "the server started" not in result.output
+    assert "This is a bug" not in result.output, result.output
+    if result.exit_code == 2:
+        assert f"Invalid value for '{option}'" in result.output, result.output
+    else:
+        line = _one_error_line(result)
+        assert value in line or option.strip("-").replace("-", "_") in line, line

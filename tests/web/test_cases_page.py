@@ -61,7 +61,9 @@ class TestCasesPage:
     ):
         no_client = signed_in.post("/app/cases", {"name": "Orphan"})
         assert 'role="alert"' in no_client.text
-        assert "The participants field must have at least 1 item." in no_client.text
+        assert "Tick at least one client: a case is always for one or more clients." in (
+            no_client.text
+        )
         assert 'value="Orphan"' in no_client.text  # what was typed is kept
         wrong_billing = signed_in.post(
             "/app/cases",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 from xml.etree import ElementTree
@@ -15,8 +15,8 @@ from tests.conftest import FROZEN_NOW
 from tests.factories import FirmWorld, Staff, make_staff
 from tests.factories.time_entries import make_entry
 from tests.web.conftest import Browser
-from timeledger.models import AccountRole
-from timeledger.web.durations import format_exact, format_seconds
+from timeledger.models import Account, AccountRole, Case
+from timeledger.web.durations import format_exact
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -32,6 +32,13 @@ def _total_on_page(page: str) -> str:
     match = re.search(r'<dd id="report-total">([^<]*)</dd>', page)
     assert match, page
     return match[1]
+
+
+def _parsed(shown: str) -> int:
+    """Seconds from a duration as the page shows it (``h:mm`` or ``h:mm:ss``)."""
+    parts = [int(part) for part in shown.split(":")]
+    hours, minutes, seconds = (*parts, 0)[:3]
+    return (hours * 60 + minutes) * 60 + seconds
 
 
 def _table_rows(page: str) -> list[tuple[str, ...]]:
@@ -106,14 +113,14 @@ class TestReportsPage:
         assert page.status_code == 200
         api = _api_summary(client, world.owner, period="this_week", group_by="client")
         assert api["totals"]["seconds"] == 30 * 60 * 3 + 95 * 60 - 30 * 60 + 50 * 60
-        assert _total_on_page(page.text) == format_seconds(api["totals"]["seconds"])
+        assert _total_on_page(page.text) == format_exact(api["totals"]["seconds"])
         assert f'<dd id="report-entries">{api["totals"]["entries"]}</dd>' in page.text
         assert _table_rows(page.text) == [
             (
                 group["key"]["name"],
                 str(group["entries"]),
-                format_seconds(group["billable_seconds"]),
-                format_seconds(group["seconds"]),
+                format_exact(group["billable_seconds"]),
+                format_exact(group["seconds"]),
             )
             for group in api["groups"]
         ]
@@ -124,8 +131,37 @@ class TestReportsPage:
         ]
         billable = api["totals"]["billable_seconds"]
         assert billable == 30 * 60 + 95 * 60
-        assert f'<dd id="report-billable">{format_seconds(billable)}</dd>' in page.text
+        assert f'<dd id="report-billable">{format_exact(billable)}</dd>' in page.text
         assert "the whole firm" in page.text
+
+    def test_rows_add_up_to_the_total_shown(
+        self, signed_in: Browser, world: FirmWorld, session: Session
+    ):
+        """Rows of 9029 s, 3130 s and 60 s: rounded to minutes one by one they read 2:30,
+        0:52 and 0:01 (3:23) beside a total of 3:24; shown exactly, they add up."""
+        owner = world.owner.account
+        made: list[tuple[Account | Case, int]] = [
+            (world.client, 9029),
+            (world.other_client, 3130),
+            (world.case, 60),
+        ]
+        for day, (on, seconds) in enumerate(made, start=4):
+            entry = make_entry(
+                session, account=owner, on=on, start=datetime(2025, 8, day, 9, tzinfo=UTC)
+            )
+            entry.ended_at = entry.started_at + timedelta(seconds=seconds)
+        session.flush()
+        page = signed_in.get(
+            "/app/reports", params={"period": "this_week", "group_by": "trackable"}
+        ).text
+        rows = _table_rows(page)
+        assert sorted(row[3] for row in rows) == ["0:01", "0:52:10", "2:30:29"]
+        total = _total_on_page(page)
+        assert total == "3:23:39"
+        assert sum(_parsed(row[3]) for row in rows) == _parsed(total) == 12219
+        billable = re.search(r'<dd id="report-billable">([^<]*)</dd>', page)
+        assert billable
+        assert sum(_parsed(row[2]) for row in rows) == _parsed(billable[1])
 
     def test_custom_dates_and_a_time_grouping(
         self, signed_in: Browser, world: FirmWorld, client: TestClient, session: Session
@@ -134,7 +170,7 @@ class TestReportsPage:
         query = {"from": "2025-07-28", "to": "2025-08-10", "group_by": "week"}
         page = signed_in.get("/app/reports", params={**query, "period": "custom"})
         api = _api_summary(client, world.owner, **query)
-        assert _total_on_page(page.text) == format_seconds(api["totals"]["seconds"])
+        assert _total_on_page(page.text) == format_exact(api["totals"]["seconds"])
         assert ">2025-07-28 to 2025-08-03</th>" in page.text
         assert ">2025-08-04 to 2025-08-10</th>" in page.text
 
@@ -348,7 +384,7 @@ class TestFilters:
             page = signed_in.get("/app/reports", params={**base, **form})
             assert page.status_code == 200, (form, page.text)
             api = _api_summary(client, world.owner, **base, **api_keys)
-            assert _total_on_page(page.text) == format_seconds(api["totals"]["seconds"]), form
+            assert _total_on_page(page.text) == format_exact(api["totals"]["seconds"]), form
             assert [row[0] for row in _table_rows(page.text)] == [
                 group["key"]["name"] for group in api["groups"]
             ]
@@ -373,9 +409,9 @@ class TestFilters:
             (
                 group["key"]["name"],
                 str(group["entries"]),
-                format_seconds(group["billable_seconds"]),
-                format_seconds(group["seconds"]),
-                format_seconds(group["rounded_seconds"]),
+                format_exact(group["billable_seconds"]),
+                format_exact(group["seconds"]),
+                format_exact(group["rounded_seconds"]),
             )
             for group in api["groups"]
         ]
@@ -424,7 +460,7 @@ class TestFilters:
         page = signed_in.get("/app/reports", params={"period": "this_week", "staff": "someone"})
         assert page.status_code == 422
         assert 'role="alert"' in page.text
-        assert "filter[staff] must be a list of UUIDs" in page.text
+        assert "Pick a staff member from the list: &#39;someone&#39; is not one." in page.text
         assert "Run report" in page.text
         bad_step = signed_in.get(
             "/app/reports",

@@ -285,8 +285,9 @@ class TestIsolation:
             (f"/app/entries/{theirs}/continue", {}),
             (f"/app/entries/{theirs}/delete", {}),
         ]:
-            page = signed_in.post(path, data)
-            assert "No time entry with that UUID." in page.text
+            page = signed_in.post(path, data, headers={"HX-Request": ""})
+            assert page.status_code == 404
+            assert f"There is no time entry with UUID {theirs} in this firm" in page.text
         after = client.get(f"/api/v1/time-entry/{theirs}", headers=other_world.owner.headers())
         assert after.json()["name"] == "Theirs"
         assert signed_in.get("/app/trackables", params={"q": "Rival"}).text.count("radio") == 0

@@ -180,7 +180,7 @@ class TestOneSubscription:
     def test_unknown_and_other_firms_uuid_is_404(
         self, signed_in: Browser, other_world: FirmWorld, session: Session
     ):
-        assert signed_in.get("/app/webhooks/not-a-uuid").status_code == 404
+        assert signed_in.get("/app/webhooks/not-a-uuid").status_code == 400
         foreign = WebhookSubscription(
             firm_id=other_world.firm.id,
             url=URL,
@@ -194,9 +194,9 @@ class TestOneSubscription:
         session.add(foreign)
         session.flush()
         assert signed_in.get(f"/app/webhooks/{foreign.uuid}").status_code == 404
-        refused = signed_in.post(f"/app/webhooks/{foreign.uuid}/ping")
-        assert 'role="alert"' in refused.text
-        assert "Webhook subscriptions of" in refused.text  # back on the list
+        refused = signed_in.post(f"/app/webhooks/{foreign.uuid}/ping", headers={"HX-Request": ""})
+        assert refused.status_code == 404
+        assert f"There is no webhook subscription with UUID {foreign.uuid}" in refused.text
 
 
 class TestWording:

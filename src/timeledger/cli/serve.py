@@ -52,7 +52,7 @@ def _settings_or_exit(*, workers: int, worker: bool) -> Settings:
 
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
-    port: int = typer.Option(8000, help="Port to listen on."),
+    port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on (1 to 65535)."),
     demo: bool = typer.Option(
         False,
         "--demo",

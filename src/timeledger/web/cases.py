@@ -15,15 +15,20 @@ from timeledger.auth.service import Actor
 from timeledger.cases import service as cases
 from timeledger.cases.schemas import CaseCreate, CaseResource
 from timeledger.dependencies import ClockDep, SessionDep
+from timeledger.errors import ValidationFailed
 from timeledger.kit.listing import ListParams, Sort
 from timeledger.models import AccountType
 from timeledger.permissions import may_archive, may_edit_records, may_use_admin_pages
 from timeledger.web.actions import attempt
 from timeledger.web.deps import WebActorDep
 from timeledger.web.paging import PageNumber, list_params
+from timeledger.web.pickers import record_uuid
 from timeledger.web.templating import render
 
 router = APIRouter(prefix="/app", include_in_schema=False)
+
+# The API's words (participants) are not the form's: its fieldset is "Clients".
+NO_CLIENT = "Tick at least one client: a case is always for one or more clients."
 # One page, as the clients page: a firm with more cases than this filters by name.
 PAGE_SIZE = 500
 
@@ -127,10 +132,15 @@ def add_case(
         return forbidden(request, actor, verdict.reason)
 
     def add() -> None:
+        if not clients:
+            raise ValidationFailed.field("clients", NO_CLIENT)
+        participants = [record_uuid("clients", value, "clients") for value in clients]
+        if billing_client:
+            record_uuid("billing_client", billing_client, "the billing client")
         data = CaseCreate.model_validate(
             {
                 "name": name,
-                "participants": clients or [],
+                "participants": participants,
                 "billing_client_uuid": billing_client or None,
             }
         )

@@ -26,6 +26,7 @@ from timeledger.permissions import (
 )
 from timeledger.web.actions import attempt
 from timeledger.web.deps import WebActorDep
+from timeledger.web.pickers import BILLABLE_KINDS_REFUSED
 from timeledger.web.templating import render
 from timeledger.web.words import counted
 
@@ -110,6 +111,10 @@ def save_settings(
     if not verdict:
         return refusal(request, actor, verdict)
     chosen = set(billable or [])
+    unknown = sorted(chosen - set(KIND_LABELS))
+    if unknown:
+        message = BILLABLE_KINDS_REFUSED.format(value=repr(unknown[0][:40]))
+        return render(request, "firm_settings.html", settings_context(actor, error=message))
     form = {
         "name": name,
         "time_zone": time_zone.strip(),

@@ -29,9 +29,39 @@ from timeledger.web.deps import COOKIE, Redirect, redirect_handler
 from timeledger.web.errors import PageCsrf, install_error_pages
 from timeledger.web.inputs import UnstorableInput, storable_input, unstorable_input_handler
 from timeledger.web.manners import AppManners
+from timeledger.web.records import RecordNotInPath, record_in_path, record_not_in_path_handler
 from timeledger.web.router import SIGN_IN_SUBMIT, router
 from timeledger.web.templating import STATIC_DIR, STATIC_URL
 
+# Every router of pages, in the order they are tried.
+PAGES = (
+    router,
+    timer.router,
+    days.router,
+    weeks.router,
+    reports.router,
+    clients.router,
+    admin.router,
+    access_tokens.router,
+    cases.router,
+    imports.router,
+    staff.router,
+    firm_settings.router,
+    rates.router,
+    tags.router,
+    webhooks.router,
+)
+# The pages whose addresses name a record (``/app/<thing>/<uuid>``); every page of theirs
+# needs a signed-in user, which the record check asks for first.
+RECORD_PAGES = (
+    admin.router,
+    cases.router,
+    days.router,
+    rates.router,
+    staff.router,
+    tags.router,
+    webhooks.router,
+)
 CSRF_COOKIE = "csrftoken"
 CSRF_HEADER = "x-csrftoken"
 
@@ -42,25 +72,13 @@ def install_web(app: FastAPI, settings: Settings) -> None:
     state-changing request under ``/app``)."""
     app.add_exception_handler(Redirect, redirect_handler)
     app.add_exception_handler(UnstorableInput, unstorable_input_handler)
+    app.add_exception_handler(RecordNotInPath, record_not_in_path_handler)
     install_error_pages(app)
-    for pages in (
-        router,
-        timer.router,
-        days.router,
-        weeks.router,
-        reports.router,
-        clients.router,
-        admin.router,
-        access_tokens.router,
-        cases.router,
-        imports.router,
-        staff.router,
-        firm_settings.router,
-        rates.router,
-        tags.router,
-        webhooks.router,
-    ):
-        app.include_router(pages, dependencies=[Depends(storable_input)])
+    for pages in PAGES:
+        checks = [Depends(storable_input)]
+        if pages in RECORD_PAGES:
+            checks.append(Depends(record_in_path))
+        app.include_router(pages, dependencies=checks)
     app.mount(STATIC_URL, StaticFiles(directory=STATIC_DIR), name="static")
     if settings.environment is Environment.PRODUCTION:
         # Refuse to start without TIMELEDGER_SECRET_KEY rather than at the first page.

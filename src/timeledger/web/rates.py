@@ -24,6 +24,7 @@ from timeledger.web.amounts import format_minor, parse_major
 from timeledger.web.deps import WebActorDep
 from timeledger.web.firm_settings import refusal
 from timeledger.web.paging import PageNumber, list_params
+from timeledger.web.pickers import PICK_REFUSED, record_uuid, shown
 from timeledger.web.templating import render
 
 router = APIRouter(prefix="/app", include_in_schema=False)
@@ -110,8 +111,14 @@ def _rate_body(
 ) -> dict[str, Any]:
     """The ``POST /api/v1/billing-rates`` body the form describes."""
     kind, _, target = applies_to.partition(":")
+    what = "what the rate applies to"
     if kind not in {"", "client", "case"}:
-        raise ValidationFailed.field("applies_to", "The selected applies to is invalid.")
+        message = PICK_REFUSED.format(what=what, value=shown(applies_to))
+        raise ValidationFailed.field("applies_to", message)
+    if kind:
+        record_uuid("applies_to", target, what)
+    if staff:
+        record_uuid("staff", staff, "a staff member")
     chosen = currency.strip().upper() or actor.firm.currency
     return {
         "hourly_rate": parse_major(amount, chosen),

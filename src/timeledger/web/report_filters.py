@@ -13,10 +13,12 @@ from timeledger.auth.service import Actor
 from timeledger.kit.listing import MAX_PER_PAGE, ListParams, Sort
 from timeledger.models import AccountType
 from timeledger.reports.rounding import STEPS_MINUTES, RoundingMode
+from timeledger.web.pickers import BILLABLE_REFUSED, choice, record_uuid
 
 # The form's own field names, kept short in the page's address.
 FIELDS = ("staff", "client", "billable", "rounding", "rounding_minutes")
 BILLABLE = {"": "Billable and not", "true": "Billable only", "false": "Non-billable only"}
+_BILLABLE_KEYS = {value: value for value in BILLABLE}
 ROUNDING = {
     RoundingMode.NONE.value: "No rounding",
     RoundingMode.UP.value: "Round up",
@@ -52,14 +54,19 @@ def filter_query(params: Mapping[str, str]) -> dict[str, str]:
     ``filter[clients]`` (the client's own time and its cases'), ``billable`` as
     ``filter[billable]``; ``rounding`` with ``rounding_minutes`` unless rounding is
     ``none`` (the step picker always sends a value, which then means nothing). An empty
-    field is no filter. Values go on as sent, so the service refuses a bad one in its own
-    words."""
+    field is no filter. A staff member or client that is not a UUID, or a billable choice
+    the list does not offer, is ``ValidationFailed`` in the form's words
+    (``web.pickers``); other values go on as sent, so the service refuses a bad one in its
+    own words."""
     query: dict[str, str] = {}
-    for field, key in (("staff", "filter[staff]"), ("client", "filter[clients]")):
+    for field, key, what in (
+        ("staff", "filter[staff]", "a staff member"),
+        ("client", "filter[clients]", "a client"),
+    ):
         if value := params.get(field, "").strip():
-            query[key] = value
+            query[key] = record_uuid(field, value, what)
     if billable := params.get("billable", "").strip():
-        query["filter[billable]"] = billable
+        query["filter[billable]"] = choice("billable", billable, _BILLABLE_KEYS, BILLABLE_REFUSED)
     rounding = params.get("rounding", "").strip()
     if rounding and rounding != RoundingMode.NONE.value:
         query["rounding"] = rounding

@@ -7,7 +7,22 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from timeledger.models import Account, Firm, Login, User, WebSession
+from timeledger.auth.service import Actor
+from timeledger.models import (
+    Account,
+    AccountType,
+    BillingRate,
+    Case,
+    Firm,
+    Login,
+    PersonalAccessToken,
+    Tag,
+    TimeEntry,
+    User,
+    WebhookDelivery,
+    WebhookSubscription,
+    WebSession,
+)
 
 
 def add(session: Session, web_session: WebSession) -> None:
@@ -53,3 +68,38 @@ def session_of_user(session: Session, user_id: int, session_uuid: uuid.UUID) -> 
     return session.scalars(
         select(WebSession).where(WebSession.user_id == user_id, WebSession.uuid == session_uuid)
     ).first()
+
+
+def record_exists(session: Session, param: str, record: uuid.UUID, actor: Actor) -> bool:
+    """Whether the record an address names (``web.records.RECORDS``'s path parameter)
+    exists for ``actor``: of the actor's firm (staff: its employees; time entries and
+    webhook subscriptions: not deleted), or of the actor's user (sign-ins, tokens)."""
+    firm = actor.firm.id
+    queries = {
+        "session_uuid": select(WebSession.id).where(
+            WebSession.uuid == record, WebSession.user_id == actor.user.id
+        ),
+        "token_uuid": select(PersonalAccessToken.id).where(
+            PersonalAccessToken.uuid == record, PersonalAccessToken.user_id == actor.user.id
+        ),
+        "case_uuid": select(Case.id).where(Case.uuid == record, Case.firm_id == firm),
+        "entry_uuid": select(TimeEntry.id).where(
+            TimeEntry.uuid == record, TimeEntry.firm_id == firm, TimeEntry.deleted_at.is_(None)
+        ),
+        "rate_uuid": select(BillingRate.id).where(
+            BillingRate.uuid == record, BillingRate.firm_id == firm
+        ),
+        "account_uuid": select(Account.id).where(
+            Account.uuid == record, Account.firm_id == firm, Account.type == AccountType.EMPLOYEE
+        ),
+        "tag_uuid": select(Tag.id).where(Tag.uuid == record, Tag.firm_id == firm),
+        "subscription_uuid": select(WebhookSubscription.id).where(
+            WebhookSubscription.uuid == record,
+            WebhookSubscription.firm_id == firm,
+            WebhookSubscription.deleted_at.is_(None),
+        ),
+        "delivery_uuid": select(WebhookDelivery.id).where(
+            WebhookDelivery.uuid == record, WebhookDelivery.firm_id == firm
+        ),
+    }
+    return session.scalar(queries[param].limit(1)) is not None

@@ -20,6 +20,7 @@ from timeledger.time_entries.service.read import recent_trackables, running_entr
 from timeledger.trackables.service import search_live
 from timeledger.web.actions import attempt
 from timeledger.web.deps import WebActorDep
+from timeledger.web.pickers import BILLABLE_REFUSED, TAGS_REFUSED, choice, picked
 from timeledger.web.schemas import TrackableChoice
 from timeledger.web.templating import render
 from timeledger.web.timesheet import day_list, local_today
@@ -95,21 +96,24 @@ def start_timer(
     trackable: Annotated[str, Form()] = "",
     name: Annotated[str, Form(max_length=255)] = "",
     description: Annotated[str, Form(max_length=10_000)] = "",
-    billable: Annotated[str, Form(max_length=1)] = "",
+    billable: Annotated[str, Form()] = "",
     tags: Annotated[list[str] | None, Form(max_length=50)] = None,
 ) -> Response:
     now = clock.now()
     kind, _, trackable_uuid = trackable.partition(":")
 
     def start() -> None:
+        offered = {str(tag.uuid) for tag in live_tags(session, actor)}
+        chosen_tags = picked("tags", tags or [], offered, TAGS_REFUSED)
+        chosen_billable = choice("billable", billable, BILLABLE, BILLABLE_REFUSED)
         data = TimeEntryCreate.model_validate(
             {
                 "trackable_type": kind or "",
                 "trackable_uuid": trackable_uuid or None,
                 "name": name.strip(),
                 "description": description.strip() or None,
-                "billable": BILLABLE.get(billable, billable),
-                "tags": tags or None,
+                "billable": chosen_billable,
+                "tags": chosen_tags or None,
             }
         )
         entries.create_time_entry(
