@@ -70,6 +70,9 @@ def test_fill_the_week_grid_and_see_totals(watched: Page, live: LiveServer):
     tuesday.fill("1.5")
     tuesday.press("Tab")
     expect(watched.locator("#week-total")).to_have_text("3:00")
+    # The keyboard user's place survives the save: focus is on the next day's cell.
+    wednesday = watched.get_by_role("textbox", name=re.compile(r"^Pension transfer, Transfer, Wed"))
+    expect(wednesday).to_be_focused()
     row = watched.get_by_role("row", name=re.compile("Pension transfer"))
     expect(row.locator("td.total")).to_have_text("3:00")
 
@@ -86,8 +89,12 @@ def test_edit_and_delete_in_the_day_list(watched: Page, live: LiveServer):
     watched.get_by_role("link", name="Days").click()
     entry = watched.get_by_role("form", name=re.compile(r"^Edit Review"))
     entry.get_by_label("Duration").fill("2:15")
-    entry.get_by_role("button", name="Save").click()
+    entry.get_by_label("Duration").press("Enter")
     expect(watched.get_by_text("Total 2:15")).to_be_visible()
+    # Saved with Enter, the cursor is still in the field it was in.
+    expect(
+        watched.get_by_role("form", name=re.compile(r"^Edit Review")).get_by_label("Duration")
+    ).to_be_focused()
     watched.once("dialog", lambda dialog: dialog.accept())
     watched.get_by_role("button", name=re.compile(r"^Delete Review")).click()
     expect(watched.get_by_role("status")).to_have_text("Entry deleted.")
