@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from timeledger.auth.service import Actor
@@ -75,31 +76,32 @@ def record_exists(session: Session, param: str, record: uuid.UUID, actor: Actor)
     exists for ``actor``: of the actor's firm (staff: its employees; time entries and
     webhook subscriptions: not deleted), or of the actor's user (sign-ins, tokens)."""
     firm = actor.firm.id
-    queries = {
-        "session_uuid": select(WebSession.id).where(
+    # Builders, so that only the statement asked for is built.
+    queries: dict[str, Callable[[], Select[int]]] = {
+        "session_uuid": lambda: select(WebSession.id).where(
             WebSession.uuid == record, WebSession.user_id == actor.user.id
         ),
-        "token_uuid": select(PersonalAccessToken.id).where(
+        "token_uuid": lambda: select(PersonalAccessToken.id).where(
             PersonalAccessToken.uuid == record, PersonalAccessToken.user_id == actor.user.id
         ),
-        "case_uuid": select(Case.id).where(Case.uuid == record, Case.firm_id == firm),
-        "entry_uuid": select(TimeEntry.id).where(
+        "case_uuid": lambda: select(Case.id).where(Case.uuid == record, Case.firm_id == firm),
+        "entry_uuid": lambda: select(TimeEntry.id).where(
             TimeEntry.uuid == record, TimeEntry.firm_id == firm, TimeEntry.deleted_at.is_(None)
         ),
-        "rate_uuid": select(BillingRate.id).where(
+        "rate_uuid": lambda: select(BillingRate.id).where(
             BillingRate.uuid == record, BillingRate.firm_id == firm
         ),
-        "account_uuid": select(Account.id).where(
+        "account_uuid": lambda: select(Account.id).where(
             Account.uuid == record, Account.firm_id == firm, Account.type == AccountType.EMPLOYEE
         ),
-        "tag_uuid": select(Tag.id).where(Tag.uuid == record, Tag.firm_id == firm),
-        "subscription_uuid": select(WebhookSubscription.id).where(
+        "tag_uuid": lambda: select(Tag.id).where(Tag.uuid == record, Tag.firm_id == firm),
+        "subscription_uuid": lambda: select(WebhookSubscription.id).where(
             WebhookSubscription.uuid == record,
             WebhookSubscription.firm_id == firm,
             WebhookSubscription.deleted_at.is_(None),
         ),
-        "delivery_uuid": select(WebhookDelivery.id).where(
+        "delivery_uuid": lambda: select(WebhookDelivery.id).where(
             WebhookDelivery.uuid == record, WebhookDelivery.firm_id == firm
         ),
     }
-    return session.scalar(queries[param].limit(1)) is not None
+    return session.scalar(queries[param]().limit(1)) is not None
