@@ -181,32 +181,42 @@ def _placement(
     limit = _limit(session, actor=actor, day=day, now=now)
     if limit is None or start + length <= limit[0]:
         return start
-    end, before = limit
+    end, timer_words = limit
     floor = max(
         [datetime.combine(day, time(0), tz)] + [e for s, e in finished if s < end],
     )
     if end - length >= floor:
         return end - length
-    if not before.startswith("before your running timer"):
+    if timer_words is None:
         # Before now it does not fit: time logged ahead, as on a later day of the week.
         return start
     raise ValidationFailed.field(
         "duration",
-        f"No room for {format_exact(seconds)} {before} without overlapping your other time "
-        "that day: enter less, or change that day's entries in the day list.",
+        f"No room for {format_exact(seconds)} {timer_words} without overlapping your other "
+        "time that day: enter less, or change that day's entries in the day list.",
     )
 
 
 def _limit(
     session: Session, *, actor: Actor, day: date, now: datetime
-) -> tuple[datetime, str] | None:
-    """The latest a new entry on ``day`` may end, and those words: when the person's
-    running timer started (if it runs on that day), else now on today; None on a past day
-    without a timer and on a later day (time logged ahead)."""
+) -> tuple[datetime, str | None] | None:
+    """The latest a new entry on ``day`` should end: when the person's running timer
+    started (if it runs on that day), with the words that name it (a hard limit), else now
+    on today (words None: a soft limit); None on a past day without a timer and on a later
+    day (time logged ahead)."""
     tz = zone(actor.firm.time_zone)
     today = local_today(actor, now)
     if day > today:
         return None
+    account = actor.account
+    running = running_entries(session, accounts=[(account, actor.firm)], now=now)
+    timer = running.get(account.id)
+    next_day = datetime.combine(day + timedelta(days=1), time(0), tz)
+    if timer is not None:
+        started = datetime.fromisoformat(str(timer.start_date))
+        if started < next_day:
+            return started, f"before your running timer (started {started.astimezone(tz):%H:%M})"
+    return (now, None) if day == today else None
     account = actor.account
     running = running_entries(session, accounts=[(account, actor.firm)], now=now)
     timer = running.get(account.id)
