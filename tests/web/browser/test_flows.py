@@ -21,6 +21,15 @@ def sign_in(page: Page, live: LiveServer) -> None:
     expect(page).to_have_url(live.url + "/app/timer")
 
 
+def add_time(page: Page, *, search: str, choice: str, name: str, duration: str) -> None:
+    """On the week page: one new row of ``duration`` on ``choice`` (found by ``search``)."""
+    page.get_by_label("Track time on").fill(search)
+    page.get_by_role("radio", name=choice).check()
+    page.get_by_label("What did you work on?").fill(name)
+    page.get_by_label("Duration (1:30 or 1.5)").fill(duration)
+    page.get_by_role("button", name="Add time").click()
+
+
 def test_sign_in_wrong_password_then_right(watched: Page, live: LiveServer):
     watched.goto(live.url + "/app/sign-in")
     watched.get_by_label("Email").fill(live.world.owner.user.email)
@@ -80,11 +89,7 @@ def test_fill_the_week_grid_and_see_totals(watched: Page, live: LiveServer):
 def test_edit_and_delete_in_the_day_list(watched: Page, live: LiveServer):
     sign_in(watched, live)
     watched.goto(live.url + "/app/week")
-    watched.get_by_label("Track time on").fill("Annual")
-    watched.get_by_role("radio", name="Annual review (Task)").check()
-    watched.get_by_label("What did you work on?").fill("Review")
-    watched.get_by_label("Duration (1:30 or 1.5)").fill("1")
-    watched.get_by_role("button", name="Add time").click()
+    add_time(watched, search="Annual", choice="Annual review (Task)", name="Review", duration="1")
     expect(watched.locator("#week-total")).to_have_text("1:00")
     watched.get_by_role("link", name="Days").click()
     entry = watched.get_by_role("form", name=re.compile(r"^Edit Review"))
@@ -146,11 +151,13 @@ def test_keyboard_only_sign_in_and_timer(watched: Page, live: LiveServer):
 def test_run_a_report_see_the_chart_and_download_each_format(watched: Page, live: LiveServer):
     sign_in(watched, live)
     watched.goto(live.url + "/app/week")
-    watched.get_by_label("Track time on").fill("Pension")
-    watched.get_by_role("radio", name="Pension transfer (Case)").check()
-    watched.get_by_label("What did you work on?").fill("Transfer")
-    watched.get_by_label("Duration (1:30 or 1.5)").fill("1:30")
-    watched.get_by_role("button", name="Add time").click()
+    add_time(
+        watched,
+        search="Pension",
+        choice="Pension transfer (Case)",
+        name="Transfer",
+        duration="1:30",
+    )
     expect(watched.locator("#week-total")).to_have_text("1:30")
     watched.get_by_role("link", name="Reports").click()
     watched.get_by_label("Period").select_option("this_week")

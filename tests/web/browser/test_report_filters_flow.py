@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 
 from tests.web.browser.conftest import LiveServer
 from tests.web.browser.test_accessibility import _serious
-from tests.web.browser.test_flows import sign_in
+from tests.web.browser.test_flows import add_time, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -16,11 +16,13 @@ pytestmark = pytest.mark.browser
 def test_filter_by_billable_and_round_up(watched: Page, live: LiveServer):
     sign_in(watched, live)
     watched.goto(live.url + "/app/week")
-    watched.get_by_label("Track time on").fill("Pension")
-    watched.get_by_role("radio", name="Pension transfer (Case)").check()
-    watched.get_by_label("What did you work on?").fill("Transfer")
-    watched.get_by_label("Duration (1:30 or 1.5)").fill("1:10")
-    watched.get_by_role("button", name="Add time").click()
+    add_time(
+        watched,
+        search="Pension",
+        choice="Pension transfer (Case)",
+        name="Transfer",
+        duration="1:10",
+    )
     expect(watched.locator("#week-total")).to_have_text("1:10")
     watched.get_by_role("link", name="Reports").click()
     watched.get_by_label("Period").select_option("this_week")
