@@ -22,8 +22,9 @@ from sqlalchemy import create_engine, update
 from bench.dataset import Shape, default_firms
 from bench.generate import count, generate, read_fixture, save
 from bench.processes import Load, Server, run_load, start_server
-from bench.report import Row, markdown
-from bench.scenarios import CONSUMING, SCENARIOS, Fixture, create_finished
+from bench.report import Row, markdown, size_label
+from bench.scenarios import CONSUMING, SCENARIOS, WITH_WEBHOOKS, Fixture, create_finished
+from bench.subscriptions import subscribe, unsubscribe
 from timeledger.auth.service import ACCOUNT_HEADER
 from timeledger.models import TimeEntry
 
@@ -46,8 +47,10 @@ class Options:
 
 
 def database_url(options: Options, db: str, size: int) -> str:
+    """The group's database: ``--pg-url`` (``{size}`` in it becomes ``10k``, ``1m``, ...,
+    a database per size) or an SQLite file per size in ``--out``."""
     if db == "postgresql":
-        return options.pg_url
+        return options.pg_url.replace("{size}", size_label(size).lower())
     return f"sqlite:///{(options.out / f'bench-{size}.db').resolve()}"
 
 
@@ -204,28 +207,55 @@ def _timeledger(options: Options, group: _Group) -> None:
         probe = f"/api/v1/time-entry/{entry}"
         headers = {"Authorization": f"Bearer {group.fixture.token}", ACCOUNT_HEADER: account}
         for scenario in options.scenarios:
-            for connections in (16, 1):
-                runs = []
-                for n in range(options.repeat):
-                    left = 2 * options.repeat - n - (0 if connections == 16 else options.repeat)
-                    runs.append(_measure(options, group, server, scenario, connections, left))
-                    server.settle(probe, headers)
-                result = _median(runs, connections)
-                _record(options, group, scenario, result, connections, server.peak_rss_mib())
+            hooks = subscribe(group.url, group.fixture, WITH_WEBHOOKS.get(scenario, 0))
+            try:
+                _scenario(options, group, server, scenario, (probe, headers))
+            finally:
+                unsubscribe(group.url, group.fixture, hooks)
     finally:
         server.stop()
+
+
+def _scenario(
+    options: Options,
+    group: _Group,
+    server: Server,
+    scenario: str,
+    settle: tuple[str, dict[str, str]],
+) -> None:
+    """One scenario at 16 connections then at 1, each ``--repeat`` times (median kept)."""
+    for connections in (16, 1):
+        runs = []
+        for n in range(options.repeat):
+            left = 2 * options.repeat - n - (0 if connections == 16 else options.repeat)
+            runs.append(_measure(options, group, server, scenario, connections, left))
+            server.settle(*settle)
+        result = _median(runs, connections)
+        _record(options, group, scenario, result, connections, server.peak_rss_mib())
+
+
+def _consumed_path(options: Options, db: str, size: int) -> Path:
+    return options.out / f"consumed-{db}-{size}.json"
 
 
 def run_group(options: Options, db: str, size: int) -> None:
     url = database_url(options, db, size)
     fixture, seconds = _fixture(options, url, db, size)
     group = _Group(db=db, size=size, url=url, fixture=fixture)
+    # Reused data: the entries earlier runs deleted are gone, so carry on after them.
+    consumed = _consumed_path(options, db, size)
+    if options.reuse and consumed.exists():
+        earlier = json.loads(consumed.read_text())
+        group.consumed = {key: value for key, value in earlier.items() if key in CONSUMING}
     options.rows.append(Row.generation_of(db, size, seconds))
-    _floor(options, group)
-    _timeledger(options, group)
+    try:
+        _floor(options, group)
+        _timeledger(options, group)
+    finally:
+        consumed.write_text(json.dumps(group.consumed))
 
 
-def _parse(argv: list[str] | None) -> tuple[argparse.Namespace, Options]:
+def parse(argv: list[str] | None) -> tuple[argparse.Namespace, Options]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", default="sqlite", help="sqlite, postgresql or both (comma)")
     parser.add_argument("--sizes", default="10k,100k,1M")
@@ -256,7 +286,7 @@ def _parse(argv: list[str] | None) -> tuple[argparse.Namespace, Options]:
 
 
 def main(argv: list[str] | None = None) -> list[Row]:
-    args, options = _parse(argv)
+    args, options = parse(argv)
     if options.driver == "wrk" and shutil.which("wrk") is None:
         raise SystemExit("wrk not found: apt-get install -y wrk, or use --driver python")
     options.out.mkdir(parents=True, exist_ok=True)
