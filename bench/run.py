@@ -265,7 +265,7 @@ def parse(argv: list[str] | None) -> tuple[argparse.Namespace, Options]:
     parser.add_argument("--requests", type=int, default=20_000, help="per 16-connection run")
     parser.add_argument("--latency-seconds", type=float, default=3.0)
     parser.add_argument("--latency-requests", type=int, default=3_000)
-    parser.add_argument("--pg-url", default=DEFAULT_PG)
+    parser.add_argument("--pg-url", default=DEFAULT_PG, help="may hold {size}: one per size")
     parser.add_argument("--out", type=Path, default=Path("bench/results"))
     parser.add_argument("--reuse", action="store_true", help="reuse generated data")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each; the median is kept")

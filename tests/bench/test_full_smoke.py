@@ -49,7 +49,9 @@ def test_one_command_measures_every_scenario_report_and_page_at_each_size(
     with engine.connect() as connection:
         live = select(func.count()).where(WebhookSubscription.deleted_at.is_(None))
         assert connection.scalar(live) == 0
-        assert connection.scalar(select(func.count()).select_from(WebhookDelivery)) > 0
+        deliveries = connection.scalar(select(func.count()).select_from(WebhookDelivery))
+        assert deliveries is not None
+        assert deliveries > 0
     engine.dispose()
 
     # A second run keeps the data, and deletes only entries the first left.
