@@ -17,7 +17,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, update
+from sqlalchemy import create_engine, select, update
+from sqlalchemy.exc import DBAPIError
 
 from bench.dataset import Shape, default_firms
 from bench.generate import count, generate, read_fixture, save
@@ -25,8 +26,8 @@ from bench.processes import Load, Server, run_load, start_server
 from bench.report import Row, markdown, size_label
 from bench.scenarios import CONSUMING, SCENARIOS, WITH_WEBHOOKS, Fixture, create_finished
 from bench.subscriptions import subscribe, unsubscribe
-from timeledger.auth.service import ACCOUNT_HEADER
-from timeledger.models import TimeEntry
+from timeledger.auth.service import ACCOUNT_HEADER, hash_token
+from timeledger.models import PersonalAccessToken, TimeEntry
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/timeledger_bench"
 
@@ -58,12 +59,30 @@ def _fixture(options: Options, url: str, db: str, size: int) -> tuple[Fixture, d
     path = options.out / f"fixture-{db}-{size}.json"
     if options.reuse and path.exists():
         data = read_fixture(path)
-        return Fixture.read(data), data["seconds"]
+        if data["url"] == url and holds_token(url, data["token"]):
+            return Fixture.read(data), data["seconds"]
+        print(f"not reusing {url}: it no longer holds {path}'s data", flush=True)
     shape = Shape(entries=size, firms=default_firms(size))
     generated = generate(url, shape)
     save(generated, path)
     print(f"generated {db} {size:,}: {generated.seconds}", flush=True)
     return Fixture.read(read_fixture(path)), generated.seconds
+
+
+def holds_token(url: str, token: str) -> bool:
+    """Whether the database still has the fixture's token (another generation, say
+    ``bench.reports`` on the same database, replaces every row)."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            found = select(PersonalAccessToken.id).where(
+                PersonalAccessToken.token_hash == hash_token(token)
+            )
+            return connection.scalar(found) is not None
+    except DBAPIError:  # no tables: never generated, or dropped
+        return False
+    finally:
+        engine.dispose()
 
 
 def stop_timers(url: str, account_ids: list[int]) -> int:

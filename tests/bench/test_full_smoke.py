@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, func, select
 
-from bench import full, web_pages
+from bench import full, run, web_pages
 from bench.generate import read_fixture
 from bench.scenarios import SCENARIOS
 from timeledger.models import WebhookDelivery, WebhookSubscription
@@ -53,6 +53,10 @@ def test_one_command_measures_every_scenario_report_and_page_at_each_size(
         assert deliveries is not None
         assert deliveries > 0
     engine.dispose()
+    url = f"sqlite:///{tmp_path / 'bench-800.db'}"
+    assert run.holds_token(url, fixture["token"])
+    assert not run.holds_token(url, "tl_another_generation")
+    assert not run.holds_token(f"sqlite:///{tmp_path / 'never.db'}", fixture["token"])
 
     # A second run keeps the data, and deletes only entries the first left.
     capsys.readouterr()
