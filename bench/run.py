@@ -65,6 +65,7 @@ def _fixture(options: Options, url: str, db: str, size: int) -> tuple[Fixture, d
     shape = Shape(entries=size, firms=default_firms(size))
     generated = generate(url, shape)
     save(generated, path)
+    _consumed_path(options, db, size).unlink(missing_ok=True)  # every entry is there again
     print(f"generated {db} {size:,}: {generated.seconds}", flush=True)
     return Fixture.read(read_fixture(path)), generated.seconds
 
