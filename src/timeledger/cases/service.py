@@ -57,6 +57,22 @@ def list_cases(
     return build_page(_present(session, rows, actor.firm), total=total, params=params)
 
 
+def case_choices(session: Session, *, actor: Actor, params: ListParams) -> list[tuple[str, str]]:
+    """``list_cases``'s rows as (uuid, name) only, for a web picker: the same filters and
+    order, without loading each case's participants the picker never shows."""
+    rows, _ = repository.page_of_cases(
+        session,
+        firm_id=actor.firm.id,
+        params=params,
+        uuids=uuid_filter(params, "uuid"),
+        account_uuids=uuid_filter(params, "account_uuids"),
+        name=text_filter(params, "name"),
+        participant_id=None if may_read_records(actor) else actor.account.id,
+        include_archived=(params.filters.get("archived") or ["0"])[0] in {"1", "true"},
+    )
+    return [(str(case.uuid), case.name) for case in rows]
+
+
 def show_case(session: Session, *, actor: Actor, raw_uuid: str) -> CaseResource:
     case = _visible_case(session, actor, raw_uuid)
     return _present(session, [case], actor.firm)[0]

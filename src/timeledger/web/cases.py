@@ -79,9 +79,9 @@ def cases_context(
         actor=actor,
         params=list_params("/app/cases", sort, page=page, query=query, **filters),
     )
-    clients = accounts.list_accounts(
+    clients = accounts.account_choices(
         session, actor=actor, params=_params("first_name"), clients_only=True
-    ).data
+    )
     return {
         "title": "Cases",
         "actor": actor,

@@ -53,8 +53,7 @@ def get_web_actor(request: Request, visitor: VisitorDep, session: SessionDep) ->
     another login to switch to (``request.state.several_logins``)."""
     if visitor.actor is None:
         raise Redirect(PICKER_PATH)
-    several = len(service.logins_to_pick(session, user=visitor.user)) > 1
-    request.state.several_logins = several
+    request.state.several_logins = service.has_several_logins(session, user=visitor.user)
     return visitor.actor
 
 

@@ -52,17 +52,16 @@ def _params(sort: str, **filters: list[str]) -> ListParams:
 
 def _names(session: Session, actor: Actor) -> dict[str, list[tuple[str, str]]]:
     """The staff, clients and cases a rate can be for, as (uuid, name) by name."""
-    staff = accounts.list_accounts(
+    staff = accounts.account_choices(
         session, actor=actor, params=_params("first_name", type=[AccountType.EMPLOYEE.value])
-    ).data
-    clients = accounts.list_accounts(
+    )
+    clients = accounts.account_choices(
         session, actor=actor, params=_params("first_name"), clients_only=True
-    ).data
-    found = cases.list_cases(session, actor=actor, params=_params("name")).data
+    )
     return {
-        "staff": [(str(a.uuid), a.name) for a in staff],
-        "clients": [(str(a.uuid), a.name) for a in clients],
-        "cases": [(str(c.uuid), c.name) for c in found],
+        "staff": [(a.uuid, a.name) for a in staff],
+        "clients": [(a.uuid, a.name) for a in clients],
+        "cases": cases.case_choices(session, actor=actor, params=_params("name")),
     }
 
 

@@ -54,6 +54,18 @@ def login_of(session: Session, login_id: int) -> tuple[Login, Account, Firm] | N
     return None if row is None else (row[0], row[1], row[2])
 
 
+def live_login_count(session: Session, user_id: int, *, at_most: int) -> int:
+    """How many of the user's logins are on a live account, counting no further than
+    ``at_most`` (the page header only asks whether there is more than one)."""
+    statement = (
+        select(Login.id)
+        .join(Account, Account.id == Login.account_id)
+        .where(Login.user_id == user_id, Account.archived_at.is_(None))
+        .limit(at_most)
+    )
+    return len(session.scalars(statement).all())
+
+
 def sessions_of_user(session: Session, user_id: int) -> list[WebSession]:
     return list(
         session.scalars(

@@ -108,6 +108,12 @@ def logins_to_pick(session: Session, *, user: User) -> list[tuple[Login, Account
     ]
 
 
+def has_several_logins(session: Session, *, user: User) -> bool:
+    """Whether the account picker has more than one choice (``logins_to_pick``), without
+    loading every login, account and firm on each page."""
+    return repository.live_login_count(session, user.id, at_most=2) > 1
+
+
 def choose_login(
     session: Session, *, visitor: Visitor, account_uuid: uuid.UUID, now: datetime
 ) -> None:
