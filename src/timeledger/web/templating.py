@@ -3,6 +3,7 @@ package; autoescaping is on for every template."""
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,7 @@ def _long_day(value: date) -> str:
     return f"{value:%A} {value.day} {value:%B %Y}"
 
 
+@functools.lru_cache(maxsize=1024)
 def short_day(value: date) -> str:
     return f"{value:%a} {value.day} {value:%b}"
 
