@@ -13,6 +13,7 @@ from timeledger.auth.service import Actor
 from timeledger.billing.schemas import TagRead
 from timeledger.billing.service.tags import list_tags
 from timeledger.dependencies import ClockDep, SessionDep, SettingsDep
+from timeledger.errors import ValidationFailed
 from timeledger.kit.listing import MAX_PER_PAGE, ListParams, Sort
 from timeledger.time_entries import service as entries
 from timeledger.time_entries.schemas import TimeEntryCreate
@@ -20,7 +21,13 @@ from timeledger.time_entries.service.read import recent_trackables, running_entr
 from timeledger.trackables.service import search_live
 from timeledger.web.actions import attempt
 from timeledger.web.deps import WebActorDep
-from timeledger.web.pickers import BILLABLE_REFUSED, TAGS_REFUSED, choice, picked
+from timeledger.web.pickers import (
+    BILLABLE_REFUSED,
+    TAGS_REFUSED,
+    choice,
+    in_form_words,
+    picked,
+)
 from timeledger.web.schemas import TrackableChoice
 from timeledger.web.templating import render
 from timeledger.web.timesheet import day_list, local_today
@@ -116,9 +123,12 @@ def start_timer(
                 "tags": chosen_tags or None,
             }
         )
-        entries.create_time_entry(
-            session, actor=actor, data=data, now=now, clock_skew=settings.clock_skew
-        )
+        try:
+            entries.create_time_entry(
+                session, actor=actor, data=data, now=now, clock_skew=settings.clock_skew
+            )
+        except ValidationFailed as exc:
+            raise in_form_words(session, actor, exc, trackable) from None
 
     error = attempt(session, start) if trackable else "Choose what to track time on."
     context = timer_context(session, actor, now, error=error)

@@ -47,6 +47,15 @@ RATE_FILTERS = ("level", "staff_uuid", "client_uuid", "case_uuid", "on", "archiv
 LEVELS = ("case_staff", "case", "client_staff", "client", "staff", "firm")
 
 
+class RateOverlap(ValidationFailed):
+    """422 on ``effective_from``: the API's message names the other rate by its UUID;
+    ``other`` lets a page name it in words (web/rates.py)."""
+
+    def __init__(self, message: str, *, other: uuid.UUID) -> None:
+        super().__init__({"effective_from": [message]})
+        self.other = other
+
+
 def rate_uuids(session: Session, ids: Iterable[int]) -> dict[int, uuid.UUID]:
     return {rule_id: rule.uuid for rule_id, rule in repository.rates_by_id(session, ids).items()}
 
@@ -328,10 +337,10 @@ def _check_overlap(session: Session, actor: Actor, rule: BillingRate) -> None:
     if other is None:
         return
     until = other.effective_to.isoformat() if other.effective_to else "open-ended"
-    raise ValidationFailed.field(
-        "effective_from",
+    raise RateOverlap(
         f"The dates overlap another rate at the same level ({other.uuid}, "
         f"{other.effective_from.isoformat()} to {until}); end that one first.",
+        other=other.uuid,
     )
 
 
