@@ -176,3 +176,63 @@ class TestFieldNames:
     def test_no_api_field_name_is_left(self, name: str):
         said = for_people(f"The {name} field is required. The selected {name} is invalid.", "UTC")
         assert name not in said
+
+
+class TestWeekRowKind:
+    @pytest.mark.parametrize(
+        ("kind", "label"),
+        [("client", "Client"), ("case", "Case"), ("task", "Task"), ("board_task", "Board task")],
+    )
+    def test_the_row_header_names_the_kind(
+        self, signed_in: Browser, world: FirmWorld, kind: str, label: str
+    ):
+        from timeledger.models import TrackableType
+
+        record = world.trackable_uuid(TrackableType(kind))
+        fields = {"trackable": f"{kind}:{record}", "name": "Letters", "day": "2025-08-05"}
+        page = signed_in.post("/app/week/cell", {**fields, "duration": "1:00"}).text
+        assert f'<span class="kind">({label})</span><br><small>Letters</small></th>' in page
+
+
+WINDOWS_CHROME = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36"
+)
+
+
+class TestSignInsPage:
+    def test_a_readable_browser_and_the_full_string_beside_it(
+        self, web: Browser, world: FirmWorld
+    ):
+        answer = web.post(
+            "/app/sign-in/submit",
+            {"email": world.owner.user.email, "password": "secret-pass"},
+            headers={"User-Agent": WINDOWS_CHROME},
+        )
+        assert answer.headers["HX-Redirect"] == "/app/timer"
+        page = web.get("/app/sessions").text
+        assert "<summary>Chrome 131 on Windows 10</summary>" in page
+        assert f"<code>{WINDOWS_CHROME}</code>" in page
+        # Signed in and Expires: the firm's zone with its offset, as the app shows times.
+        assert '<time datetime="2025-08-07T13:41:42+01:00">2025-08-07 13:41 +01:00</time>' in page
+
+    @pytest.mark.parametrize(
+        ("agent", "words"),
+        [
+            (
+                "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+                "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
+                "Mobile Safari 17 on iOS 17.5",
+            ),
+            (
+                "Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
+                "Firefox 133 on Ubuntu",
+            ),
+            ("", "Unknown browser"),
+            ("curl/8.5.0", "curl 8"),
+        ],
+    )
+    def test_browser_words(self, agent: str, words: str):
+        from timeledger.web.browsers import browser_words
+
+        assert browser_words(agent) == words

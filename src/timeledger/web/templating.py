@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from timeledger.dates import zone
+from timeledger.web.browsers import browser_words
 from timeledger.web.durations import format_exact, format_seconds
 from timeledger.web.manners import page_csp
 from timeledger.web.messages import local_text, page_messages
@@ -59,6 +60,7 @@ templates.env.filters.update(
     short_day=short_day,
     counted=counted,
     instant=instant,
+    browser=browser_words,
 )
 templates.env.globals.update(static=lambda path: f"{STATIC_URL}/{path}", zone=zone)
 
