@@ -167,7 +167,8 @@ class TestArchivedRecord:
 class TestFieldNames:
     def test_rounding_step_in_the_form_words(self, signed_in: Browser):
         page = signed_in.get(
-            "/app/reports", params={"period": "this_week", "rounding": "up", "rounding_minutes": "7"}
+            "/app/reports",
+            params={"period": "this_week", "rounding": "up", "rounding_minutes": "7"},
         ).text
         assert "Rounding step must be one of" in page
         assert "rounding_minutes field" not in page
@@ -201,9 +202,7 @@ WINDOWS_CHROME = (
 
 
 class TestSignInsPage:
-    def test_a_readable_browser_and_the_full_string_beside_it(
-        self, web: Browser, world: FirmWorld
-    ):
+    def test_a_readable_browser_and_the_full_string_beside_it(self, web: Browser, world: FirmWorld):
         answer = web.post(
             "/app/sign-in/submit",
             {"email": world.owner.user.email, "password": "secret-pass"},

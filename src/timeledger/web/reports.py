@@ -155,12 +155,14 @@ def page_context(
     bucket, labels = _buckets(report.meta.from_, report.meta.to)
     over_time = service.summary(session, actor=actor, query={**query, "group_by": bucket}, now=now)
     title = f"Time from {report.meta.from_} to {report.meta.to}"
+    bars = chart_series(over_time, labels)
     export_query = urlencode(query)
     context.update(
         report=report,
         rounded=report.meta.rounding.mode != "none",
         rows=[(key_label(group.key), group) for group in report.groups],
-        chart=hours_bar_chart(title, labels, chart_series(over_time, labels), stacked=True),
+        chart=hours_bar_chart(title, labels, bars, stacked=True),
+        chart_phone=hours_bar_chart(title, labels, bars, stacked=True, phone=True),
         chart_title=f"Hours per {bucket}, billable and non-billable",
         downloads=[
             (kind.upper(), f"/app/reports/export/summary.{kind}?{export_query}")

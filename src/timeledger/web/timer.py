@@ -148,4 +148,6 @@ def stop_timer(
         session,
         lambda: entries.stop_time_entry(session, actor=actor, entry_uuid=entry, data=None, now=now),
     )
-    return render(request, "timer.html", timer_context(session, actor, now, error=error))
+    # Stopped: keyboard focus goes on to Start timer (a refusal: to its message, app.js).
+    context = timer_context(session, actor, now, error=error, focus_start=error is None)
+    return render(request, "timer.html", context)
