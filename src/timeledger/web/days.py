@@ -18,7 +18,7 @@ from timeledger.time_entries.schemas import TimeEntryCreate, TimeEntryPatch
 from timeledger.web.actions import attempt
 from timeledger.web.deps import WebActorDep
 from timeledger.web.durations import REFUSED, length_fields, parse_duration
-from timeledger.web.pickers import in_form_words
+from timeledger.web.pickers import trackable_words
 from timeledger.web.query import read_day
 from timeledger.web.templating import render
 from timeledger.web.timer import suggestions
@@ -129,19 +129,16 @@ def edit_entry(
             if not typed:
                 raise ValidationFailed.field("duration", REFUSED)
         fields |= _length_fields(session, actor, entry_uuid, now, fields, typed)
-        try:
-            entries.change_time_entry(
-                session,
-                actor=actor,
-                entry_uuid=entry_uuid,
-                data=TimeEntryPatch.model_validate(fields),
-                now=now,
-                clock_skew=settings.clock_skew,
-            )
-        except ValidationFailed as exc:
-            raise in_form_words(session, actor, exc, trackable) from None
+        entries.change_time_entry(
+            session,
+            actor=actor,
+            entry_uuid=entry_uuid,
+            data=TimeEntryPatch.model_validate(fields),
+            now=now,
+            clock_skew=settings.clock_skew,
+        )
 
-    error = attempt(session, change)
+    error = attempt(session, trackable_words(session, actor, trackable, change))
     context = days_context(session, actor, now, _day(last, actor, now), error=error)
     if error is None:
         context["status"] = "Entry saved."

@@ -37,8 +37,6 @@ FORM_WORDS = {
     "time_zone": "Time zone",
     "billable_default": "Billable by default",
     "members_see_amounts": "Members see amounts",
-    "first_name": "First name",
-    "last_name": "Last name",
     "billing_client_uuid": "Billing client",
     "billing_client": "Billing client",
     "expires_at": "Expires",

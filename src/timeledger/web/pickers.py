@@ -7,7 +7,7 @@ the page never typed (docs/web.md, "Form fields")."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TypeVar
 
 from sqlalchemy.orm import Session
@@ -108,3 +108,18 @@ def in_form_words(
         return exc
     errors = {k: v for k, v in exc.errors.items() if k not in api_fields}
     return ValidationFailed({"trackable": [trackable_refusal(session, actor, trackable)], **errors})
+
+
+def trackable_words(
+    session: Session, actor: Actor, trackable: str, action: Callable[[], None]
+) -> Callable[[], None]:
+    """``action`` with its refusals about the trackable said in the form's words
+    (``in_form_words``); for ``actions.attempt``."""
+
+    def run() -> None:
+        try:
+            action()
+        except ValidationFailed as exc:
+            raise in_form_words(session, actor, exc, trackable) from None
+
+    return run

@@ -13,6 +13,7 @@ from timeledger.accounts import service as accounts
 from timeledger.auth.service import Actor
 from timeledger.billing.schemas import BillingRateCreate, BillingRateUpdate
 from timeledger.billing.service import rates
+from timeledger.billing.service.overlap import RateOverlap
 from timeledger.cases import service as cases
 from timeledger.dependencies import ClockDep, SessionDep
 from timeledger.errors import ValidationFailed
@@ -110,7 +111,7 @@ def rate_words(session: Session, actor: Actor, rate_uuid: str) -> str:
     return f"{named}, {money} an hour, from {rate.effective_from.isoformat()} to {until}"
 
 
-def _overlap_in_words(session: Session, actor: Actor, exc: rates.RateOverlap) -> ValidationFailed:
+def _overlap_in_words(session: Session, actor: Actor, exc: RateOverlap) -> ValidationFailed:
     """The API names the overlapping rate by UUID; the page names it in words."""
     named = rate_words(session, actor, str(exc.other))
     return ValidationFailed.field(
@@ -190,7 +191,7 @@ def add_rate(
         data = BillingRateCreate.model_validate(body)
         try:
             rates.create_rate(session, actor=actor, data=data, now=clock.now())
-        except rates.RateOverlap as exc:
+        except RateOverlap as exc:
             raise _overlap_in_words(session, actor, exc) from None
 
     error = attempt(session, add)
@@ -217,7 +218,7 @@ def end_rate(
         data = BillingRateUpdate.model_validate({"effective_to": effective_to.strip() or None})
         try:
             rates.update_rate(session, actor=actor, raw_uuid=rate_uuid, data=data, now=clock.now())
-        except rates.RateOverlap as exc:
+        except RateOverlap as exc:
             raise _overlap_in_words(session, actor, exc) from None
 
     error = attempt(session, end)

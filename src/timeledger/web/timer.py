@@ -13,7 +13,6 @@ from timeledger.auth.service import Actor
 from timeledger.billing.schemas import TagRead
 from timeledger.billing.service.tags import list_tags
 from timeledger.dependencies import ClockDep, SessionDep, SettingsDep
-from timeledger.errors import ValidationFailed
 from timeledger.kit.listing import MAX_PER_PAGE, ListParams, Sort
 from timeledger.time_entries import service as entries
 from timeledger.time_entries.schemas import TimeEntryCreate
@@ -25,8 +24,8 @@ from timeledger.web.pickers import (
     BILLABLE_REFUSED,
     TAGS_REFUSED,
     choice,
-    in_form_words,
     picked,
+    trackable_words,
 )
 from timeledger.web.schemas import TrackableChoice
 from timeledger.web.templating import render
@@ -123,14 +122,12 @@ def start_timer(
                 "tags": chosen_tags or None,
             }
         )
-        try:
-            entries.create_time_entry(
-                session, actor=actor, data=data, now=now, clock_skew=settings.clock_skew
-            )
-        except ValidationFailed as exc:
-            raise in_form_words(session, actor, exc, trackable) from None
+        entries.create_time_entry(
+            session, actor=actor, data=data, now=now, clock_skew=settings.clock_skew
+        )
 
-    error = attempt(session, start) if trackable else "Choose what to track time on."
+    started = trackable_words(session, actor, trackable, start)
+    error = attempt(session, started) if trackable else "Choose what to track time on."
     context = timer_context(session, actor, now, error=error)
     return render(request, "timer.html", context)
 

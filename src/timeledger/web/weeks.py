@@ -18,7 +18,7 @@ from timeledger.trackables.service import find_live, parse_trackable_type
 from timeledger.web.actions import attempt, for_htmx
 from timeledger.web.deps import WebActorDep
 from timeledger.web.durations import REFUSED, parse_duration
-from timeledger.web.pickers import in_form_words
+from timeledger.web.pickers import trackable_words
 from timeledger.web.query import read_day
 from timeledger.web.schemas import Week
 from timeledger.web.templating import render, short_day
@@ -92,23 +92,20 @@ def set_week_cell(
             errors["name"] = ["The name field is required."]
         if errors or kind is None or seconds is None:
             raise ValidationFailed(errors)
-        try:
-            set_cell(
-                session,
-                actor=actor,
-                kind=kind,
-                trackable_uuid=uuid.UUID(uuid_text),
-                name=name.strip(),
-                day=date.fromisoformat(day),
-                seconds=seconds,
-                now=now,
-                clock_skew=settings.clock_skew,
-            )
-        except ValidationFailed as exc:
-            raise in_form_words(session, actor, exc, trackable) from None
+        set_cell(
+            session,
+            actor=actor,
+            kind=kind,
+            trackable_uuid=uuid.UUID(uuid_text),
+            name=name.strip(),
+            day=date.fromisoformat(day),
+            seconds=seconds,
+            now=now,
+            clock_skew=settings.clock_skew,
+        )
 
     try:
-        error = attempt(session, apply)
+        error = attempt(session, trackable_words(session, actor, trackable, apply))
     except ValueError:
         error = "That cell does not exist."
     context = week_context(session, actor, now, _first_day(day, actor, now))

@@ -25,6 +25,7 @@ from timeledger.billing.schemas import (
     RepriceResult,
 )
 from timeledger.billing.service import announce, locks, resolve
+from timeledger.billing.service.overlap import RateOverlap
 from timeledger.dates import MAX_YEAR
 from timeledger.errors import NotFound, ValidationFailed
 from timeledger.kit.ids import uuid_or_not_found
@@ -45,15 +46,6 @@ from timeledger.permissions import may_manage_billing, require
 NOT_FOUND = "Not Found."
 RATE_FILTERS = ("level", "staff_uuid", "client_uuid", "case_uuid", "on", "archived")
 LEVELS = ("case_staff", "case", "client_staff", "client", "staff", "firm")
-
-
-class RateOverlap(ValidationFailed):
-    """422 on ``effective_from``: the API's message names the other rate by its UUID;
-    ``other`` lets a page name it in words (web/rates.py)."""
-
-    def __init__(self, message: str, *, other: uuid.UUID) -> None:
-        super().__init__({"effective_from": [message]})
-        self.other = other
 
 
 def rate_uuids(session: Session, ids: Iterable[int]) -> dict[int, uuid.UUID]:
@@ -336,12 +328,7 @@ def _check_overlap(session: Session, actor: Actor, rule: BillingRate) -> None:
     other = repository.overlapping(session, rule)
     if other is None:
         return
-    until = other.effective_to.isoformat() if other.effective_to else "open-ended"
-    raise RateOverlap(
-        f"The dates overlap another rate at the same level ({other.uuid}, "
-        f"{other.effective_from.isoformat()} to {until}); end that one first.",
-        other=other.uuid,
-    )
+    raise RateOverlap(other)
 
 
 def _snapshot(rule: BillingRate) -> dict[str, Any]:
