@@ -58,7 +58,8 @@ def _layout(labels: list[str], *, phone: bool) -> dict[str, object]:
             "x_labels_major_every": max(1, -(-len(labels) // 4)),
             "truncate_label": -1,
             "truncate_legend": -1,
-            "legend_at_bottom_columns": 2,
+            "legend_at_bottom_columns": 1,
+            "max_scale": 6,
         }
     return {
         "style": _STYLE,
