@@ -11,7 +11,7 @@ import base64
 import binascii
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -23,8 +23,8 @@ from timeledger.dates import format_api_datetime, format_optional, zone
 from timeledger.errors import ValidationFailed
 from timeledger.kit.money import amount_minor
 from timeledger.permissions import may_see_amounts
-from timeledger.reports.calendar import DateRange, week_first
-from timeledger.reports.params import COMMON_KEYS, ReportParams, check_keys
+from timeledger.reports.calendar import DateRange, Weekday, week_first
+from timeledger.reports.params import COMMON_KEYS, Dimension, ReportParams, check_keys
 from timeledger.reports.repository import Named
 from timeledger.reports.schemas import (
     Amount,
@@ -39,7 +39,7 @@ from timeledger.reports.schemas import (
     WeeklyRow,
 )
 from timeledger.reports.service.facts import EntryFacts, Piece
-from timeledger.reports.service.keys import Ident, Namer, idents
+from timeledger.reports.service.keys import Ident, Namer, ident, idents
 from timeledger.reports.service.selection import (
     Selection,
     firm_week_start,
@@ -110,14 +110,20 @@ def meta(params: ReportParams) -> ReportMeta:
     )
 
 
-def _sum(facts: Iterator[EntryFacts], params: ReportParams) -> _Node:
-    root = _Node()
+def _sum(
+    facts: Iterator[EntryFacts], params: ReportParams, *also: tuple[Dimension, ...]
+) -> list[_Node]:
+    """One tree of sums per grouping: ``params.group_by``, then each of ``also``, all from
+    one pass over the entries (each entry is resolved once, whatever it is summed into)."""
+    layouts = (tuple(params.group_by), *also)
+    roots = [_Node() for _ in layouts]
     for entry in facts:
         for piece in entry.pieces:
             amount = piece_amount(entry, piece)
-            root.add(entry, piece, amount)
-            _add_below(root, entry, piece, amount, params, 0)
-    return root
+            for root, dimensions in zip(roots, layouts, strict=True):
+                root.add(entry, piece, amount)
+                _add_below(root, entry, piece, amount, dimensions, params.week_start)
+    return roots
 
 
 def _add_below(
@@ -125,17 +131,29 @@ def _add_below(
     entry: EntryFacts,
     piece: Piece,
     amount: int | None,
-    params: ReportParams,
-    depth: int,
+    dimensions: tuple[Dimension, ...],
+    week_start: Weekday,
 ) -> None:
     # A piece goes to one bucket per level, except under ``tag``: one per tag of the entry,
     # so tag groups may add up to more than their parent (the parent counts it once).
-    if depth == len(params.group_by):
-        return
-    for key in idents(params.group_by[depth], entry, piece, params.week_start):
-        child = node.children.setdefault(key, _Node())
-        child.add(entry, piece, amount)
-        _add_below(child, entry, piece, amount, params, depth + 1)
+    # A loop, not a call per level, and a node made only for a new key: this runs for
+    # every piece of every entry of the period.
+    for depth, dimension in enumerate(dimensions):
+        if dimension is Dimension.TAG:
+            for key in idents(dimension, entry, piece, week_start):
+                child = _child(node, key)
+                child.add(entry, piece, amount)
+                _add_below(child, entry, piece, amount, dimensions[depth + 1 :], week_start)
+            return
+        node = _child(node, ident(dimension, entry, piece, week_start))
+        node.add(entry, piece, amount)
+
+
+def _child(node: _Node, key: Ident) -> _Node:
+    child = node.children.get(key)
+    if child is None:
+        child = node.children[key] = _Node()
+    return child
 
 
 def _idents(node: _Node) -> Iterator[Ident]:
@@ -183,12 +201,46 @@ def summary(
 
 def summary_of(session: Session, *, actor: Actor, selection: Selection) -> SummaryReport:
     params = selection.params
-    root = _sum(selected_facts(session, selection), params)
+    (root,) = _sum(selected_facts(session, selection), params)
+    return _report(session, actor, params, root, params.group_by)
+
+
+def summary_with_series(
+    session: Session,
+    *,
+    actor: Actor,
+    query: Mapping[str, str],
+    now: datetime,
+    series_by: Callable[[DateRange], Dimension],
+) -> tuple[SummaryReport, SummaryReport]:
+    """``summary``'s report of ``query``, and the same time grouped by the one time
+    dimension ``series_by`` picks for the range (the web's chart: day or month), summed in
+    the same pass over the same entries: the second report's buckets add up to the first's
+    totals by construction. Raises as ``summary``."""
+    selection = select_report(session, actor=actor, query=query, now=now, allowed=SUMMARY_KEYS)
+    params = selection.params
+    series = series_by(params.dates)
+    root, over_time = _sum(selected_facts(session, selection), params, (series,))
+    return (
+        _report(session, actor, params, root, params.group_by),
+        _report(session, actor, params, over_time, [series]),
+    )
+
+
+def _report(
+    session: Session,
+    actor: Actor,
+    params: ReportParams,
+    root: _Node,
+    group_by: Sequence[Dimension],
+) -> SummaryReport:
     namer = _namer(session, actor)
     namer.load(_idents(root))
     visible = may_see_amounts(actor)
+    report_meta = meta(params)
+    report_meta.group_by = [dimension.value for dimension in group_by]
     return SummaryReport(
-        meta=meta(params),
+        meta=report_meta,
         totals=Totals(
             entries=root.entries,
             seconds=root.seconds,
@@ -196,7 +248,7 @@ def summary_of(session: Session, *, actor: Actor, selection: Selection) -> Summa
             rounded_seconds=root.rounded_seconds,
             amounts=root.amounts_read(visible),
         ),
-        groups=_groups(root, namer, 0, len(params.group_by), visible) or [],
+        groups=_groups(root, namer, 0, len(group_by), visible) or [],
     )
 
 
@@ -231,7 +283,7 @@ def weekly_of(
     session: Session, *, actor: Actor, selection: Selection, dates: list[date]
 ) -> WeeklyReport:
     params = selection.params
-    root = _sum(selected_facts(session, selection), params)
+    (root,) = _sum(selected_facts(session, selection), params)
     namer = _namer(session, actor)
     namer.load(_idents(root))
     column = {day: index for index, day in enumerate(dates)}
