@@ -4,8 +4,9 @@
 answer typed results (``reports.schemas``);
 ``export`` writes any of them as a CSV, XLSX or PDF file."""
 
+from timeledger.reports.service.detailed import detailed
 from timeledger.reports.service.export import ExportFile, ExportFormat, export
-from timeledger.reports.service.summary import detailed, summary, summary_with_series, weekly
+from timeledger.reports.service.summary import summary, summary_with_series, weekly
 
 __all__ = [
     "ExportFile",
