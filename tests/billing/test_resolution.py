@@ -258,8 +258,11 @@ class TestBillingClient:
             empty.id: None,
             999_999: None,
         }
-        assert case_billing_clients(session, ids) == expected
-        assert {case_id: case_billing_client(session, case_id) for case_id in ids} == expected
+        firm_id = world.firm.id
+        assert case_billing_clients(session, ids, firm_id=firm_id) == expected
+        assert {
+            case_id: case_billing_client(session, case_id, firm_id=firm_id) for case_id in ids
+        } == expected
 
 
 def _id(session: Session, entry_uuid: str) -> int:

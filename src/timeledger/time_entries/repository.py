@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
 from timeledger.kit.listing import Sort
+from timeledger.kit.tenancy import in_firms
 from timeledger.models import (
     Account,
     AccountType,
@@ -54,13 +55,16 @@ def running_entry(
     return session.scalars(statement).first()
 
 
-def running_entries(session: Session, account_ids: Collection[int]) -> list[TimeEntry]:
+def running_entries(
+    session: Session, account_ids: Collection[int], *, firm_ids: Collection[int]
+) -> list[TimeEntry]:
     """The running entry of each of these accounts (at most one each)."""
     if not account_ids:
         return []
     return list(
         session.scalars(
             select(TimeEntry).where(
+                in_firms(TimeEntry.firm_id, firm_ids),
                 TimeEntry.account_id.in_(account_ids),
                 TimeEntry.ended_at.is_(None),
                 TimeEntry.deleted_at.is_(None),
@@ -213,7 +217,9 @@ def client_account(session: Session, *, firm_id: int, account_uuid: uuid.UUID) -
 _Row = Account | BoardTask | Case | Circle | Task
 
 
-def _by_id(session: Session, model: type[_Row], ids: Iterable[int]) -> dict[int, Any]:
+def _by_id(
+    session: Session, model: type[_Row], ids: Iterable[int], *, firm_ids: Collection[int]
+) -> dict[int, Any]:
     """Rows by id: those this session already holds (the caller's own account, loaded by
     authentication; a trackable the request looked up) cost no query; the rest, one."""
     found: dict[int, Any] = {}
@@ -225,17 +231,25 @@ def _by_id(session: Session, model: type[_Row], ids: Iterable[int]) -> dict[int,
         else:
             missing.add(row_id)
     if missing:
-        rows: Iterable[_Row] = session.scalars(select(model).where(model.id.in_(missing)))
+        rows: Iterable[_Row] = session.scalars(
+            select(model).where(in_firms(model.firm_id, firm_ids), model.id.in_(missing))
+        )
         found.update({row.id: row for row in rows})
     return found
 
 
-def accounts_by_id(session: Session, ids: Iterable[int]) -> dict[int, Account]:
-    return _by_id(session, Account, ids)
+def accounts_by_id(
+    session: Session, ids: Iterable[int], *, firm_ids: Collection[int]
+) -> dict[int, Account]:
+    return _by_id(session, Account, ids, firm_ids=firm_ids)
 
 
 def trackables_by_key(
-    session: Session, *, firms: Mapping[int, Firm], keys: Sequence[tuple[TrackableType, int]]
+    session: Session,
+    *,
+    firms: Mapping[int, Firm],
+    firm_ids: Collection[int],
+    keys: Sequence[tuple[TrackableType, int]],
 ) -> dict[tuple[TrackableType, int], Trackable]:
     """The trackables behind ``(type, id)`` keys: at most one query per type present (none
     for firms, which the caller already has)."""
@@ -248,7 +262,7 @@ def trackables_by_key(
             found.update({(kind, i): firms[i] for i in ids if i in firms})
             continue
         model = Account if kind is TrackableType.CLIENT else MODELS[kind]
-        rows: dict[int, Trackable] = _by_id(session, model, ids)
+        rows: dict[int, Trackable] = _by_id(session, model, ids, firm_ids=firm_ids)
         found.update({(kind, row_id): row for row_id, row in rows.items()})
     return found
 

@@ -164,7 +164,7 @@ def _groups(
 
 
 def _namer(session: Session, actor: Actor) -> Namer:
-    return Namer(session, Named(actor.firm.uuid, actor.firm.name))
+    return Namer(session, Named(actor.firm.uuid, actor.firm.name), firm_id=actor.firm.id)
 
 
 def summary(
