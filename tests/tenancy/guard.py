@@ -28,6 +28,14 @@ ALLOWED: dict[str, str] = {
     "timeledger.auth.repository:logins_of_user": (
         "a user's own logins span firms by design (/me, choosing a firm, a new token)"
     ),
+    "timeledger.webhooks.repository:claim_due": (
+        "the dispatcher's scan for due deliveries covers every firm (docs/scaling.md: on"
+        " Citus it must claim per firm or per shard)"
+    ),
+    "timeledger.webhooks.repository:purge": (
+        "retention: old finished deliveries and orphan events of every firm"
+    ),
+    "timeledger.migrations:upgrade": "migrations rewrite whole tables, every firm at once",
 }
 
 

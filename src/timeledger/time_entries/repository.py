@@ -36,16 +36,21 @@ _SORT_COLUMNS = {
 }
 
 
-def lock_account(session: Session, account_id: int) -> None:
+def lock_account(session: Session, account_id: int, *, firm_id: int) -> None:
     """Serialise timer changes of one account (a row lock on PostgreSQL; SQLite's write
     transactions are serial already)."""
-    session.execute(select(Account.id).where(Account.id == account_id).with_for_update())
+    session.execute(
+        select(Account.id)
+        .where(Account.firm_id == firm_id, Account.id == account_id)
+        .with_for_update()
+    )
 
 
 def running_entry(
-    session: Session, account_id: int, *, except_id: int | None = None
+    session: Session, account_id: int, *, firm_id: int, except_id: int | None = None
 ) -> TimeEntry | None:
     statement = select(TimeEntry).where(
+        TimeEntry.firm_id == firm_id,
         TimeEntry.account_id == account_id,
         TimeEntry.ended_at.is_(None),
         TimeEntry.deleted_at.is_(None),
@@ -159,8 +164,15 @@ def on_circles(firm_id: int, circle_uuids: Collection[uuid.UUID]) -> ColumnEleme
     circle_ids = select(Circle.id).where(Circle.firm_id == firm_id, Circle.uuid.in_(circle_uuids))
     member_ids = (
         select(CircleMember.account_id)
-        .join(Account, Account.id == CircleMember.account_id)
-        .where(CircleMember.circle_id.in_(circle_ids), Account.type == AccountType.CLIENT)
+        .join(
+            Account,
+            and_(Account.firm_id == CircleMember.firm_id, Account.id == CircleMember.account_id),
+        )
+        .where(
+            CircleMember.firm_id == firm_id,
+            CircleMember.circle_id.in_(circle_ids),
+            Account.type == AccountType.CLIENT,
+        )
     )
     return or_(
         on_trackables(TrackableType.CIRCLE, circle_ids),
@@ -180,13 +192,19 @@ def client_entries(session: Session, firm_id: int, client_id: int) -> Select[Tim
     makes it read the ids first. A task is on a client or on a case, never both (a check
     constraint), so its two branches never repeat an entry.
     """
-    case_ids = select(CaseParticipant.case_id).where(CaseParticipant.account_id == client_id)
+    case_ids = select(CaseParticipant.case_id).where(
+        CaseParticipant.firm_id == firm_id, CaseParticipant.account_id == client_id
+    )
+    tasks, boards = select(Task.id).where(Task.firm_id == firm_id), select(BoardTask.id)
     branches: list[tuple[TrackableType, Select[Any] | list[int]]] = [
         (TrackableType.CLIENT, [client_id]),
         (TrackableType.CASE, case_ids),
-        (TrackableType.TASK, select(Task.id).where(Task.account_id == client_id)),
-        (TrackableType.TASK, select(Task.id).where(Task.case_id.in_(case_ids))),
-        (TrackableType.BOARD_TASK, select(BoardTask.id).where(BoardTask.case_id.in_(case_ids))),
+        (TrackableType.TASK, tasks.where(Task.account_id == client_id)),
+        (TrackableType.TASK, tasks.where(Task.case_id.in_(case_ids))),
+        (
+            TrackableType.BOARD_TASK,
+            boards.where(BoardTask.firm_id == firm_id, BoardTask.case_id.in_(case_ids)),
+        ),
     ]
     ids = union_all(
         *(

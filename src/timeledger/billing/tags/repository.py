@@ -69,7 +69,9 @@ def tags_of_entries(
 def set_entry_tags(session: Session, entry: TimeEntry, tag_ids: Collection[int]) -> None:
     """Make ``tag_ids`` exactly the entry's tags."""
     links = session.scalars(
-        select(TimeEntryTag).where(TimeEntryTag.time_entry_id == entry.id)
+        select(TimeEntryTag).where(
+            TimeEntryTag.firm_id == entry.firm_id, TimeEntryTag.time_entry_id == entry.id
+        )
     ).all()
     have = {link.tag_id for link in links}
     for link in links:
