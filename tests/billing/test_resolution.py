@@ -224,7 +224,7 @@ class TestBillingClient:
         self, session: Session, world: FirmWorld
     ) -> None:
         def bills_to(kind: TrackableType, record_id: int) -> int | None:
-            entry = TimeEntry(trackable_type=kind, trackable_id=record_id)
+            entry = TimeEntry(firm_id=world.firm.id, trackable_type=kind, trackable_id=record_id)
             return billing_client_id(session, entry)
 
         client_id = world.client.id
