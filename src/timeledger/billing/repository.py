@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session
 
-from timeledger.kit.tenancy import in_firms, row_of_firm
+from timeledger.kit.repository import in_firms, row_of_firm
 from timeledger.models import (
     Account,
     AccountType,

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Table, insert, select
 from sqlalchemy.orm import Session
 
-from timeledger.kit.tenancy import in_firms
+from timeledger.kit.repository import in_firms
 from timeledger.models import Account, Case
 
 CHUNK = 5_000

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from timeledger.kit.listing import ListParams, like_pattern
 from timeledger.kit.paging import page_of, sort_order
-from timeledger.kit.tenancy import in_firms
+from timeledger.kit.repository import in_firms
 from timeledger.models import Account, Case, Task, TaskPriority
 
 SORTS = {

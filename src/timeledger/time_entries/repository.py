@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
 from timeledger.kit.listing import Sort
-from timeledger.kit.tenancy import in_firms
+from timeledger.kit.repository import in_firms
 from timeledger.models import (
     Account,
     AccountType,

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from timeledger.kit.listing import ListParams
 from timeledger.kit.paging import page_of
-from timeledger.kit.tenancy import row_of_firm
+from timeledger.kit.repository import row_of_firm
 from timeledger.models import (
     DeliveryStatus,
     WebhookDelivery,

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.orm import Session
 
-from timeledger.kit.tenancy import in_firms
+from timeledger.kit.repository import in_firms
 from timeledger.models import Tag, TimeEntry, TimeEntryTag
 
 
