@@ -224,7 +224,7 @@ class TestBillingClient:
         self, session: Session, world: FirmWorld
     ) -> None:
         def bills_to(kind: TrackableType, record_id: int) -> int | None:
-            entry = TimeEntry(trackable_type=kind, trackable_id=record_id)
+            entry = TimeEntry(firm_id=world.firm.id, trackable_type=kind, trackable_id=record_id)
             return billing_client_id(session, entry)
 
         client_id = world.client.id
@@ -258,8 +258,11 @@ class TestBillingClient:
             empty.id: None,
             999_999: None,
         }
-        assert case_billing_clients(session, ids) == expected
-        assert {case_id: case_billing_client(session, case_id) for case_id in ids} == expected
+        firm_id = world.firm.id
+        assert case_billing_clients(session, ids, firm_id=firm_id) == expected
+        assert {
+            case_id: case_billing_client(session, case_id, firm_id=firm_id) for case_id in ids
+        } == expected
 
 
 def _id(session: Session, entry_uuid: str) -> int:

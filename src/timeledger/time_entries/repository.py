@@ -27,6 +27,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from timeledger.kit.listing import Sort
+from timeledger.kit.repository import in_firms
 from timeledger.models import (
     Account,
     AccountType,
@@ -49,16 +50,21 @@ _SORT_COLUMNS = {
 }
 
 
-def lock_account(session: Session, account_id: int) -> None:
+def lock_account(session: Session, account_id: int, *, firm_id: int) -> None:
     """Serialise timer changes of one account (a row lock on PostgreSQL; SQLite's write
     transactions are serial already)."""
-    session.execute(select(Account.id).where(Account.id == account_id).with_for_update())
+    session.execute(
+        select(Account.id)
+        .where(Account.firm_id == firm_id, Account.id == account_id)
+        .with_for_update()
+    )
 
 
 def running_entry(
-    session: Session, account_id: int, *, except_id: int | None = None
+    session: Session, account_id: int, *, firm_id: int, except_id: int | None = None
 ) -> TimeEntry | None:
     statement = select(TimeEntry).where(
+        TimeEntry.firm_id == firm_id,
         TimeEntry.account_id == account_id,
         TimeEntry.ended_at.is_(None),
         TimeEntry.deleted_at.is_(None),
@@ -68,13 +74,16 @@ def running_entry(
     return session.scalars(statement).first()
 
 
-def running_entries(session: Session, account_ids: Collection[int]) -> list[TimeEntry]:
+def running_entries(
+    session: Session, account_ids: Collection[int], *, firm_ids: Collection[int]
+) -> list[TimeEntry]:
     """The running entry of each of these accounts (at most one each)."""
     if not account_ids:
         return []
     return list(
         session.scalars(
             select(TimeEntry).where(
+                in_firms(TimeEntry.firm_id, firm_ids),
                 TimeEntry.account_id.in_(account_ids),
                 TimeEntry.ended_at.is_(None),
                 TimeEntry.deleted_at.is_(None),
@@ -211,8 +220,15 @@ def on_circles(firm_id: int, circle_uuids: Collection[uuid.UUID]) -> ColumnEleme
     circle_ids = select(Circle.id).where(Circle.firm_id == firm_id, Circle.uuid.in_(circle_uuids))
     member_ids = (
         select(CircleMember.account_id)
-        .join(Account, Account.id == CircleMember.account_id)
-        .where(CircleMember.circle_id.in_(circle_ids), Account.type == AccountType.CLIENT)
+        .join(
+            Account,
+            and_(Account.firm_id == CircleMember.firm_id, Account.id == CircleMember.account_id),
+        )
+        .where(
+            CircleMember.firm_id == firm_id,
+            CircleMember.circle_id.in_(circle_ids),
+            Account.type == AccountType.CLIENT,
+        )
     )
     return or_(
         on_trackables(TrackableType.CIRCLE, circle_ids),
@@ -232,13 +248,19 @@ def client_entries(session: Session, firm_id: int, client_id: int) -> Select[Tim
     makes it read the ids first. A task is on a client or on a case, never both (a check
     constraint), so its two branches never repeat an entry.
     """
-    case_ids = select(CaseParticipant.case_id).where(CaseParticipant.account_id == client_id)
+    case_ids = select(CaseParticipant.case_id).where(
+        CaseParticipant.firm_id == firm_id, CaseParticipant.account_id == client_id
+    )
+    tasks, boards = select(Task.id).where(Task.firm_id == firm_id), select(BoardTask.id)
     branches: list[tuple[TrackableType, Select[Any] | list[int]]] = [
         (TrackableType.CLIENT, [client_id]),
         (TrackableType.CASE, case_ids),
-        (TrackableType.TASK, select(Task.id).where(Task.account_id == client_id)),
-        (TrackableType.TASK, select(Task.id).where(Task.case_id.in_(case_ids))),
-        (TrackableType.BOARD_TASK, select(BoardTask.id).where(BoardTask.case_id.in_(case_ids))),
+        (TrackableType.TASK, tasks.where(Task.account_id == client_id)),
+        (TrackableType.TASK, tasks.where(Task.case_id.in_(case_ids))),
+        (
+            TrackableType.BOARD_TASK,
+            boards.where(BoardTask.firm_id == firm_id, BoardTask.case_id.in_(case_ids)),
+        ),
     ]
     ids = union_all(
         *(
@@ -269,7 +291,9 @@ def client_account(session: Session, *, firm_id: int, account_uuid: uuid.UUID) -
 _Row = Account | BoardTask | Case | Circle | Task
 
 
-def _by_id(session: Session, model: type[_Row], ids: Iterable[int]) -> dict[int, Any]:
+def _by_id(
+    session: Session, model: type[_Row], ids: Iterable[int], *, firm_ids: Collection[int]
+) -> dict[int, Any]:
     """Rows by id: those this session already holds (the caller's own account, loaded by
     authentication; a trackable the request looked up) cost no query; the rest, one."""
     found: dict[int, Any] = {}
@@ -281,17 +305,25 @@ def _by_id(session: Session, model: type[_Row], ids: Iterable[int]) -> dict[int,
         else:
             missing.add(row_id)
     if missing:
-        rows: Iterable[_Row] = session.scalars(select(model).where(model.id.in_(missing)))
+        rows: Iterable[_Row] = session.scalars(
+            select(model).where(in_firms(model.firm_id, firm_ids), model.id.in_(missing))
+        )
         found.update({row.id: row for row in rows})
     return found
 
 
-def accounts_by_id(session: Session, ids: Iterable[int]) -> dict[int, Account]:
-    return _by_id(session, Account, ids)
+def accounts_by_id(
+    session: Session, ids: Iterable[int], *, firm_ids: Collection[int]
+) -> dict[int, Account]:
+    return _by_id(session, Account, ids, firm_ids=firm_ids)
 
 
 def trackables_by_key(
-    session: Session, *, firms: Mapping[int, Firm], keys: Sequence[tuple[TrackableType, int]]
+    session: Session,
+    *,
+    firms: Mapping[int, Firm],
+    firm_ids: Collection[int],
+    keys: Sequence[tuple[TrackableType, int]],
 ) -> dict[tuple[TrackableType, int], Trackable]:
     """The trackables behind ``(type, id)`` keys: at most one query per type present (none
     for firms, which the caller already has)."""
@@ -304,7 +336,7 @@ def trackables_by_key(
             found.update({(kind, i): firms[i] for i in ids if i in firms})
             continue
         model = Account if kind is TrackableType.CLIENT else MODELS[kind]
-        rows: dict[int, Trackable] = _by_id(session, model, ids)
+        rows: dict[int, Trackable] = _by_id(session, model, ids, firm_ids=firm_ids)
         found.update({(kind, row_id): row for row_id, row in rows.items()})
     return found
 

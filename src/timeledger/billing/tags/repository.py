@@ -6,9 +6,10 @@ import uuid
 from collections.abc import Collection
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, Table, delete, func, insert, select
+from sqlalchemy import ColumnElement, Select, Table, and_, delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from timeledger.kit.repository import in_firms
 from timeledger.models import Tag, TimeEntry, TimeEntryTag
 
 
@@ -47,15 +48,17 @@ def not_archived() -> ColumnElement[bool]:
     return Tag.archived_at.is_(None)
 
 
-def tags_of_entries(session: Session, entry_ids: Collection[int]) -> dict[int, list[Tag]]:
+def tags_of_entries(
+    session: Session, entry_ids: Collection[int], *, firm_ids: Collection[int]
+) -> dict[int, list[Tag]]:
     """The tags of each entry, by entry id, in name order."""
     found: dict[int, list[Tag]] = {entry_id: [] for entry_id in entry_ids}
     if not entry_ids:
         return found
     rows = session.execute(
         select(TimeEntryTag.time_entry_id, Tag)
-        .join(Tag, Tag.id == TimeEntryTag.tag_id)
-        .where(TimeEntryTag.time_entry_id.in_(entry_ids))
+        .join(Tag, and_(Tag.firm_id == TimeEntryTag.firm_id, Tag.id == TimeEntryTag.tag_id))
+        .where(in_firms(TimeEntryTag.firm_id, firm_ids), TimeEntryTag.time_entry_id.in_(entry_ids))
         .order_by(Tag.name_key, Tag.id)
     )
     for entry_id, tag in rows:

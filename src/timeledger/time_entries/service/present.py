@@ -30,15 +30,21 @@ def present_many(
 ) -> list[TimeEntryRead]:
     """The resources of ``entries``; ``firms`` holds the firm of each (by id). Rates and
     amounts are shown only with ``show_amounts`` (permissions.may_see_amounts)."""
-    accounts = repository.accounts_by_id(session, (entry.account_id for entry in entries))
+    firm_ids = {entry.firm_id for entry in entries}
+    accounts = repository.accounts_by_id(
+        session, (entry.account_id for entry in entries), firm_ids=firm_ids
+    )
     trackables = repository.trackables_by_key(
         session,
         firms=firms,
+        firm_ids=firm_ids,
         keys=[(entry.trackable_type, entry.trackable_id) for entry in entries],
     )
-    entry_tags = tags.tags_of(session, [entry.id for entry in entries])
+    entry_tags = tags.tags_of(session, [entry.id for entry in entries], firm_ids=firm_ids)
     rule_uuids = (
-        rates.rate_uuids(session, (e.rate_id for e in entries if e.rate_id)) if show_amounts else {}
+        rates.rate_uuids(session, (e.rate_id for e in entries if e.rate_id), firm_ids=firm_ids)
+        if show_amounts
+        else {}
     )
     presented = _Presented(accounts, trackables)
     shown = []

@@ -32,9 +32,12 @@ def stop_running_entry(
 ) -> None:
     """A new timer, or a reopened one, stops the account's running one where it starts;
     a locked running entry is not stopped (422) unless an owner overrides the lock."""
-    repository.lock_account(session, account_id)
+    repository.lock_account(session, account_id, firm_id=actor.firm.id)
     running = repository.running_entry(
-        session, account_id, except_id=reopening.id if reopening else None
+        session,
+        account_id,
+        firm_id=actor.firm.id,
+        except_id=reopening.id if reopening else None,
     )
     if running is None:
         return
