@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session
 
+from timeledger.kit.rows import row_by_id
 from timeledger.models import (
     Account,
     AccountType,
@@ -152,15 +153,15 @@ def records_by_id(session: Session, model: Any, ids: Iterable[int]) -> dict[int,
 
 
 def task(session: Session, task_id: int) -> Task | None:
-    return session.get(Task, task_id)
+    return row_by_id(session, Task, task_id)
 
 
 def board_task(session: Session, board_task_id: int) -> BoardTask | None:
-    return session.get(BoardTask, board_task_id)
+    return row_by_id(session, BoardTask, board_task_id)
 
 
 def case(session: Session, case_id: int) -> Case | None:
-    return session.get(Case, case_id)
+    return row_by_id(session, Case, case_id)
 
 
 def client_participants(session: Session, case_id: int, *, limit: int) -> list[int]:

@@ -10,9 +10,9 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, any_, func, or_, select, union_all
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.util import identity_key
 
 from timeledger.kit.listing import Sort
+from timeledger.kit.rows import rows_by_id
 from timeledger.models import (
     Account,
     AccountType,
@@ -216,17 +216,7 @@ _Row = Account | BoardTask | Case | Circle | Task
 def _by_id(session: Session, model: type[_Row], ids: Iterable[int]) -> dict[int, Any]:
     """Rows by id: those this session already holds (the caller's own account, loaded by
     authentication; a trackable the request looked up) cost no query; the rest, one."""
-    found: dict[int, Any] = {}
-    missing = set()
-    for row_id in set(ids):
-        held = session.identity_map.get(identity_key(model, row_id))
-        if isinstance(held, model):
-            found[row_id] = held
-        else:
-            missing.add(row_id)
-    if missing:
-        rows: Iterable[_Row] = session.scalars(select(model).where(model.id.in_(missing)))
-        found.update({row.id: row for row in rows})
+    found: dict[int, Any] = rows_by_id(session, model, ids)
     return found
 
 

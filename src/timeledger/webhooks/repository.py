@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from timeledger.kit.listing import ListParams
 from timeledger.kit.paging import page_of
+from timeledger.kit.rows import row_by_id
 from timeledger.models import (
     DeliveryStatus,
     WebhookDelivery,
@@ -45,7 +46,7 @@ def subscription(
 
 
 def subscription_by_id(session: Session, subscription_id: int) -> WebhookSubscription | None:
-    return session.get(WebhookSubscription, subscription_id)
+    return row_by_id(session, WebhookSubscription, subscription_id)
 
 
 def page_of_subscriptions(
@@ -90,7 +91,7 @@ def delivery(session: Session, *, firm_id: int, delivery_uuid: uuid.UUID) -> Web
 
 
 def event(session: Session, event_id: int) -> WebhookEvent | None:
-    return session.get(WebhookEvent, event_id)
+    return row_by_id(session, WebhookEvent, event_id)
 
 
 def add_event(session: Session, event_row: WebhookEvent, deliveries: list[dict[str, Any]]) -> None:
