@@ -26,10 +26,10 @@ from sqlalchemy import (
     Index,
     MetaData,
     PrimaryKeyConstraint,
-    SchemaItem,
     Table,
     UniqueConstraint,
 )
+from sqlalchemy.schema import SchemaItem
 
 from timeledger.models import Base
 from timeledger.models.base import DISTRIBUTED, DISTRIBUTION, REFERENCE
