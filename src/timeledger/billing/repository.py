@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session
 
-from timeledger.kit.rows import row_by_id
+from timeledger.kit.repository import row_by_id
 from timeledger.models import (
     Account,
     AccountType,

@@ -144,16 +144,20 @@ class FirmIdMixin:
     """A firm table's key: the firm, an integer id unique across the table (``NextId``),
     and the UUID the API shows (unique within the firm; ``firm_table`` declares both)."""
 
+    # Columns in the order the tables always had: firm_id first, id and uuid after the
+    # table's own columns (bench/load.py writes rows in that order).
     @declared_attr
     def firm_id(cls) -> Mapped[int]:  # noqa: N805
-        return mapped_column(BigIntId, ForeignKey("firms.id"))
+        return mapped_column(BigIntId, ForeignKey("firms.id"), sort_order=-1)
 
     @declared_attr
     def id(cls) -> Mapped[int]:  # noqa: N805
         table: str = cls.__tablename__  # type: ignore[attr-defined]
         return mapped_column(BigIntId, default=NextId(table))
 
-    uuid: Mapped[uuid.UUID] = mapped_column(Uuid, default=uuid.uuid4)
+    @declared_attr
+    def uuid(cls) -> Mapped[uuid.UUID]:  # noqa: N805
+        return mapped_column(Uuid, default=uuid.uuid4)
 
 
 class IdMixin:

@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, Select, and_, any_, func, or_, select, uni
 from sqlalchemy.orm import Session
 
 from timeledger.kit.listing import Sort
-from timeledger.kit.rows import rows_by_id
+from timeledger.kit.repository import rows_by_id
 from timeledger.models import (
     Account,
     AccountType,

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from timeledger.kit.listing import ListParams
 from timeledger.kit.paging import page_of
-from timeledger.kit.rows import row_by_id
+from timeledger.kit.repository import row_by_id
 from timeledger.models import (
     DeliveryStatus,
     WebhookDelivery,
