@@ -58,7 +58,8 @@ class Row:
         return {**asdict(self), "rate": round(self.rate, 1)}
 
 
-def _size(size: int) -> str:
+def size_label(size: int) -> str:
+    """``10k``, ``1M``, ``10M`` (or the plain number)."""
     if size >= 1_000_000 and size % 1_000_000 == 0:
         return f"{size // 1_000_000}M"
     if size >= 1_000 and size % 1_000 == 0:
@@ -93,7 +94,7 @@ def _line(rows: list[Row], db: str, size: int, smallest: int, scenario: str) -> 
     base = _find(rows, db, smallest, scenario, 1)
     cells = [
         db,
-        _size(size),
+        size_label(size),
         scenario,
         f"{busy.rate:,.0f}",
         _ratio(busy.rate, floor_busy.rate if floor_busy else 0),
@@ -120,7 +121,7 @@ def markdown(rows: list[Row]) -> str:
                 if line:
                     lines.append(line)
     generation = [
-        f"| {row.db} | {_size(row.size)} | {row.generation.get('total', 0):.1f} s |"
+        f"| {row.db} | {size_label(row.size)} | {row.generation.get('total', 0):.1f} s |"
         for row in rows
         if row.scenario == "generate"
     ]

@@ -98,7 +98,7 @@ def _fixture(url: str, entries: int, path: Path, regenerate: bool) -> dict[str, 
     return read_fixture(path)
 
 
-def _target(label: str, url: str, entries: int, fixture: dict[str, Any]) -> Target:
+def make_target(label: str, url: str, entries: int, fixture: dict[str, Any]) -> Target:
     engine = build_engine(Settings(environment=Environment.TEST, database_url=url))
     session = Session(engine)
     now = datetime.fromtimestamp(fixture["generated_at"], UTC)
@@ -150,7 +150,7 @@ def plan(target: Target) -> list[str]:
     return [str(row[-1]) for row in session.execute(text(query))]
 
 
-def _figures(times: list[float]) -> dict[str, float]:
+def figures(times: list[float]) -> dict[str, float]:
     return {
         "median_ms": round(statistics.median(times) * 1000, 1),
         "best_ms": round(min(times) * 1000, 1),
@@ -161,9 +161,9 @@ def _table(targets: list[Target], loads: tuple[str, str]) -> str:
     head = "| ms, median / best | " + " | ".join(t.label for t in targets)
     lines = [head + " | 1st/last (median) |", "|---" * (len(targets) + 2) + "|"]
     for scenario in SCENARIOS:
-        figures = [_figures(t.times[scenario]) for t in targets]
-        cells = [f"{f['median_ms']:,.0f} / {f['best_ms']:,.0f}" for f in figures]
-        ratio = figures[-1]["median_ms"] / figures[0]["median_ms"]
+        found = [figures(t.times[scenario]) for t in targets]
+        cells = [f"{f['median_ms']:,.0f} / {f['best_ms']:,.0f}" for f in found]
+        ratio = found[-1]["median_ms"] / found[0]["median_ms"]
         lines.append(f"| {scenario} | " + " | ".join(cells) + f" | {ratio:.2f}x |")
     lines.append(f"\nload average before: {loads[0]}; after: {loads[1]}")
     return "\n".join(lines)
@@ -194,12 +194,12 @@ def main(argv: list[str] | None = None) -> None:
         dialect = url.split(":", 1)[0].split("+", 1)[0]
         path = args.fixtures / f"reports-{dialect}-{label.lower()}.json"
         fixture = _fixture(url, count(label), path, args.regenerate)
-        targets.append(_target(label, url, count(label), fixture))
+        targets.append(make_target(label, url, count(label), fixture))
     try:
         table = measure(targets, args.repeat)
         for target in targets:
-            figures = {s: _figures(target.times[s]) | target.facts[s] for s in SCENARIOS}
-            print(json.dumps({"entries": target.entries} | figures), flush=True)
+            line = {s: figures(target.times[s]) | target.facts[s] for s in SCENARIOS}
+            print(json.dumps({"entries": target.entries} | line), flush=True)
         print(table)
         for target in targets:
             print(f"\nplan at {target.label}:\n  " + "\n  ".join(plan(target)))

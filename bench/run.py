@@ -17,15 +17,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, update
+from sqlalchemy import create_engine, select, update
+from sqlalchemy.exc import DBAPIError
 
 from bench.dataset import Shape, default_firms
 from bench.generate import count, generate, read_fixture, save
 from bench.processes import Load, Server, run_load, start_server
-from bench.report import Row, markdown
-from bench.scenarios import CONSUMING, SCENARIOS, Fixture, create_finished
-from timeledger.auth.service import ACCOUNT_HEADER
-from timeledger.models import TimeEntry
+from bench.report import Row, markdown, size_label
+from bench.scenarios import CONSUMING, SCENARIOS, WITH_WEBHOOKS, Fixture, create_finished
+from bench.subscriptions import subscribe, unsubscribe
+from timeledger.auth.service import ACCOUNT_HEADER, hash_token
+from timeledger.models import PersonalAccessToken, TimeEntry
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/timeledger_bench"
 
@@ -46,8 +48,10 @@ class Options:
 
 
 def database_url(options: Options, db: str, size: int) -> str:
+    """The group's database: ``--pg-url`` (``{size}`` in it becomes ``10k``, ``1m``, ...,
+    a database per size) or an SQLite file per size in ``--out``."""
     if db == "postgresql":
-        return options.pg_url
+        return options.pg_url.replace("{size}", size_label(size).lower())
     return f"sqlite:///{(options.out / f'bench-{size}.db').resolve()}"
 
 
@@ -55,12 +59,31 @@ def _fixture(options: Options, url: str, db: str, size: int) -> tuple[Fixture, d
     path = options.out / f"fixture-{db}-{size}.json"
     if options.reuse and path.exists():
         data = read_fixture(path)
-        return Fixture.read(data), data["seconds"]
+        if data["url"] == url and holds_token(url, data["token"]):
+            return Fixture.read(data), data["seconds"]
+        print(f"not reusing {url}: it no longer holds {path}'s data", flush=True)
     shape = Shape(entries=size, firms=default_firms(size))
     generated = generate(url, shape)
     save(generated, path)
+    _consumed_path(options, db, size).unlink(missing_ok=True)  # every entry is there again
     print(f"generated {db} {size:,}: {generated.seconds}", flush=True)
     return Fixture.read(read_fixture(path)), generated.seconds
+
+
+def holds_token(url: str, token: str) -> bool:
+    """Whether the database still has the fixture's token (another generation, say
+    ``bench.reports`` on the same database, replaces every row)."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            found = select(PersonalAccessToken.id).where(
+                PersonalAccessToken.token_hash == hash_token(token)
+            )
+            return connection.scalar(found) is not None
+    except DBAPIError:  # no tables: never generated, or dropped
+        return False
+    finally:
+        engine.dispose()
 
 
 def stop_timers(url: str, account_ids: list[int]) -> int:
@@ -204,28 +227,55 @@ def _timeledger(options: Options, group: _Group) -> None:
         probe = f"/api/v1/time-entry/{entry}"
         headers = {"Authorization": f"Bearer {group.fixture.token}", ACCOUNT_HEADER: account}
         for scenario in options.scenarios:
-            for connections in (16, 1):
-                runs = []
-                for n in range(options.repeat):
-                    left = 2 * options.repeat - n - (0 if connections == 16 else options.repeat)
-                    runs.append(_measure(options, group, server, scenario, connections, left))
-                    server.settle(probe, headers)
-                result = _median(runs, connections)
-                _record(options, group, scenario, result, connections, server.peak_rss_mib())
+            hooks = subscribe(group.url, group.fixture, WITH_WEBHOOKS.get(scenario, 0))
+            try:
+                _scenario(options, group, server, scenario, (probe, headers))
+            finally:
+                unsubscribe(group.url, group.fixture, hooks)
     finally:
         server.stop()
+
+
+def _scenario(
+    options: Options,
+    group: _Group,
+    server: Server,
+    scenario: str,
+    settle: tuple[str, dict[str, str]],
+) -> None:
+    """One scenario at 16 connections then at 1, each ``--repeat`` times (median kept)."""
+    for connections in (16, 1):
+        runs = []
+        for n in range(options.repeat):
+            left = 2 * options.repeat - n - (0 if connections == 16 else options.repeat)
+            runs.append(_measure(options, group, server, scenario, connections, left))
+            server.settle(*settle)
+        result = _median(runs, connections)
+        _record(options, group, scenario, result, connections, server.peak_rss_mib())
+
+
+def _consumed_path(options: Options, db: str, size: int) -> Path:
+    return options.out / f"consumed-{db}-{size}.json"
 
 
 def run_group(options: Options, db: str, size: int) -> None:
     url = database_url(options, db, size)
     fixture, seconds = _fixture(options, url, db, size)
     group = _Group(db=db, size=size, url=url, fixture=fixture)
+    # Reused data: the entries earlier runs deleted are gone, so carry on after them.
+    consumed = _consumed_path(options, db, size)
+    if options.reuse and consumed.exists():
+        earlier = json.loads(consumed.read_text())
+        group.consumed = {key: value for key, value in earlier.items() if key in CONSUMING}
     options.rows.append(Row.generation_of(db, size, seconds))
-    _floor(options, group)
-    _timeledger(options, group)
+    try:
+        _floor(options, group)
+        _timeledger(options, group)
+    finally:
+        consumed.write_text(json.dumps(group.consumed))
 
 
-def _parse(argv: list[str] | None) -> tuple[argparse.Namespace, Options]:
+def parse(argv: list[str] | None) -> tuple[argparse.Namespace, Options]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", default="sqlite", help="sqlite, postgresql or both (comma)")
     parser.add_argument("--sizes", default="10k,100k,1M")
@@ -235,7 +285,7 @@ def _parse(argv: list[str] | None) -> tuple[argparse.Namespace, Options]:
     parser.add_argument("--requests", type=int, default=20_000, help="per 16-connection run")
     parser.add_argument("--latency-seconds", type=float, default=3.0)
     parser.add_argument("--latency-requests", type=int, default=3_000)
-    parser.add_argument("--pg-url", default=DEFAULT_PG)
+    parser.add_argument("--pg-url", default=DEFAULT_PG, help="may hold {size}: one per size")
     parser.add_argument("--out", type=Path, default=Path("bench/results"))
     parser.add_argument("--reuse", action="store_true", help="reuse generated data")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each; the median is kept")
@@ -256,7 +306,7 @@ def _parse(argv: list[str] | None) -> tuple[argparse.Namespace, Options]:
 
 
 def main(argv: list[str] | None = None) -> list[Row]:
-    args, options = _parse(argv)
+    args, options = parse(argv)
     if options.driver == "wrk" and shutil.which("wrk") is None:
         raise SystemExit("wrk not found: apt-get install -y wrk, or use --driver python")
     options.out.mkdir(parents=True, exist_ok=True)

@@ -70,8 +70,18 @@ def _filters(**filters: str) -> str:
 
 def create_finished(fixture: Fixture, count: int, offset: int) -> list[str]:
     """Finished entries a month back, across every trackable type and every staff account."""
+    return _finished(fixture, count, offset, days_back=30)
+
+
+def create_webhooks(fixture: Fixture, count: int, offset: int) -> list[str]:
+    """``create_finished``'s requests three months back, run while the firm has three
+    webhook subscriptions (``bench.subscriptions``): each write also fills the outbox."""
+    return _finished(fixture, count, offset, days_back=90)
+
+
+def _finished(fixture: Fixture, count: int, offset: int, *, days_back: int) -> list[str]:
     staff, kinds = fixture.staff, sorted(fixture.trackables)
-    base = fixture.generated_at - 30 * 86_400
+    base = fixture.generated_at - days_back * 86_400
     lines = []
     for n in range(offset, offset + count):
         kind = kinds[n % len(kinds)]
@@ -172,8 +182,11 @@ SCENARIOS: dict[str, Plan] = {
     "client_rollup": client_rollup,
     "update": update,
     "create_finished": create_finished,
+    "create_webhooks": create_webhooks,
     "create_running": create_running,
     "delete": delete,
 }
+# Scenarios run while the firm has this many webhook subscriptions (issue 14's writes).
+WITH_WEBHOOKS = {"create_webhooks": 3}
 # Scenarios whose every request needs an entry of its own.
 CONSUMING = frozenset({"delete"})

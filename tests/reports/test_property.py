@@ -29,6 +29,7 @@ from timeledger.auth.service import Actor, authenticate
 from timeledger.cases.service import create_case
 from timeledger.models import Account, TimeEntry
 from timeledger.reports import service
+from timeledger.reports.params import Dimension
 
 # A DST change of each zone, as a UTC instant.
 CHANGES = {
@@ -267,9 +268,22 @@ def test_summary_matches_brute_force(
             session.flush()
             made.append((entry, record))
         report = service.summary(session, actor=fixture.actor, query=query, now=FROZEN_NOW)
+        # The web's one pass (the table and its chart's series) answers the same as two
+        # summaries: the query's, and the same query by day.
+        paired = service.summary_with_series(
+            session,
+            actor=fixture.actor,
+            query=query,
+            now=FROZEN_NOW,
+            series_by=lambda _dates: Dimension.DAY,
+        )
+        by_day = service.summary(
+            session, actor=fixture.actor, query={**query, "group_by": "day"}, now=FROZEN_NOW
+        )
     finally:
         nested.rollback()
 
+    assert paired == (report, by_day)
     expected: dict[tuple[str, ...], list[Any]] = {}
     total_ids: set[int] = set()
     total = [0, 0, 0]

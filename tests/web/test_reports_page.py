@@ -467,7 +467,9 @@ class TestFilters:
             params={"period": "this_week", "rounding": "up", "rounding_minutes": "7"},
         )
         assert bad_step.status_code == 422
-        assert "rounding_minutes field must be one of" in bad_step.text
+        # In the form's words (its label), never the API's field name.
+        assert "Rounding step must be one of" in bad_step.text
+        assert "rounding_minutes field" not in bad_step.text
         assert '<option value="up" selected>' in bad_step.text
 
     def test_pickers_list_staff_and_clients(self, signed_in: Browser, world: FirmWorld):

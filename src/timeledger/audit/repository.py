@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Select, Table, insert, select
 from sqlalchemy.orm import Session
 
 from timeledger.models import (
@@ -35,8 +35,16 @@ _TABLES: dict[str, type[Account | BillingRate | BoardTask | Case | Circle | Firm
 }
 
 
+_EVENTS = cast(Table, TimeEntryEvent.__table__)
+_EVENT_COLUMNS = tuple(column.key for column in _EVENTS.columns if column.key != "id")
+
+
 def add_event(session: Session, event: TimeEntryEvent) -> None:
-    session.add(event)
+    """One INSERT, now, in the caller's transaction (not the unit of work: the event is
+    never read back in the request that writes it). The database gives it its ``id``."""
+    if event.uuid is None:
+        event.uuid = uuid.uuid4()
+    session.execute(insert(_EVENTS), {key: getattr(event, key) for key in _EVENT_COLUMNS})
 
 
 def add_change(session: Session, event: AuditEvent) -> None:

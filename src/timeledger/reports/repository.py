@@ -27,7 +27,9 @@ from timeledger.models import (
 BATCH = 5_000
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass pays for object.__setattr__ on every field, and a report
+# builds one per entry.
+@dataclass(slots=True)
 class EntryRow:
     """An entry as reports read it. The first nine fields are what every report sums (and
     what the range index carries on PostgreSQL, so a summary is an index-only scan); the
@@ -141,9 +143,11 @@ def range_entries(
                 and_(TimeEntry.started_at == started, TimeEntry.id > entry_id),
             )
         )
-    result = session.execute(statement.execution_options(yield_per=BATCH))
+    # Core, not the ORM's row loading: these are plain columns, and the ORM's per-row
+    # machinery was an eighth of a month's summary (docs/performance.md).
+    result = session.connection().execute(statement.execution_options(yield_per=BATCH))
     for row in result:
-        yield EntryRow(*tuple(row))
+        yield EntryRow(*row)
 
 
 def account_ids(

@@ -6,10 +6,24 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, and_, any_, func, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Table,
+    and_,
+    any_,
+    func,
+    insert,
+    inspect,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from timeledger.kit.listing import Sort
 from timeledger.kit.repository import rows_by_id
@@ -76,6 +90,48 @@ def add(session: Session, entry: TimeEntry) -> None:
 
 def flush(session: Session) -> None:
     session.flush()
+
+
+# The hot write paths (issue 15): one statement each, without the ORM's unit of work.
+_TABLE = cast(Table, TimeEntry.__table__)
+_WRITTEN = tuple(column.key for column in _TABLE.columns if column.key != "id")
+_INSERT = insert(_TABLE).returning(_TABLE.c.id)
+
+
+def insert_entry(session: Session, entry: TimeEntry) -> None:
+    """``INSERT ... RETURNING id`` for a new entry; the database gives it its ``id``. The
+    entry object is not added to the session: nothing is left for a flush to write."""
+    if entry.uuid is None:
+        entry.uuid = uuid.uuid4()
+    values = {key: getattr(entry, key) for key in _WRITTEN}
+    entry.id = session.execute(_INSERT, values).scalar_one()
+
+
+def take_changes(entry: TimeEntry) -> dict[str, Any]:
+    """The columns of a loaded entry changed since it was read (or last written), now
+    marked as written, so that no flush of the session writes them again."""
+    state = inspect(entry)
+    changes = {
+        key: getattr(entry, key) for key in _WRITTEN if state.attrs[key].history.has_changes()
+    }
+    for key, value in changes.items():
+        set_committed_value(entry, key, value)
+    return changes
+
+
+def update_entry(session: Session, entry: TimeEntry, changes: Mapping[str, Any]) -> None:
+    """``UPDATE time_entries SET <changes> WHERE firm_id = ? AND id = ?``."""
+    if changes:
+        session.execute(
+            update(_TABLE)
+            .where(_TABLE.c.firm_id == entry.firm_id, _TABLE.c.id == entry.id)
+            .values(dict(changes))
+        )
+
+
+def write_changes(session: Session, entry: TimeEntry) -> None:
+    """Write what changed in a loaded entry with one ``UPDATE``."""
+    update_entry(session, entry, take_changes(entry))
 
 
 def live_entry(session: Session, *, firm_id: int, entry_uuid: uuid.UUID) -> TimeEntry | None:

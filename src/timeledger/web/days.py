@@ -18,6 +18,7 @@ from timeledger.time_entries.schemas import TimeEntryCreate, TimeEntryPatch
 from timeledger.web.actions import attempt
 from timeledger.web.deps import WebActorDep
 from timeledger.web.durations import REFUSED, length_fields, parse_duration
+from timeledger.web.pickers import trackable_words
 from timeledger.web.query import read_day
 from timeledger.web.templating import render
 from timeledger.web.timer import suggestions
@@ -137,7 +138,7 @@ def edit_entry(
             clock_skew=settings.clock_skew,
         )
 
-    error = attempt(session, change)
+    error = attempt(session, trackable_words(session, actor, trackable, change))
     context = days_context(session, actor, now, _day(last, actor, now), error=error)
     if error is None:
         context["status"] = "Entry saved."

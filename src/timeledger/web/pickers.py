@@ -7,10 +7,16 @@ the page never typed (docs/web.md, "Form fields")."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TypeVar
 
+from sqlalchemy.orm import Session
+
+from timeledger.auth.service import Actor
 from timeledger.errors import ValidationFailed
+from timeledger.trackables.repository import find_trackable
+from timeledger.trackables.service import parse_trackable_type
+from timeledger.web.schemas import KIND_LABELS
 
 _T = TypeVar("_T")
 
@@ -24,6 +30,13 @@ TAGS_REFUSED = (
     "the page was loaded is no longer offered; reload the page)."
 )
 PICK_REFUSED = "Pick {what} from the list: {value} is not one."
+TRACKABLE_REFUSED = (
+    "Choose what to track time on from the list: {value} is not one of the firm's records."
+)
+ARCHIVED = (
+    "This {lower} is archived ({kind} “{name}”): it takes no new time. "
+    "Choose another record to track time on."
+)
 
 
 def shown(value: str) -> str:
@@ -59,3 +72,54 @@ def record_uuid(field: str, value: str, what: str) -> str:
             field, PICK_REFUSED.format(what=what, value=shown(value))
         ) from None
     return value
+
+
+def trackable_refusal(session: Session, actor: Actor, value: str) -> str:
+    """Why ``type:uuid`` (a "Track time on" / "On" choice) takes no time, in the form's
+    words: an archived record is named as archived; anything else is not on the list."""
+    kind_text, _, uuid_text = value.partition(":")
+    kind = parse_trackable_type(kind_text)
+    try:
+        found_uuid = uuid.UUID(uuid_text)
+    except ValueError:
+        found_uuid = None
+    found = None
+    if kind is not None and found_uuid is not None:
+        found = find_trackable(
+            session,
+            firm=actor.firm,
+            trackable_type=kind,
+            trackable_uuid=found_uuid,
+            include_archived=True,
+        )
+    if kind is None or found is None:
+        return TRACKABLE_REFUSED.format(value=shown(value))
+    label = KIND_LABELS[kind]
+    return ARCHIVED.format(kind=label, lower=label.lower(), name=getattr(found, "name", ""))
+
+
+def in_form_words(
+    session: Session, actor: Actor, exc: ValidationFailed, trackable: str
+) -> ValidationFailed:
+    """``exc`` with the API's trackable messages ("The selected trackable uuid is
+    invalid.") said as the form says them (``trackable_refusal``)."""
+    api_fields = ("trackable_uuid", "trackable_type")
+    if not any(field in exc.errors for field in api_fields):
+        return exc
+    errors = {k: v for k, v in exc.errors.items() if k not in api_fields}
+    return ValidationFailed({"trackable": [trackable_refusal(session, actor, trackable)], **errors})
+
+
+def trackable_words(
+    session: Session, actor: Actor, trackable: str, action: Callable[[], None]
+) -> Callable[[], None]:
+    """``action`` with its refusals about the trackable said in the form's words
+    (``in_form_words``); for ``actions.attempt``."""
+
+    def run() -> None:
+        try:
+            action()
+        except ValidationFailed as exc:
+            raise in_form_words(session, actor, exc, trackable) from None
+
+    return run

@@ -13,6 +13,7 @@ from timeledger.accounts import service as accounts
 from timeledger.auth.service import Actor
 from timeledger.billing.schemas import BillingRateCreate, BillingRateUpdate
 from timeledger.billing.service import rates
+from timeledger.billing.service.overlap import RateOverlap
 from timeledger.cases import service as cases
 from timeledger.dependencies import ClockDep, SessionDep
 from timeledger.errors import ValidationFailed
@@ -91,6 +92,34 @@ def rates_context(
     }
 
 
+def rate_words(session: Session, actor: Actor, rate_uuid: str) -> str:
+    """A rate named as the Rates table shows it: who, what, how much, from and to
+    ("Priya Shah's rate for Acme Ltd, 150.00 GBP an hour, from 2026-01-01 to open")."""
+    rate = rates.show_rate(session, actor=actor, raw_uuid=rate_uuid)
+    known = {uuid: name for group in _names(session, actor).values() for uuid, name in group}
+    target = rate.case_uuid or rate.client_uuid
+    who = f"{known.get(str(rate.staff_uuid), 'a staff member')}'s rate" if rate.staff_uuid else ""
+    what = known.get(str(target), "a record") if target else ""
+    if who and what:
+        named = f"{who} for {what}"
+    elif who or what:
+        named = who or f"the rate for {what}"
+    else:
+        named = "the firm default rate"
+    money = format_minor(rate.hourly_rate, rate.currency)
+    until = rate.effective_to.isoformat() if rate.effective_to else "open"
+    return f"{named}, {money} an hour, from {rate.effective_from.isoformat()} to {until}"
+
+
+def _overlap_in_words(session: Session, actor: Actor, exc: RateOverlap) -> ValidationFailed:
+    """The API names the overlapping rate by UUID; the page names it in words."""
+    named = rate_words(session, actor, str(exc.other))
+    return ValidationFailed.field(
+        "effective_from",
+        f"The dates overlap another rate at the same level ({named}); end that one first.",
+    )
+
+
 @router.get("/rates", response_class=HTMLResponse)
 def rates_page(
     request: Request,
@@ -160,7 +189,10 @@ def add_rate(
             dates=[effective_from, effective_to],
         )
         data = BillingRateCreate.model_validate(body)
-        rates.create_rate(session, actor=actor, data=data, now=clock.now())
+        try:
+            rates.create_rate(session, actor=actor, data=data, now=clock.now())
+        except RateOverlap as exc:
+            raise _overlap_in_words(session, actor, exc) from None
 
     error = attempt(session, add)
     status = None if error else "Rate added. Time already recorded keeps its rate."
@@ -184,7 +216,10 @@ def end_rate(
 
     def end() -> None:
         data = BillingRateUpdate.model_validate({"effective_to": effective_to.strip() or None})
-        rates.update_rate(session, actor=actor, raw_uuid=rate_uuid, data=data, now=clock.now())
+        try:
+            rates.update_rate(session, actor=actor, raw_uuid=rate_uuid, data=data, now=clock.now())
+        except RateOverlap as exc:
+            raise _overlap_in_words(session, actor, exc) from None
 
     error = attempt(session, end)
     status = None

@@ -17,7 +17,9 @@ from timeledger.db import UnitOfWork
 from timeledger.dependencies import ClockDep, SessionDep
 from timeledger.errors import AppError, ValidationFailed
 from timeledger.reports import service
+from timeledger.reports.calendar import DateRange
 from timeledger.reports.labels import group_label
+from timeledger.reports.params import Dimension
 from timeledger.reports.schemas import GroupKey, SummaryReport
 from timeledger.web.charts import hours_bar_chart
 from timeledger.web.deps import WebActorDep
@@ -134,6 +136,11 @@ def _buckets(first: date, last: date) -> tuple[str, list[str]]:
     return "month", sorted({day.isoformat()[:7] for day in days})
 
 
+def _series_dimension(dates: DateRange) -> Dimension:
+    """The chart's grouping for the period (``_buckets``' rule)."""
+    return Dimension(_buckets(dates.first, dates.last)[0])
+
+
 def chart_series(report: SummaryReport, labels: list[str]) -> dict[str, list[int]]:
     """Seconds per bucket, billable and non-billable (``seconds - billable_seconds`` of the
     summary's group), 0 for a bucket without time."""
@@ -151,16 +158,19 @@ def page_context(
 ) -> dict[str, Any]:
     query = report_query(params)
     context = form_context(session, actor, params)
-    report = service.summary(session, actor=actor, query=query, now=now)
+    report, over_time = service.summary_with_series(
+        session, actor=actor, query=query, now=now, series_by=_series_dimension
+    )
     bucket, labels = _buckets(report.meta.from_, report.meta.to)
-    over_time = service.summary(session, actor=actor, query={**query, "group_by": bucket}, now=now)
     title = f"Time from {report.meta.from_} to {report.meta.to}"
+    bars = chart_series(over_time, labels)
     export_query = urlencode(query)
     context.update(
         report=report,
         rounded=report.meta.rounding.mode != "none",
         rows=[(key_label(group.key), group) for group in report.groups],
-        chart=hours_bar_chart(title, labels, chart_series(over_time, labels), stacked=True),
+        chart=hours_bar_chart(title, labels, bars, stacked=True),
+        chart_phone=hours_bar_chart(title, labels, bars, stacked=True, phone=True),
         chart_title=f"Hours per {bucket}, billable and non-billable",
         downloads=[
             (kind.upper(), f"/app/reports/export/summary.{kind}?{export_query}")

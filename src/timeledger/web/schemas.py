@@ -85,6 +85,11 @@ class WeekRow:
     def key(self) -> str:
         return f"{self.kind.value}:{self.trackable_uuid}"
 
+    @property
+    def kind_label(self) -> str:
+        """The record's kind in words ("Client", "Board task"), as the pickers label it."""
+        return KIND_LABELS[self.kind]
+
 
 @dataclass(slots=True)
 class Week:

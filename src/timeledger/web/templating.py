@@ -13,8 +13,10 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from timeledger.dates import zone
+from timeledger.web.browsers import browser_words
 from timeledger.web.durations import format_exact, format_seconds
 from timeledger.web.manners import page_csp
+from timeledger.web.messages import local_text, page_messages
 from timeledger.web.schemas import entry_choice, type_value
 from timeledger.web.words import counted
 
@@ -36,8 +38,7 @@ def instant(value: str | datetime | None, time_zone: str) -> Markup:
         return Markup("")
     moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
     local = moment.astimezone(zone(time_zone))
-    offset = local.strftime("%z")
-    shown = f"{local:%Y-%m-%d %H:%M} {offset[:3]}:{offset[3:]}"
+    shown = local_text(moment, time_zone)
     return Markup('<time datetime="{}">{}</time>').format(local.isoformat(), shown)
 
 
@@ -59,6 +60,7 @@ templates.env.filters.update(
     short_day=short_day,
     counted=counted,
     instant=instant,
+    browser=browser_words,
 )
 templates.env.globals.update(static=lambda path: f"{STATIC_URL}/{path}", zone=zone)
 
@@ -66,8 +68,10 @@ templates.env.globals.update(static=lambda path: f"{STATIC_URL}/{path}", zone=zo
 def render(
     request: Request, name: str, context: dict[str, Any], *, status_code: int = 200
 ) -> HTMLResponse:
-    """The page ``name`` with ``context``, with its Content-Security-Policy (``manners``)."""
-    response = templates.TemplateResponse(request, name, context, status_code=status_code)
+    """The page ``name`` with ``context``, with its Content-Security-Policy (``manners``);
+    its messages in the app's words (``messages``: instants in the firm's zone)."""
+    shown = page_messages(context)
+    response = templates.TemplateResponse(request, name, shown, status_code=status_code)
     response.headers["Content-Security-Policy"] = page_csp(bytes(response.body).decode())
     return response
 

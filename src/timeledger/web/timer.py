@@ -20,7 +20,13 @@ from timeledger.time_entries.service.read import recent_trackables, running_entr
 from timeledger.trackables.service import search_live
 from timeledger.web.actions import attempt
 from timeledger.web.deps import WebActorDep
-from timeledger.web.pickers import BILLABLE_REFUSED, TAGS_REFUSED, choice, picked
+from timeledger.web.pickers import (
+    BILLABLE_REFUSED,
+    TAGS_REFUSED,
+    choice,
+    picked,
+    trackable_words,
+)
 from timeledger.web.schemas import TrackableChoice
 from timeledger.web.templating import render
 from timeledger.web.timesheet import day_list, local_today
@@ -120,7 +126,8 @@ def start_timer(
             session, actor=actor, data=data, now=now, clock_skew=settings.clock_skew
         )
 
-    error = attempt(session, start) if trackable else "Choose what to track time on."
+    started = trackable_words(session, actor, trackable, start)
+    error = attempt(session, started) if trackable else "Choose what to track time on."
     context = timer_context(session, actor, now, error=error)
     return render(request, "timer.html", context)
 
@@ -138,4 +145,6 @@ def stop_timer(
         session,
         lambda: entries.stop_time_entry(session, actor=actor, entry_uuid=entry, data=None, now=now),
     )
-    return render(request, "timer.html", timer_context(session, actor, now, error=error))
+    # Stopped: keyboard focus goes on to Start timer (a refusal: to its message, app.js).
+    context = timer_context(session, actor, now, error=error, focus_start=error is None)
+    return render(request, "timer.html", context)

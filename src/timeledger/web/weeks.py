@@ -18,6 +18,7 @@ from timeledger.trackables.service import find_live, parse_trackable_type
 from timeledger.web.actions import attempt, for_htmx
 from timeledger.web.deps import WebActorDep
 from timeledger.web.durations import REFUSED, parse_duration
+from timeledger.web.pickers import trackable_words
 from timeledger.web.query import read_day
 from timeledger.web.schemas import Week
 from timeledger.web.templating import render, short_day
@@ -104,7 +105,7 @@ def set_week_cell(
         )
 
     try:
-        error = attempt(session, apply)
+        error = attempt(session, trackable_words(session, actor, trackable, apply))
     except ValueError:
         error = "That cell does not exist."
     context = week_context(session, actor, now, _first_day(day, actor, now))

@@ -53,7 +53,7 @@ def test_screenshots_of_every_page(
     watched.goto(live.url + "/app/days")
     shoot("days")
     watched.goto(live.url + "/app/reports?period=this_week&group_by=case")
-    expect(watched.locator("figure.chart svg")).to_be_visible()
+    expect(watched.locator("figure.chart svg:visible")).to_be_visible()
     shoot("reports")
     watched.goto(live.url + "/app/staff")
     shoot("staff")

@@ -25,6 +25,7 @@ from timeledger.billing.schemas import (
     RepriceResult,
 )
 from timeledger.billing.service import announce, locks, resolve
+from timeledger.billing.service.overlap import RateOverlap
 from timeledger.dates import MAX_YEAR
 from timeledger.errors import NotFound, ValidationFailed
 from timeledger.kit.ids import uuid_or_not_found
@@ -327,12 +328,7 @@ def _check_overlap(session: Session, actor: Actor, rule: BillingRate) -> None:
     other = repository.overlapping(session, rule)
     if other is None:
         return
-    until = other.effective_to.isoformat() if other.effective_to else "open-ended"
-    raise ValidationFailed.field(
-        "effective_from",
-        f"The dates overlap another rate at the same level ({other.uuid}, "
-        f"{other.effective_from.isoformat()} to {until}); end that one first.",
-    )
+    raise RateOverlap(other)
 
 
 def _snapshot(rule: BillingRate) -> dict[str, Any]:

@@ -34,6 +34,7 @@ from timeledger.reports.schemas import (
     WeeklyReport,
 )
 from timeledger.reports.service import summary as reports
+from timeledger.reports.service.detailed import detailed_rows
 from timeledger.reports.service.selection import select_report
 
 SPOOL_BYTES = 8 * 1024 * 1024
@@ -324,7 +325,7 @@ def _table(
         weekly = reports.weekly(session, actor=actor, query=query, now=now)
         return weekly_table(weekly, firm), f"timeledger-weekly-{weekly.dates[0].isoformat()}"
     selection = select_report(session, actor=actor, query=query, now=now, allowed=COMMON_KEYS)
-    entries = reports.detailed_rows(session, actor=actor, selection=selection)
+    entries = detailed_rows(session, actor=actor, selection=selection)
     meta = reports.meta(selection.params)
     return detailed_table(entries, meta, firm, progress), _name("detailed", meta)
 

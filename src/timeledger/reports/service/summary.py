@@ -7,29 +7,22 @@ under start attribution, one per local day under split) go to their buckets, and
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
-import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from timeledger.auth.service import Actor
-from timeledger.billing.service.locks import in_locked_period
-from timeledger.dates import format_api_datetime, format_optional, zone
+from timeledger.dates import format_api_datetime, zone
 from timeledger.errors import ValidationFailed
 from timeledger.kit.money import amount_minor
 from timeledger.permissions import may_see_amounts
-from timeledger.reports.calendar import DateRange, week_first
-from timeledger.reports.params import COMMON_KEYS, ReportParams, check_keys
+from timeledger.reports.calendar import DateRange, Weekday, week_first
+from timeledger.reports.params import COMMON_KEYS, Dimension, ReportParams, check_keys
 from timeledger.reports.repository import Named
 from timeledger.reports.schemas import (
     Amount,
-    DetailedEntry,
-    DetailedReport,
     GroupNode,
     ReportMeta,
     RoundingRead,
@@ -39,7 +32,7 @@ from timeledger.reports.schemas import (
     WeeklyRow,
 )
 from timeledger.reports.service.facts import EntryFacts, Piece
-from timeledger.reports.service.keys import Ident, Namer, idents
+from timeledger.reports.service.keys import Ident, Namer, ident, idents
 from timeledger.reports.service.selection import (
     Selection,
     firm_week_start,
@@ -53,9 +46,6 @@ SUMMARY_KEYS = COMMON_KEYS | {"group_by"}
 WEEKLY_KEYS = (
     COMMON_KEYS - {"from", "to", "period", "attribution", "rounding", "rounding_minutes"}
 ) | {"week_of"}
-DETAILED_KEYS = COMMON_KEYS | {"cursor", "per_page"}
-MAX_PER_PAGE = 500
-DEFAULT_PER_PAGE = 50
 
 
 @dataclass
@@ -110,14 +100,20 @@ def meta(params: ReportParams) -> ReportMeta:
     )
 
 
-def _sum(facts: Iterator[EntryFacts], params: ReportParams) -> _Node:
-    root = _Node()
+def _sum(
+    facts: Iterator[EntryFacts], params: ReportParams, *also: tuple[Dimension, ...]
+) -> list[_Node]:
+    """One tree of sums per grouping: ``params.group_by``, then each of ``also``, all from
+    one pass over the entries (each entry is resolved once, whatever it is summed into)."""
+    layouts = (tuple(params.group_by), *also)
+    roots = [_Node() for _ in layouts]
     for entry in facts:
         for piece in entry.pieces:
             amount = piece_amount(entry, piece)
-            root.add(entry, piece, amount)
-            _add_below(root, entry, piece, amount, params, 0)
-    return root
+            for root, dimensions in zip(roots, layouts, strict=True):
+                root.add(entry, piece, amount)
+                _add_below(root, entry, piece, amount, dimensions, params.week_start)
+    return roots
 
 
 def _add_below(
@@ -125,17 +121,29 @@ def _add_below(
     entry: EntryFacts,
     piece: Piece,
     amount: int | None,
-    params: ReportParams,
-    depth: int,
+    dimensions: tuple[Dimension, ...],
+    week_start: Weekday,
 ) -> None:
     # A piece goes to one bucket per level, except under ``tag``: one per tag of the entry,
     # so tag groups may add up to more than their parent (the parent counts it once).
-    if depth == len(params.group_by):
-        return
-    for key in idents(params.group_by[depth], entry, piece, params.week_start):
-        child = node.children.setdefault(key, _Node())
-        child.add(entry, piece, amount)
-        _add_below(child, entry, piece, amount, params, depth + 1)
+    # A loop, not a call per level, and a node made only for a new key: this runs for
+    # every piece of every entry of the period.
+    for depth, dimension in enumerate(dimensions):
+        if dimension is Dimension.TAG:
+            for key in idents(dimension, entry, piece, week_start):
+                child = _child(node, key)
+                child.add(entry, piece, amount)
+                _add_below(child, entry, piece, amount, dimensions[depth + 1 :], week_start)
+            return
+        node = _child(node, ident(dimension, entry, piece, week_start))
+        node.add(entry, piece, amount)
+
+
+def _child(node: _Node, key: Ident) -> _Node:
+    child = node.children.get(key)
+    if child is None:
+        child = node.children[key] = _Node()
+    return child
 
 
 def _idents(node: _Node) -> Iterator[Ident]:
@@ -163,7 +171,8 @@ def _groups(
     ]
 
 
-def _namer(session: Session, actor: Actor) -> Namer:
+def namer_of(session: Session, actor: Actor) -> Namer:
+    """Names the report's keys: the records of the actor's firm, and the firm itself."""
     return Namer(session, Named(actor.firm.uuid, actor.firm.name))
 
 
@@ -183,12 +192,46 @@ def summary(
 
 def summary_of(session: Session, *, actor: Actor, selection: Selection) -> SummaryReport:
     params = selection.params
-    root = _sum(selected_facts(session, selection), params)
-    namer = _namer(session, actor)
+    (root,) = _sum(selected_facts(session, selection), params)
+    return _report(session, actor, params, root, params.group_by)
+
+
+def summary_with_series(
+    session: Session,
+    *,
+    actor: Actor,
+    query: Mapping[str, str],
+    now: datetime,
+    series_by: Callable[[DateRange], Dimension],
+) -> tuple[SummaryReport, SummaryReport]:
+    """``summary``'s report of ``query``, and the same time grouped by the one time
+    dimension ``series_by`` picks for the range (the web's chart: day or month), summed in
+    the same pass over the same entries: the second report's buckets add up to the first's
+    totals by construction. Raises as ``summary``."""
+    selection = select_report(session, actor=actor, query=query, now=now, allowed=SUMMARY_KEYS)
+    params = selection.params
+    series = series_by(params.dates)
+    root, over_time = _sum(selected_facts(session, selection), params, (series,))
+    return (
+        _report(session, actor, params, root, params.group_by),
+        _report(session, actor, params, over_time, [series]),
+    )
+
+
+def _report(
+    session: Session,
+    actor: Actor,
+    params: ReportParams,
+    root: _Node,
+    group_by: Sequence[Dimension],
+) -> SummaryReport:
+    namer = namer_of(session, actor)
     namer.load(_idents(root))
     visible = may_see_amounts(actor)
+    report_meta = meta(params)
+    report_meta.group_by = [dimension.value for dimension in group_by]
     return SummaryReport(
-        meta=meta(params),
+        meta=report_meta,
         totals=Totals(
             entries=root.entries,
             seconds=root.seconds,
@@ -196,7 +239,7 @@ def summary_of(session: Session, *, actor: Actor, selection: Selection) -> Summa
             rounded_seconds=root.rounded_seconds,
             amounts=root.amounts_read(visible),
         ),
-        groups=_groups(root, namer, 0, len(params.group_by), visible) or [],
+        groups=_groups(root, namer, 0, len(group_by), visible) or [],
     )
 
 
@@ -231,8 +274,8 @@ def weekly_of(
     session: Session, *, actor: Actor, selection: Selection, dates: list[date]
 ) -> WeeklyReport:
     params = selection.params
-    root = _sum(selected_facts(session, selection), params)
-    namer = _namer(session, actor)
+    (root,) = _sum(selected_facts(session, selection), params)
+    namer = namer_of(session, actor)
     namer.load(_idents(root))
     column = {day: index for index, day in enumerate(dates)}
     rows = []
@@ -263,134 +306,3 @@ def weekly_of(
         day_totals=[sum(row.days[index] for row in grid) for index in range(7)],
         total=root.seconds,
     )
-
-
-# Detailed ------------------------------------------------------------------------------
-
-
-def _fingerprint(query: Mapping[str, str]) -> str:
-    kept = sorted((k, v) for k, v in query.items() if k not in {"cursor", "per_page"})
-    return hashlib.sha256(json.dumps(kept).encode()).hexdigest()
-
-
-def _cursor(query: Mapping[str, str], started_at: datetime, entry_id: int) -> str:
-    position = [started_at.isoformat(), entry_id]
-    check = hashlib.sha256((_fingerprint(query) + json.dumps(position)).encode()).hexdigest()
-    raw = json.dumps({"p": position, "c": check[:24]}).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _read_cursor(query: Mapping[str, str]) -> tuple[datetime, int] | None:
-    raw = (query.get("cursor") or "").strip()
-    if not raw:
-        return None
-    try:
-        data = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
-        started, entry_id = data["p"]
-        position = (datetime.fromisoformat(started), int(entry_id))
-    except (ValueError, TypeError, KeyError, binascii.Error):
-        position = None
-    if position is None or _cursor(query, *position) != raw:
-        raise ValidationFailed.field(
-            "cursor", "The cursor is invalid: use the next_cursor of the same report."
-        )
-    return position
-
-
-def _per_page(query: Mapping[str, str]) -> int:
-    raw = (query.get("per_page") or "").strip()
-    if not raw:
-        return DEFAULT_PER_PAGE
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PER_PAGE:
-        raise ValidationFailed.field(
-            "per_page", f"The per_page field must be an integer from 1 to {MAX_PER_PAGE}."
-        )
-    return int(raw)
-
-
-def detailed(
-    session: Session, *, actor: Actor, query: Mapping[str, str], now: datetime
-) -> DetailedReport:
-    """One page of the entries behind a summary (same range and filters), ordered by start
-    then id; ``cursor`` continues from ``next_cursor``. ``per_page`` 1-500 (default 50).
-    Raises ``Forbidden`` (403) and ``ValidationFailed`` (422, also for a changed cursor)."""
-    selection = select_report(session, actor=actor, query=query, now=now, allowed=DETAILED_KEYS)
-    per_page = _per_page(query)
-    after = _read_cursor(query)
-    page: list[EntryFacts] = []
-    more = False
-    for facts in selected_facts(session, selection, after=after, with_tags=True, detailed=True):
-        if len(page) == per_page:
-            more = True
-            break
-        page.append(facts)
-    entries = present_entries(session, actor=actor, selection=selection, facts=page)
-    last = page[-1].row if page else None
-    return DetailedReport(
-        meta=meta(selection.params),
-        data=entries,
-        next_cursor=_cursor(query, last.started_at, last.id) if more and last else None,
-        per_page=per_page,
-    )
-
-
-def detailed_rows(
-    session: Session, *, actor: Actor, selection: Selection, batch: int = 1000
-) -> Iterator[DetailedEntry]:
-    """Every selected entry, presented, streamed in batches (for exports)."""
-    chunk: list[EntryFacts] = []
-    for facts in selected_facts(session, selection, with_tags=True, detailed=True):
-        chunk.append(facts)
-        if len(chunk) == batch:
-            yield from present_entries(session, actor=actor, selection=selection, facts=chunk)
-            chunk = []
-    yield from present_entries(session, actor=actor, selection=selection, facts=chunk)
-
-
-def present_entries(
-    session: Session, *, actor: Actor, selection: Selection, facts: list[EntryFacts]
-) -> list[DetailedEntry]:
-    params = selection.params
-    namer = _namer(session, actor)
-    keys: list[Ident] = []
-    for entry in facts:
-        keys += [
-            ("staff", entry.row.account_id),
-            ("client", *entry.client),
-            ("trackable", entry.row.trackable_type, entry.row.trackable_id),
-        ]
-    namer.load(keys)
-    visible = may_see_amounts(actor)
-    # Locked as issue 11's ``lock_reason`` says: invoiced, or inside the lock period.
-    return [
-        DetailedEntry(
-            uuid=str(entry.row.uuid),
-            local_date=entry.pieces[0].day,
-            start_date=format_api_datetime(entry.row.started_at, params.time_zone),
-            end_date=format_optional(entry.row.ended_at, params.time_zone),
-            is_running=entry.row.ended_at is None,
-            name=entry.row.name,
-            description=entry.row.description,
-            staff=namer.render(("staff", entry.row.account_id)),
-            trackable=namer.render(("trackable", entry.row.trackable_type, entry.row.trackable_id)),
-            client=namer.render(("client", *entry.client)),
-            seconds=entry.seconds,
-            rounded_seconds=entry.rounded_seconds,
-            billable=entry.row.billable,
-            hourly_rate_minor=entry.row.hourly_rate_minor if visible else None,
-            currency=entry.row.currency if visible else None,
-            amount=_entry_amount(entry) if visible else None,
-            tags=[{"type": "tag", "uuid": uuid, "name": name} for _, uuid, name in entry.tags],
-            is_locked=entry.row.invoiced_at is not None
-            or in_locked_period(entry.row.started_at, actor.firm),
-        )
-        for entry in facts
-        if entry.pieces
-    ]
-
-
-def _entry_amount(entry: EntryFacts) -> int | None:
-    amounts = [piece_amount(entry, piece) for piece in entry.pieces]
-    if not amounts or amounts[0] is None:
-        return None
-    return sum(amount or 0 for amount in amounts)

@@ -67,6 +67,9 @@
   }
   document.addEventListener("htmx:responseError", function (event) {
     var box = document.getElementById("request-error"), main = document.getElementById("main");
+    // The page's own alert answered the previous request; only the new message stays.
+    var stale = main.querySelectorAll(":scope > [role=alert]:not(#request-error)");
+    for (var i = 0; i < stale.length; i++) { stale[i].remove(); }
     if (!box) {
       box = document.createElement("p");
       box.id = "request-error";
@@ -75,6 +78,21 @@
       main.insertBefore(box, main.children[1] || null);
     }
     box.textContent = refusal(event.detail.xhr);
+    // Keyboard focus goes to the message (a refused sign-in, 429), not the page top.
+    box.tabIndex = -1;
+    box.focus();
+  });
+  // After htmx swaps a page in, focus stays where the page puts it (an autofocus field,
+  // a kept id); when it would fall back to the page top, it goes to the page's message
+  // (its alert, else its status) so a keyboard user hears and continues from there.
+  document.addEventListener("htmx:afterSettle", function () {
+    var active = document.activeElement;
+    if (active && active !== document.body && active !== document.documentElement) { return; }
+    var message = document.querySelector("#main > [role=alert], #main > [role=status]");
+    if (message) {
+      message.tabIndex = -1;
+      message.focus();
+    }
   });
   document.addEventListener("htmx:beforeRequest", function () {
     var box = document.getElementById("request-error");
