@@ -208,7 +208,7 @@ class TestBillingClient:
         # summed per client the time counts for none of them (never for both).
         first = log(on="case", uuid=case.uuid).json()
         assert first["hourly_rate"]["amount"] == 10000
-        entry = session.get(TimeEntry, _id(session, first["uuid"]))
+        entry = session.get(TimeEntry, (world.firm.id, _id(session, first["uuid"])))
         assert entry is not None
         assert billing_client_id(session, entry) is None
 
@@ -216,7 +216,7 @@ class TestBillingClient:
         session.flush()
         second = log(on="case", uuid=case.uuid).json()
         assert second["hourly_rate"]["amount"] == 16000
-        entry = session.get(TimeEntry, _id(session, second["uuid"]))
+        entry = session.get(TimeEntry, (world.firm.id, _id(session, second["uuid"])))
         assert entry is not None
         assert billing_client_id(session, entry) == partner.id
 

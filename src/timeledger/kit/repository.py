@@ -1,6 +1,11 @@
 """The firm filter every statement on firm data carries (issue 15, docs/scaling.md): with
 the firm named by an equality, a database distributed by firm (Citus) sends the statement
-to the one node that holds the firm."""
+to the one node that holds the firm.
+
+Rows by their integer id, now that a firm table's identity is ``(firm_id, id)``:
+``session.get(Model, id)`` needs the whole key. These look first among the rows the
+session already holds (no query, as ``session.get`` did), then ask the database once.
+"""
 
 from __future__ import annotations
 
@@ -45,3 +50,34 @@ def row_of_firm(session: Session, model: type[_Row], *, firm_id: int, row_id: in
     columns: Any = model
     statement = select(model).where(columns.firm_id == firm_id, columns.id == row_id)
     return session.scalars(statement).first()
+
+
+def rows_of_firms(
+    session: Session, model: type[_Row], ids: Iterable[int], *, firm_ids: Iterable[int]
+) -> dict[int, _Row]:
+    """Rows by id among the rows of ``firm_ids``: those the session holds cost no query
+    (the caller's own account, loaded by authentication; a trackable the request looked
+    up); the rest, one query that names the firms."""
+    firms = set(firm_ids)
+    found: dict[int, _Row] = {}
+    missing = set()
+    for row_id in set(ids):
+        row = next(
+            (
+                held_row
+                for firm_id in firms
+                if (held_row := held(session, model, firm_id=firm_id, row_id=row_id)) is not None
+            ),
+            None,
+        )
+        if row is None:
+            missing.add(row_id)
+        else:
+            found[row_id] = row
+    if missing:
+        columns: Any = model
+        rows: Iterable[Any] = session.scalars(
+            select(model).where(in_firms(columns.firm_id, firms), columns.id.in_(missing))
+        )
+        found.update({row.id: row for row in rows})
+    return found

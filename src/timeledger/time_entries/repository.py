@@ -24,10 +24,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.util import identity_key
 
 from timeledger.kit.listing import Sort
-from timeledger.kit.repository import in_firms
+from timeledger.kit.repository import in_firms, rows_of_firms
 from timeledger.models import (
     Account,
     AccountType,
@@ -296,19 +295,7 @@ def _by_id(
 ) -> dict[int, Any]:
     """Rows by id: those this session already holds (the caller's own account, loaded by
     authentication; a trackable the request looked up) cost no query; the rest, one."""
-    found: dict[int, Any] = {}
-    missing = set()
-    for row_id in set(ids):
-        held = session.identity_map.get(identity_key(model, row_id))
-        if isinstance(held, model):
-            found[row_id] = held
-        else:
-            missing.add(row_id)
-    if missing:
-        rows: Iterable[_Row] = session.scalars(
-            select(model).where(in_firms(model.firm_id, firm_ids), model.id.in_(missing))
-        )
-        found.update({row.id: row for row in rows})
+    found: dict[int, Any] = rows_of_firms(session, model, ids, firm_ids=firm_ids)
     return found
 
 
