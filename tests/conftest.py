@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, object_session, sessionmaker
 
 from tests.factories import FirmWorld, make_world
 from tests.support import FrozenClock
+from tests.tenancy.guard import FirmFilterGuard
 from timeledger import migrations
 from timeledger.app import create_app
 from timeledger.config import Environment, Settings
@@ -199,6 +200,29 @@ def committed_engine(engine: Engine) -> Iterator[Engine]:
     """The engine, for tests whose work must be committed (concurrency); emptied after."""
     yield engine
     truncate_all(engine)
+
+
+@pytest.fixture
+def firm_filter_guard() -> Iterator[FirmFilterGuard]:
+    """Issue 15: fails the test (at teardown) when the application sends a statement on firm
+    data without naming its firm (tests/tenancy/guard.py). Opt in per module with
+    ``pytestmark = pytest.mark.usefixtures("firm_filter_guard")``."""
+    guard = FirmFilterGuard()
+    guard.install()
+    try:
+        yield guard
+    finally:
+        guard.remove()
+    assert not guard.violations, "statements on firm data without a firm filter:\n" + guard.report()
+
+
+@pytest.fixture(autouse=True)
+def _firm_filter_everywhere(request: pytest.FixtureRequest) -> None:
+    """``TIMELEDGER_TEST_FIRM_FILTER=1`` puts every test under ``firm_filter_guard`` (to
+    find the statements a change left without a firm filter, beyond the modules that opt
+    in)."""
+    if os.environ.get("TIMELEDGER_TEST_FIRM_FILTER") == "1":
+        request.getfixturevalue("firm_filter_guard")
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -17,6 +18,9 @@ from timeledger.accounts.staff import add_staff_user
 from timeledger.firms import service as firms
 from timeledger.models import AccountRole
 from timeledger.tokens.service import issue_token
+
+# Issue 15: every statement the app sends on firm data names its firm (tests/tenancy).
+pytestmark = pytest.mark.usefixtures("firm_filter_guard")
 
 
 def test_a_new_firm_logs_its_first_time_entry_through_the_api(

@@ -82,7 +82,7 @@ def test_writes_nothing(
         assert response.status_code == 403, (method, url)
         assert response.json() == FORBIDDEN
     session.expire_all()
-    account = session.get(Account, outsider.account.id)
+    account = session.get(Account, (outsider.account.firm_id, outsider.account.id))
     firm = session.get(Firm, world.firm.id)
     assert account is not None
     assert firm is not None

@@ -119,7 +119,7 @@ def test_a_refused_body_on_an_optional_body_route_does_not_run_it(
     )
     assert response.status_code == known, (what, response.text)
     session.expire_all()
-    assert session.get(TimeEntry, running.id).ended_at is None  # type: ignore[union-attr]
+    assert session.get(TimeEntry, (running.firm_id, running.id)).ended_at is None  # type: ignore[union-attr]
 
 
 def test_an_oversized_body_is_413_before_authentication(client: TestClient) -> None:

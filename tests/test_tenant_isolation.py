@@ -62,6 +62,9 @@ from timeledger.models import (
     WebhookSubscription,
 )
 
+# Issue 15: every statement the app sends on firm data names its firm (tests/tenancy).
+pytestmark = pytest.mark.usefixtures("firm_filter_guard")
+
 
 @dataclass
 class Ctx:

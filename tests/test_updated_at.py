@@ -143,7 +143,8 @@ def test_every_record_change_stamps_the_clock(
     response = client.request(method, url, json=body, headers=world.owner.headers())
     assert response.status_code == 200, response.text
     session.expire_all()
-    assert session.get(model, target.id).updated_at == clock.now()  # type: ignore[union-attr]
+    key = target.id if model is Firm else (target.firm_id, target.id)
+    assert session.get(model, key).updated_at == clock.now()  # type: ignore[union-attr]
 
 
 def test_revoking_and_using_a_token_stamp_the_clock(

@@ -208,7 +208,7 @@ class TestBillingClient:
         # summed per client the time counts for none of them (never for both).
         first = log(on="case", uuid=case.uuid).json()
         assert first["hourly_rate"]["amount"] == 10000
-        entry = session.get(TimeEntry, _id(session, first["uuid"]))
+        entry = session.get(TimeEntry, (world.firm.id, _id(session, first["uuid"])))
         assert entry is not None
         assert billing_client_id(session, entry) is None
 
@@ -216,7 +216,7 @@ class TestBillingClient:
         session.flush()
         second = log(on="case", uuid=case.uuid).json()
         assert second["hourly_rate"]["amount"] == 16000
-        entry = session.get(TimeEntry, _id(session, second["uuid"]))
+        entry = session.get(TimeEntry, (world.firm.id, _id(session, second["uuid"])))
         assert entry is not None
         assert billing_client_id(session, entry) == partner.id
 
@@ -224,7 +224,7 @@ class TestBillingClient:
         self, session: Session, world: FirmWorld
     ) -> None:
         def bills_to(kind: TrackableType, record_id: int) -> int | None:
-            entry = TimeEntry(trackable_type=kind, trackable_id=record_id)
+            entry = TimeEntry(firm_id=world.firm.id, trackable_type=kind, trackable_id=record_id)
             return billing_client_id(session, entry)
 
         client_id = world.client.id
@@ -258,8 +258,11 @@ class TestBillingClient:
             empty.id: None,
             999_999: None,
         }
-        assert case_billing_clients(session, ids) == expected
-        assert {case_id: case_billing_client(session, case_id) for case_id in ids} == expected
+        firm_id = world.firm.id
+        assert case_billing_clients(session, ids, firm_id=firm_id) == expected
+        assert {
+            case_id: case_billing_client(session, case_id, firm_id=firm_id) for case_id in ids
+        } == expected
 
 
 def _id(session: Session, entry_uuid: str) -> int:

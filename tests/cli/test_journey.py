@@ -13,6 +13,9 @@ from typer.testing import CliRunner
 
 from timeledger.cli import app
 
+# Issue 15: every statement the app sends on firm data names its firm (tests/tenancy).
+pytestmark = pytest.mark.usefixtures("firm_filter_guard")
+
 
 @pytest.fixture
 def cli(committed_engine: Engine, database_url: str) -> CliRunner:

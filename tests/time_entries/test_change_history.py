@@ -51,7 +51,7 @@ def test_a_refused_update_records_nothing(
     events = select(func.count()).select_from(TimeEntryEvent)
     assert session.scalar(events.where(TimeEntryEvent.time_entry_id == made.id)) == 0
     session.expire_all()
-    assert session.get(TimeEntry, made.id).ended_at == ended_before  # type: ignore[union-attr]
+    assert session.get(TimeEntry, (made.firm_id, made.id)).ended_at == ended_before  # type: ignore[union-attr]
 
 
 def test_stop_and_delete_are_recorded(

@@ -16,7 +16,8 @@ from tests.support import FrozenClock
 from timeledger.app import create_app
 from timeledger.config import Settings
 from timeledger.db import build_session_factory, unit_of_work
-from timeledger.models import TimeEntry
+from timeledger.models import TimeEntry, TimeEntryEvent
+from timeledger.time_entries import repository
 
 URL = "/api/v1/time-entry"
 
@@ -81,6 +82,58 @@ class TestStartingATimer:
         )
         assert response.status_code == 200
         assert running_count(session, world) == 1
+
+
+class TestTheDatabaseRefusesASecondRunningTimer:
+    """The race the account lock cannot see (another request's timer committed between
+    the check and the write), made certain by hiding the running entry from the check:
+    the write itself is refused by the one-running-entry index, a 409, nothing kept."""
+
+    def _hide_running(self, monkeypatch: Any) -> None:
+        monkeypatch.setattr(repository, "running_entry", lambda *_a, **_k: None)
+
+    def _events(self, session: Any) -> int:
+        return session.scalar(select(func.count()).select_from(TimeEntryEvent))
+
+    def test_a_second_timer_is_409_and_writes_nothing(self, client, world, session, monkeypatch):
+        first = start(client, world, start_date=(FROZEN_NOW - timedelta(hours=2)).isoformat())
+        assert first.status_code == 200
+        events = self._events(session)
+        self._hide_running(monkeypatch)
+
+        second = start(client, world, start_date=(FROZEN_NOW - timedelta(hours=1)).isoformat())
+
+        assert second.status_code == 409, second.text
+        assert "started for this account at the same moment" in second.json()["message"]
+        assert running_count(session, world) == 1
+        assert self._events(session) == events
+        shown = client.get(f"{URL}/{first.json()['uuid']}", headers=world.owner.headers())
+        assert shown.json()["is_active"] is True
+
+    def test_reopening_an_entry_is_409_and_changes_nothing(
+        self, client, world, session, monkeypatch
+    ):
+        done = start(
+            client,
+            world,
+            start_date=(FROZEN_NOW - timedelta(hours=4)).isoformat(),
+            end_date=(FROZEN_NOW - timedelta(hours=3)).isoformat(),
+        ).json()
+        assert start(client, world, start_date=(FROZEN_NOW - timedelta(hours=1)).isoformat())
+        events = self._events(session)
+        self._hide_running(monkeypatch)
+
+        reopened = client.patch(
+            f"{URL}/{done['uuid']}",
+            json={"end_date": None, "name": "Reopened"},
+            headers=world.owner.headers(),
+        )
+
+        assert reopened.status_code == 409, reopened.text
+        assert running_count(session, world) == 1
+        assert self._events(session) == events
+        shown = client.get(f"{URL}/{done['uuid']}", headers=world.owner.headers()).json()
+        assert (shown["name"], shown["end_date"]) == (done["name"], done["end_date"])
 
 
 def test_concurrent_starts_leave_exactly_one_running_entry(

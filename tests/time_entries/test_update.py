@@ -33,7 +33,7 @@ def put(
 def stored(session: Session, made: TimeEntry) -> dict[str, Any]:
     """The entry's row as the database holds it now, but for its updated_at."""
     session.expire_all()
-    row = session.get(TimeEntry, made.id)
+    row = session.get(TimeEntry, (made.firm_id, made.id))
     assert row is not None
     return {
         column.key: getattr(row, column.key)

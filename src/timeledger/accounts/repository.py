@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, delete, func, or_, select
+from sqlalchemy import Select, and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from timeledger.kit.listing import ListParams, like_pattern
@@ -107,7 +107,12 @@ Link = CaseParticipant | CircleMember
 
 
 def accounts_linked(
-    session: Session, link: type[Link], owner_column: str, owner_ids: Sequence[int]
+    session: Session,
+    link: type[Link],
+    owner_column: str,
+    owner_ids: Sequence[int],
+    *,
+    firm_id: int,
 ) -> dict[int, list[Account]]:
     """Each owner's linked accounts, in one query, ordered by name."""
     found: dict[int, list[Account]] = {owner_id: [] for owner_id in owner_ids}
@@ -116,8 +121,8 @@ def accounts_linked(
     owner = getattr(link, owner_column)
     rows = session.execute(
         select(owner, Account)
-        .join(Account, Account.id == link.account_id)
-        .where(owner.in_(owner_ids))
+        .join(Account, and_(Account.firm_id == link.firm_id, Account.id == link.account_id))
+        .where(link.firm_id == firm_id, owner.in_(owner_ids))
         .order_by(Account.first_name, Account.last_name, Account.id)
     )
     for owner_id, account in rows:

@@ -105,9 +105,11 @@ def history(session: Session, *, actor: Actor, entry_uuid: uuid.UUID) -> TimeEnt
     require(may_read_history(actor, entry))
     time_zone = actor.firm.time_zone
     hide = () if may_see_amounts(actor) else _AMOUNT_FIELDS
-    events = repository.events_of(session, entry.id)
+    events = repository.events_of(session, entry.id, firm_id=actor.firm.id)
     snapshots = [s for event, _, _ in events for s in (event.before, event.after) if s]
-    uuids = repository.uuids_by_row(session, (ref for s in snapshots for ref in _refs(s)))
+    uuids = repository.uuids_by_row(
+        session, (ref for s in snapshots for ref in _refs(s)), firm_id=actor.firm.id
+    )
     return TimeEntryHistory(
         data=[
             TimeEntryEventRead.build(
@@ -139,7 +141,7 @@ def list_changes(session: Session, *, actor: Actor, params: ListParams) -> Page[
         statement = statement.where(repository.subject_uuid_in(uuids))
     order = repository.change_order(params.sort.descending)
     events, total = page_of(session, statement, params=params, order_by=order)
-    accounts, tokens = repository.accounts_and_tokens(session, events)
+    accounts, tokens = repository.accounts_and_tokens(session, events, firm_id=actor.firm.id)
     time_zone = actor.firm.time_zone
     items = [
         AuditEventRead.build(

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session
 
+from timeledger.kit.repository import in_firms, row_of_firm
 from timeledger.models import (
     Account,
     AccountType,
@@ -117,11 +118,18 @@ def rate_order(descending: bool) -> list[Any]:
     return [BillingRate.effective_from.asc(), BillingRate.id.asc()]
 
 
-def rates_by_id(session: Session, ids: Iterable[int]) -> dict[int, BillingRate]:
+def rates_by_id(
+    session: Session, ids: Iterable[int], *, firm_ids: Collection[int]
+) -> dict[int, BillingRate]:
     wanted = set(ids)
     if not wanted:
         return {}
-    return {r.id: r for r in session.scalars(select(BillingRate).where(BillingRate.id.in_(wanted)))}
+    rows = session.scalars(
+        select(BillingRate).where(
+            in_firms(BillingRate.firm_id, firm_ids), BillingRate.id.in_(wanted)
+        )
+    )
+    return {r.id: r for r in rows}
 
 
 def accounts_by_uuid(
@@ -141,60 +149,89 @@ def case_by_uuid(session: Session, *, firm_id: int, case_uuid: uuid.UUID) -> Cas
     ).first()
 
 
-def records_by_id(session: Session, model: Any, ids: Iterable[int]) -> dict[int, Any]:
+def records_by_id(
+    session: Session, model: Any, ids: Iterable[int], *, firm_id: int
+) -> dict[int, Any]:
     wanted = set(ids)
     if not wanted:
         return {}
-    return {row.id: row for row in session.scalars(select(model).where(model.id.in_(wanted)))}
+    rows = session.scalars(select(model).where(model.firm_id == firm_id, model.id.in_(wanted)))
+    return {row.id: row for row in rows}
 
 
 # What an entry bills to ------------------------------------------------------------------
 
 
-def task(session: Session, task_id: int) -> Task | None:
-    return session.get(Task, task_id)
+def task(session: Session, task_id: int, *, firm_id: int) -> Task | None:
+    return row_of_firm(session, Task, firm_id=firm_id, row_id=task_id)
 
 
-def board_task(session: Session, board_task_id: int) -> BoardTask | None:
-    return session.get(BoardTask, board_task_id)
+def board_task(session: Session, board_task_id: int, *, firm_id: int) -> BoardTask | None:
+    return row_of_firm(session, BoardTask, firm_id=firm_id, row_id=board_task_id)
 
 
-def case(session: Session, case_id: int) -> Case | None:
-    return session.get(Case, case_id)
+def case(session: Session, case_id: int, *, firm_id: int) -> Case | None:
+    return row_of_firm(session, Case, firm_id=firm_id, row_id=case_id)
 
 
-def client_participants(session: Session, case_id: int, *, limit: int) -> list[int]:
+def client_participants(session: Session, case_id: int, *, firm_id: int, limit: int) -> list[int]:
     """Up to ``limit`` client accounts taking part in the case, by id."""
     return list(
         session.scalars(
             select(CaseParticipant.account_id)
-            .join(Account, Account.id == CaseParticipant.account_id)
-            .where(CaseParticipant.case_id == case_id, Account.type == AccountType.CLIENT)
+            .join(
+                Account,
+                and_(
+                    Account.firm_id == CaseParticipant.firm_id,
+                    Account.id == CaseParticipant.account_id,
+                ),
+            )
+            .where(
+                CaseParticipant.firm_id == firm_id,
+                CaseParticipant.case_id == case_id,
+                Account.type == AccountType.CLIENT,
+            )
             .order_by(CaseParticipant.account_id)
             .limit(limit)
         )
     )
 
 
-def case_billing_client_ids(session: Session, case_ids: Collection[int]) -> dict[int, int | None]:
+def case_billing_client_ids(
+    session: Session, case_ids: Collection[int], *, firm_id: int
+) -> dict[int, int | None]:
     """Each case's chosen ``billing_client_id`` (None when unset), for cases that exist."""
     found: dict[int, int | None] = {}
     for chunk in _chunks(case_ids):
-        rows = session.execute(select(Case.id, Case.billing_client_id).where(Case.id.in_(chunk)))
+        rows = session.execute(
+            select(Case.id, Case.billing_client_id).where(
+                Case.firm_id == firm_id, Case.id.in_(chunk)
+            )
+        )
         found.update({row[0]: row[1] for row in rows})
     return found
 
 
 def client_participants_of(
-    session: Session, case_ids: Collection[int], *, limit: int
+    session: Session, case_ids: Collection[int], *, firm_id: int, limit: int
 ) -> dict[int, list[int]]:
     """Up to ``limit`` client accounts taking part in each case, by id."""
     found: dict[int, list[int]] = {case_id: [] for case_id in case_ids}
     for chunk in _chunks(case_ids):
         rows = session.execute(
             select(CaseParticipant.case_id, CaseParticipant.account_id)
-            .join(Account, Account.id == CaseParticipant.account_id)
-            .where(CaseParticipant.case_id.in_(chunk), Account.type == AccountType.CLIENT)
+            .join(
+                Account,
+                and_(
+                    Account.firm_id == CaseParticipant.firm_id,
+                    Account.id == CaseParticipant.account_id,
+                ),
+            )
+            .where(
+                CaseParticipant.firm_id == firm_id,
+                CaseParticipant.case_id.in_(chunk),
+                Account.type == AccountType.CLIENT,
+            )
             .order_by(CaseParticipant.case_id, CaseParticipant.account_id)
         )
         for case_id, account_id in rows:
@@ -339,6 +376,10 @@ def rate_not_archived() -> ColumnElement[bool]:
 def rate_for(name: str, uuids: Collection[uuid.UUID]) -> ColumnElement[bool]:
     """Rules for these staff members, clients or cases (``name``: staff_uuid...)."""
     if name == "case_uuid":
-        return BillingRate.case_id.in_(select(Case.id).where(Case.uuid.in_(uuids)))
+        return BillingRate.case_id.in_(
+            select(Case.id).where(Case.firm_id == BillingRate.firm_id, Case.uuid.in_(uuids))
+        )
     column = BillingRate.staff_account_id if name == "staff_uuid" else BillingRate.client_account_id
-    return column.in_(select(Account.id).where(Account.uuid.in_(uuids)))
+    return column.in_(
+        select(Account.id).where(Account.firm_id == BillingRate.firm_id, Account.uuid.in_(uuids))
+    )

@@ -58,7 +58,8 @@ def page_of_board_tasks(
     )
 
 
-def cases_by_id(session: Session, case_ids: set[int]) -> dict[int, Case]:
+def cases_by_id(session: Session, case_ids: set[int], *, firm_id: int) -> dict[int, Case]:
     if not case_ids:
         return {}
-    return {case.id: case for case in session.scalars(select(Case).where(Case.id.in_(case_ids)))}
+    rows = session.scalars(select(Case).where(Case.firm_id == firm_id, Case.id.in_(case_ids)))
+    return {case.id: case for case in rows}

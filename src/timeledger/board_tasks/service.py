@@ -108,7 +108,9 @@ def _board_task(session: Session, actor: Actor, raw_uuid: str) -> BoardTask:
 def _present(
     session: Session, board_tasks: Sequence[BoardTask], firm: Firm
 ) -> list[BoardTaskResource]:
-    cases = repository.cases_by_id(session, {board_task.case_id for board_task in board_tasks})
+    cases = repository.cases_by_id(
+        session, {board_task.case_id for board_task in board_tasks}, firm_id=firm.id
+    )
     return [
         BoardTaskResource.build_with(
             board_task, case=cases[board_task.case_id], time_zone=firm.time_zone

@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -35,7 +35,9 @@ def live_case_by_uuid(session: Session, *, firm_id: int, case_uuid: uuid.UUID) -
 
 def _has_participant(account_id: int) -> ColumnElement[bool]:
     return Case.id.in_(
-        select(CaseParticipant.case_id).where(CaseParticipant.account_id == account_id)
+        select(CaseParticipant.case_id).where(
+            CaseParticipant.firm_id == Case.firm_id, CaseParticipant.account_id == account_id
+        )
     )
 
 
@@ -59,7 +61,13 @@ def page_of_cases(
         statement = statement.where(
             Case.id.in_(
                 select(CaseParticipant.case_id)
-                .join(Account, Account.id == CaseParticipant.account_id)
+                .join(
+                    Account,
+                    and_(
+                        Account.firm_id == CaseParticipant.firm_id,
+                        Account.id == CaseParticipant.account_id,
+                    ),
+                )
                 .where(Account.firm_id == firm_id, Account.uuid.in_(account_uuids))
             )
         )
@@ -75,9 +83,11 @@ def page_of_cases(
     )
 
 
-def participants_of(session: Session, case_ids: Sequence[int]) -> dict[int, list[Account]]:
+def participants_of(
+    session: Session, case_ids: Sequence[int], *, firm_id: int
+) -> dict[int, list[Account]]:
     """Each case's participants, in one query, ordered by name."""
-    return accounts_linked(session, CaseParticipant, "case_id", case_ids)
+    return accounts_linked(session, CaseParticipant, "case_id", case_ids, firm_id=firm_id)
 
 
 def replace_participants(session: Session, case: Case, accounts: Sequence[Account]) -> None:

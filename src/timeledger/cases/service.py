@@ -162,7 +162,7 @@ def _visible_case(session: Session, actor: Actor, raw_uuid: str) -> Case:
 
 
 def _present(session: Session, cases: Sequence[Case], firm: Firm) -> list[CaseResource]:
-    participants = repository.participants_of(session, [case.id for case in cases])
+    participants = repository.participants_of(session, [case.id for case in cases], firm_id=firm.id)
     return [
         CaseResource.build_with(case, participants=participants[case.id], time_zone=firm.time_zone)
         for case in cases
@@ -188,7 +188,7 @@ def _keep_billing_client(
     drop the current one without choosing again."""
     current = participants
     if current is None:
-        current = repository.participants_of(session, [case.id])[case.id]
+        current = repository.participants_of(session, [case.id], firm_id=case.firm_id)[case.id]
     if "billing_client_uuid" in data.model_fields_set:
         case.billing_client_id = _billing_client(data.billing_client_uuid, current)
     elif case.billing_client_id is not None and case.billing_client_id not in {

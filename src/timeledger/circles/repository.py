@@ -53,9 +53,11 @@ def page_of_circles(
     )
 
 
-def members_of(session: Session, circle_ids: Sequence[int]) -> dict[int, list[Account]]:
+def members_of(
+    session: Session, circle_ids: Sequence[int], *, firm_id: int
+) -> dict[int, list[Account]]:
     """Each circle's accounts, in one query, ordered by name."""
-    return accounts_linked(session, CircleMember, "circle_id", circle_ids)
+    return accounts_linked(session, CircleMember, "circle_id", circle_ids, firm_id=firm_id)
 
 
 def replace_members(session: Session, circle: Circle, accounts: Sequence[Account]) -> None:

@@ -130,7 +130,7 @@ def _circle(session: Session, actor: Actor, raw_uuid: str) -> Circle:
 
 
 def _present(session: Session, circles: Sequence[Circle], firm: Firm) -> list[CircleResource]:
-    members = repository.members_of(session, [circle.id for circle in circles])
+    members = repository.members_of(session, [circle.id for circle in circles], firm_id=firm.id)
     return [
         CircleResource.build_with(circle, accounts=members[circle.id], time_zone=firm.time_zone)
         for circle in circles

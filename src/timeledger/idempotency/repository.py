@@ -9,10 +9,13 @@ from sqlalchemy.orm import Session
 from timeledger.models import IdempotencyKey
 
 
-def find(session: Session, account_id: int, key: str) -> IdempotencyKey | None:
+def find(session: Session, firm_id: int, account_id: int, key: str) -> IdempotencyKey | None:
+    """The account's key: one probe of ``uq_idempotency_keys_account_id (firm, account, key)``."""
     return session.scalars(
         select(IdempotencyKey).where(
-            IdempotencyKey.account_id == account_id, IdempotencyKey.key == key
+            IdempotencyKey.firm_id == firm_id,
+            IdempotencyKey.account_id == account_id,
+            IdempotencyKey.key == key,
         )
     ).first()
 

@@ -74,11 +74,11 @@ def claim(
         created_at=now,
         expires_at=now + retention,
     )
-    existing = repository.find(session, actor.account.id, key)
+    existing = repository.find(session, actor.account.firm_id, actor.account.id, key)
     if existing is None and repository.try_insert(session, record):
         return record
     # Another transaction holds the key: it committed (with its response) before we read.
-    existing = existing or repository.find(session, actor.account.id, key)
+    existing = existing or repository.find(session, actor.account.firm_id, actor.account.id, key)
     if existing is None or existing.status_code is None:
         raise Conflict(f"A request with this {HEADER} is in progress; retry it shortly.")
     if existing.fingerprint != fingerprint:

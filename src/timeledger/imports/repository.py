@@ -7,9 +7,10 @@ from collections.abc import Callable, Sequence
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import ColumnElement, Table, insert, select
 from sqlalchemy.orm import Session
 
+from timeledger.kit.repository import in_firms
 from timeledger.models import Account, Case
 
 CHUNK = 5_000
@@ -46,11 +47,22 @@ def insert_rows(
             session.execute(insert(table), chunk)
         if with_ids:
             new = [row["uuid"] for row in chunk]
-            found = session.execute(select(table.c.uuid, table.c.id).where(table.c.uuid.in_(new)))
+            found = session.execute(
+                select(table.c.uuid, table.c.id).where(
+                    *_firm_of(table, chunk), table.c.uuid.in_(new)
+                )
+            )
             ids.update({row[0]: row[1] for row in found})
         if on_chunk is not None:
             on_chunk(len(chunk))
     return ids
+
+
+def _firm_of(table: Table, rows: Sequence[dict[str, Any]]) -> list[ColumnElement[bool]]:
+    """The firm filter of a lookup of ``rows`` (issue 15), on tables with a firm."""
+    if "firm_id" not in table.c:
+        return []
+    return [in_firms(table.c.firm_id, {row["firm_id"] for row in rows})]
 
 
 def _copy(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:

@@ -3,10 +3,10 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, Enum, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from timeledger.models.base import Base, IdMixin, TimestampMixin, UTCDateTime
+from timeledger.models.base import Base, FirmIdMixin, TimestampMixin, UTCDateTime, firm_table
 
 
 class AccountType(StrEnum):
@@ -43,16 +43,16 @@ def _role_matches_type() -> str:
     return " OR ".join(clauses)
 
 
-class Account(IdMixin, TimestampMixin, Base):
+class Account(FirmIdMixin, TimestampMixin, Base):
     """A person or entity on a firm: a client, an employee or an external (introducer)."""
 
     __tablename__ = "accounts"
-    __table_args__ = (
+    __table_args__ = firm_table(
+        "accounts",
         CheckConstraint(_role_matches_type(), name="role_matches_type"),
         Index("ix_accounts_firm_id_type", "firm_id", "type"),
     )
 
-    firm_id: Mapped[int] = mapped_column(ForeignKey("firms.id"))
     type: Mapped[AccountType] = mapped_column(
         Enum(
             AccountType,

@@ -2,17 +2,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from timeledger.models.base import Base, IdMixin, TimestampMixin, UTCDateTime
+from timeledger.models.base import Base, FirmIdMixin, TimestampMixin, UTCDateTime, firm_table
 
 
-class Circle(IdMixin, TimestampMixin, Base):
+class Circle(FirmIdMixin, TimestampMixin, Base):
     """A group of accounts, such as a family."""
 
     __tablename__ = "circles"
+    __table_args__ = firm_table("circles")
 
-    firm_id: Mapped[int] = mapped_column(ForeignKey("firms.id"), index=True)
     name: Mapped[str] = mapped_column(String(255))
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

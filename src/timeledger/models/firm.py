@@ -7,7 +7,7 @@ from sqlalchemy import JSON, Boolean, String, false
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from timeledger.models.base import Base, IdMixin, TimestampMixin, UTCDateTime
+from timeledger.models.base import Base, IdMixin, TimestampMixin, UTCDateTime, reference_table
 
 DEFAULT_TIME_ZONE = "Europe/London"
 DEFAULT_CURRENCY = "GBP"
@@ -28,6 +28,7 @@ class Firm(IdMixin, TimestampMixin, Base):
     """The tenant: every row of firm data points here through ``firm_id``."""
 
     __tablename__ = "firms"
+    __table_args__ = reference_table()
 
     name: Mapped[str] = mapped_column(String(255))
     slug: Mapped[str] = mapped_column(String(255), unique=True)

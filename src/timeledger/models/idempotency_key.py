@@ -2,10 +2,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from timeledger.models.base import Base, BigIntId, UTCDateTime
+from timeledger.models.base import (
+    DISTRIBUTED,
+    DISTRIBUTION,
+    Base,
+    BigIntId,
+    NextId,
+    UTCDateTime,
+    firm_fk,
+    firm_key,
+)
 
 
 class IdempotencyKey(Base):
@@ -16,11 +25,17 @@ class IdempotencyKey(Base):
     """
 
     __tablename__ = "idempotency_keys"
-    __table_args__ = (UniqueConstraint("account_id", "key"),)
+    __table_args__ = (
+        firm_key("idempotency_keys", "id"),
+        UniqueConstraint("firm_id", "account_id", "key", name="uq_idempotency_keys_account_id"),
+        Index("ix_idempotency_keys_id", "id"),
+        firm_fk("idempotency_keys", "account_id", "accounts"),
+        {"info": {DISTRIBUTION: DISTRIBUTED}},
+    )
 
-    id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(BigIntId, default=NextId("idempotency_keys"))
     firm_id: Mapped[int] = mapped_column(ForeignKey("firms.id"))
-    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    account_id: Mapped[int] = mapped_column(BigIntId)
     key: Mapped[str] = mapped_column(String(255))
     # HMAC-SHA-256 (server secret) of the method, path, query and body; a retry must match it.
     fingerprint: Mapped[str] = mapped_column(String(64))

@@ -3,10 +3,18 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, Enum, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from timeledger.models.base import Base, IdMixin, TimestampMixin, UTCDateTime
+from timeledger.models.base import (
+    Base,
+    BigIntId,
+    FirmIdMixin,
+    TimestampMixin,
+    UTCDateTime,
+    firm_fk,
+    firm_table,
+)
 
 
 class TaskPriority(StrEnum):
@@ -16,17 +24,19 @@ class TaskPriority(StrEnum):
     HIGHEST = "highest"
 
 
-class Task(IdMixin, TimestampMixin, Base):
+class Task(FirmIdMixin, TimestampMixin, Base):
     """A to-do on a client (``account_id``) or on a case (``case_id``), never both."""
 
     __tablename__ = "tasks"
-    __table_args__ = (
+    __table_args__ = firm_table(
+        "tasks",
         CheckConstraint("(account_id IS NULL) <> (case_id IS NULL)", name="on_client_or_case"),
+        firm_fk("tasks", "account_id", "accounts"),
+        firm_fk("tasks", "case_id", "cases"),
     )
 
-    firm_id: Mapped[int] = mapped_column(ForeignKey("firms.id"), index=True)
-    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), index=True)
-    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    account_id: Mapped[int | None] = mapped_column(BigIntId, index=True)
+    case_id: Mapped[int | None] = mapped_column(BigIntId, index=True)
     name: Mapped[str] = mapped_column(String(255))
     description: Mapped[str | None] = mapped_column(Text)
     priority: Mapped[TaskPriority] = mapped_column(

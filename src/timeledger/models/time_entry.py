@@ -8,7 +8,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Enum,
-    ForeignKey,
     Index,
     Integer,
     String,
@@ -18,7 +17,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from timeledger.models.base import Base, IdMixin, TimestampMixin, UTCDateTime
+from timeledger.models.base import (
+    Base,
+    BigIntId,
+    FirmIdMixin,
+    TimestampMixin,
+    UTCDateTime,
+    firm_fk,
+    firm_table,
+)
 
 
 class TrackableType(StrEnum):
@@ -52,14 +59,16 @@ REPORT_INCLUDE = (
 )
 
 
-class TimeEntry(IdMixin, TimestampMixin, Base):
+class TimeEntry(FirmIdMixin, TimestampMixin, Base):
     """Time one account logged against one trackable. Running while ``ended_at`` is null."""
 
     __tablename__ = "time_entries"
-    __table_args__ = (
+    __table_args__ = firm_table(
+        "time_entries",
         # The database itself refuses a second running entry for an account.
         Index(
             "uq_time_entries_one_running_per_account",
+            "firm_id",
             "account_id",
             unique=True,
             sqlite_where=RUNNING,
@@ -99,10 +108,11 @@ class TimeEntry(IdMixin, TimestampMixin, Base):
             postgresql_where=LIVE,
             postgresql_include=list(REPORT_INCLUDE),
         ),
+        firm_fk("time_entries", "account_id", "accounts"),
+        firm_fk("time_entries", "rate_id", "billing_rates"),
     )
 
-    firm_id: Mapped[int] = mapped_column(ForeignKey("firms.id"))
-    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    account_id: Mapped[int] = mapped_column(BigIntId)
     trackable_type: Mapped[TrackableType] = mapped_column(
         Enum(
             TrackableType,
@@ -127,6 +137,6 @@ class TimeEntry(IdMixin, TimestampMixin, Base):
     billable: Mapped[bool] = mapped_column(Boolean, server_default=true())
     hourly_rate_minor: Mapped[int | None] = mapped_column(Integer)
     currency: Mapped[str | None] = mapped_column(String(3))
-    rate_id: Mapped[int | None] = mapped_column(ForeignKey("billing_rates.id"), index=True)
+    rate_id: Mapped[int | None] = mapped_column(BigIntId, index=True)
     invoiced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     invoice_ref: Mapped[str | None] = mapped_column(String(64))

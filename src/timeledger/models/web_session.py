@@ -5,7 +5,14 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from timeledger.models.base import Base, IdMixin, TimestampMixin, UTCDateTime
+from timeledger.models.base import (
+    Base,
+    BigIntId,
+    IdMixin,
+    TimestampMixin,
+    UTCDateTime,
+    reference_table,
+)
 
 
 class WebSession(IdMixin, TimestampMixin, Base):
@@ -17,11 +24,18 @@ class WebSession(IdMixin, TimestampMixin, Base):
     """
 
     __tablename__ = "web_sessions"
-    __table_args__ = (Index("ix_web_sessions_firm_id_login_id", "firm_id", "login_id"),)
+    # Not per firm: a session starts before any firm is picked, and may move between
+    # the firms its user has logins in.
+    __table_args__ = reference_table(
+        Index("ix_web_sessions_firm_id_login_id", "firm_id", "login_id")
+    )
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     firm_id: Mapped[int | None] = mapped_column(ForeignKey("firms.id"))
-    login_id: Mapped[int | None] = mapped_column(ForeignKey("logins.id"))
+    # No foreign key: on Citus a reference table may not point into a distributed one
+    # (logins). Every request re-reads the login through the user, so a session whose
+    # login is gone has no account (web/service.py).
+    login_id: Mapped[int | None] = mapped_column(BigIntId)
     secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
     # The browser, as its User-Agent said at sign-in, so a person can tell sessions apart.
     user_agent: Mapped[str] = mapped_column(String(255), default="")

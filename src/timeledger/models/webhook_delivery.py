@@ -3,10 +3,10 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Enum, ForeignKey, Index, Integer, Text
+from sqlalchemy import Enum, Index, Integer, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from timeledger.models.base import Base, IdMixin, UTCDateTime
+from timeledger.models.base import Base, BigIntId, FirmIdMixin, UTCDateTime, firm_fk, firm_table
 
 
 class DeliveryStatus(StrEnum):
@@ -17,18 +17,20 @@ class DeliveryStatus(StrEnum):
     DEAD = "dead"  # every attempt of the schedule failed
 
 
-class WebhookDelivery(IdMixin, Base):
+class WebhookDelivery(FirmIdMixin, Base):
     """One event for one subscription, with its own state; written with the event."""
 
     __tablename__ = "webhook_deliveries"
-    __table_args__ = (
+    __table_args__ = firm_table(
+        "webhook_deliveries",
         Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
         Index("ix_webhook_deliveries_subscription", "subscription_id", "id"),
+        firm_fk("webhook_deliveries", "event_id", "webhook_events"),
+        firm_fk("webhook_deliveries", "subscription_id", "webhook_subscriptions"),
     )
 
-    firm_id: Mapped[int] = mapped_column(ForeignKey("firms.id"), index=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("webhook_events.id"), index=True)
-    subscription_id: Mapped[int] = mapped_column(ForeignKey("webhook_subscriptions.id"))
+    event_id: Mapped[int] = mapped_column(BigIntId, index=True)
+    subscription_id: Mapped[int] = mapped_column(BigIntId)
     status: Mapped[DeliveryStatus] = mapped_column(
         Enum(
             DeliveryStatus,

@@ -2,13 +2,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Boolean, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from timeledger.models.base import Base, IdMixin, TimestampMixin, UTCDateTime
+from timeledger.models.base import (
+    Base,
+    BigIntId,
+    FirmIdMixin,
+    TimestampMixin,
+    UTCDateTime,
+    firm_fk,
+    firm_table,
+)
 
 
-class WebhookSubscription(IdMixin, TimestampMixin, Base):
+class WebhookSubscription(FirmIdMixin, TimestampMixin, Base):
     """A firm's endpoint and the events it wants (Plannr's webhook subscription).
 
     ``secret`` signs every delivery; after a rotation ``previous_secret`` signs too, until
@@ -17,9 +25,12 @@ class WebhookSubscription(IdMixin, TimestampMixin, Base):
     """
 
     __tablename__ = "webhook_subscriptions"
-    __table_args__ = (Index("ix_webhook_subscriptions_firm_enabled", "firm_id", "enabled"),)
+    __table_args__ = firm_table(
+        "webhook_subscriptions",
+        Index("ix_webhook_subscriptions_firm_enabled", "firm_id", "enabled"),
+        firm_fk("webhook_subscriptions", "created_by_account_id", "accounts"),
+    )
 
-    firm_id: Mapped[int] = mapped_column(ForeignKey("firms.id"), index=True)
     url: Mapped[str] = mapped_column(String(2048))
     events: Mapped[list[str]] = mapped_column(JSON)
     description: Mapped[str | None] = mapped_column(String(255))
@@ -30,5 +41,5 @@ class WebhookSubscription(IdMixin, TimestampMixin, Base):
     disabled_reason: Mapped[str | None] = mapped_column(Text)
     failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_outgoing_webhook_call_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_by_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    created_by_account_id: Mapped[int | None] = mapped_column(BigIntId)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -199,7 +199,11 @@ def _chunks(ids: Collection[int]) -> Iterator[list[int]]:
 
 
 def named(
-    session: Session, model: type[Account | Case | Circle | Task | BoardTask], ids: Collection[int]
+    session: Session,
+    model: type[Account | Case | Circle | Task | BoardTask],
+    ids: Collection[int],
+    *,
+    firm_id: int,
 ) -> dict[int, Named]:
     """Name and UUID of each record by id (archived ones too: history stays readable)."""
     found: dict[int, Named] = {}
@@ -207,7 +211,7 @@ def named(
         if model is Account:
             people = session.execute(
                 select(Account.id, Account.uuid, Account.first_name, Account.last_name).where(
-                    Account.id.in_(chunk)
+                    Account.firm_id == firm_id, Account.id.in_(chunk)
                 )
             )
             found.update({r[0]: Named(r[1], f"{r[2]} {r[3]}".strip()) for r in people})
@@ -215,7 +219,7 @@ def named(
             named_model: type[Case | Circle | Task | BoardTask] = model  # type: ignore[assignment]
             rows = session.execute(
                 select(named_model.id, named_model.uuid, named_model.name).where(
-                    named_model.id.in_(chunk)
+                    named_model.firm_id == firm_id, named_model.id.in_(chunk)
                 )
             )
             found.update({r[0]: Named(r[1], r[2]) for r in rows})
@@ -223,36 +227,52 @@ def named(
 
 
 def task_parents(
-    session: Session, ids: Collection[int]
+    session: Session, ids: Collection[int], *, firm_id: int
 ) -> dict[int, tuple[int | None, int | None]]:
     """Each task's ``(client account id, case id)``: exactly one of them is set."""
     found: dict[int, tuple[int | None, int | None]] = {}
     for chunk in _chunks(ids):
         rows = session.execute(
-            select(Task.id, Task.account_id, Task.case_id).where(Task.id.in_(chunk))
+            select(Task.id, Task.account_id, Task.case_id).where(
+                Task.firm_id == firm_id, Task.id.in_(chunk)
+            )
         )
         found.update({r[0]: (r[1], r[2]) for r in rows})
     return found
 
 
-def board_task_cases(session: Session, ids: Collection[int]) -> dict[int, int]:
+def board_task_cases(session: Session, ids: Collection[int], *, firm_id: int) -> dict[int, int]:
     found: dict[int, int] = {}
     for chunk in _chunks(ids):
         rows = session.execute(
-            select(BoardTask.id, BoardTask.case_id).where(BoardTask.id.in_(chunk))
+            select(BoardTask.id, BoardTask.case_id).where(
+                BoardTask.firm_id == firm_id, BoardTask.id.in_(chunk)
+            )
         )
         found.update({r[0]: r[1] for r in rows})
     return found
 
 
-def case_clients(session: Session, ids: Collection[int]) -> dict[int, tuple[int, ...]]:
+def case_clients(
+    session: Session, ids: Collection[int], *, firm_id: int
+) -> dict[int, tuple[int, ...]]:
     """The client accounts taking part in each case, in id order."""
     found: dict[int, list[int]] = {case_id: [] for case_id in ids}
     for chunk in _chunks(ids):
         rows = session.execute(
             select(CaseParticipant.case_id, CaseParticipant.account_id)
-            .join(Account, Account.id == CaseParticipant.account_id)
-            .where(CaseParticipant.case_id.in_(chunk), Account.type == AccountType.CLIENT)
+            .join(
+                Account,
+                and_(
+                    Account.firm_id == CaseParticipant.firm_id,
+                    Account.id == CaseParticipant.account_id,
+                ),
+            )
+            .where(
+                CaseParticipant.firm_id == firm_id,
+                CaseParticipant.case_id.in_(chunk),
+                Account.type == AccountType.CLIENT,
+            )
             .order_by(CaseParticipant.account_id)
         )
         for case_id, account_id in rows:

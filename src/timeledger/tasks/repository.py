@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from timeledger.kit.listing import ListParams, like_pattern
 from timeledger.kit.paging import page_of, sort_order
+from timeledger.kit.repository import in_firms
 from timeledger.models import Account, Case, Task, TaskPriority
 
 SORTS = {
@@ -74,13 +75,24 @@ def taskables_of(
     """The clients and cases ``tasks`` are on, in two queries."""
     account_ids = {task.account_id for task in tasks if task.account_id is not None}
     case_ids = {task.case_id for task in tasks if task.case_id is not None}
+    firms = {task.firm_id for task in tasks}
     accounts = (
-        {a.id: a for a in session.scalars(select(Account).where(Account.id.in_(account_ids)))}
+        {
+            a.id: a
+            for a in session.scalars(
+                select(Account).where(in_firms(Account.firm_id, firms), Account.id.in_(account_ids))
+            )
+        }
         if account_ids
         else {}
     )
     cases = (
-        {c.id: c for c in session.scalars(select(Case).where(Case.id.in_(case_ids)))}
+        {
+            c.id: c
+            for c in session.scalars(
+                select(Case).where(in_firms(Case.firm_id, firms), Case.id.in_(case_ids))
+            )
+        }
         if case_ids
         else {}
     )

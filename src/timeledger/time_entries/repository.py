@@ -6,13 +6,27 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, and_, any_, func, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Table,
+    and_,
+    any_,
+    func,
+    insert,
+    inspect,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.util import identity_key
+from sqlalchemy.orm.attributes import set_committed_value
 
 from timeledger.kit.listing import Sort
+from timeledger.kit.repository import in_firms, rows_of_firms
 from timeledger.models import (
     Account,
     AccountType,
@@ -35,16 +49,21 @@ _SORT_COLUMNS = {
 }
 
 
-def lock_account(session: Session, account_id: int) -> None:
+def lock_account(session: Session, account_id: int, *, firm_id: int) -> None:
     """Serialise timer changes of one account (a row lock on PostgreSQL; SQLite's write
     transactions are serial already)."""
-    session.execute(select(Account.id).where(Account.id == account_id).with_for_update())
+    session.execute(
+        select(Account.id)
+        .where(Account.firm_id == firm_id, Account.id == account_id)
+        .with_for_update()
+    )
 
 
 def running_entry(
-    session: Session, account_id: int, *, except_id: int | None = None
+    session: Session, account_id: int, *, firm_id: int, except_id: int | None = None
 ) -> TimeEntry | None:
     statement = select(TimeEntry).where(
+        TimeEntry.firm_id == firm_id,
         TimeEntry.account_id == account_id,
         TimeEntry.ended_at.is_(None),
         TimeEntry.deleted_at.is_(None),
@@ -54,13 +73,16 @@ def running_entry(
     return session.scalars(statement).first()
 
 
-def running_entries(session: Session, account_ids: Collection[int]) -> list[TimeEntry]:
+def running_entries(
+    session: Session, account_ids: Collection[int], *, firm_ids: Collection[int]
+) -> list[TimeEntry]:
     """The running entry of each of these accounts (at most one each)."""
     if not account_ids:
         return []
     return list(
         session.scalars(
             select(TimeEntry).where(
+                in_firms(TimeEntry.firm_id, firm_ids),
                 TimeEntry.account_id.in_(account_ids),
                 TimeEntry.ended_at.is_(None),
                 TimeEntry.deleted_at.is_(None),
@@ -76,6 +98,48 @@ def add(session: Session, entry: TimeEntry) -> None:
 
 def flush(session: Session) -> None:
     session.flush()
+
+
+# The hot write paths (issue 15): one statement each, without the ORM's unit of work.
+_TABLE = cast(Table, TimeEntry.__table__)
+_WRITTEN = tuple(column.key for column in _TABLE.columns if column.key != "id")
+_INSERT = insert(_TABLE).returning(_TABLE.c.id)
+
+
+def insert_entry(session: Session, entry: TimeEntry) -> None:
+    """``INSERT ... RETURNING id`` for a new entry; the database gives it its ``id``. The
+    entry object is not added to the session: nothing is left for a flush to write."""
+    if entry.uuid is None:
+        entry.uuid = uuid.uuid4()
+    values = {key: getattr(entry, key) for key in _WRITTEN}
+    entry.id = session.execute(_INSERT, values).scalar_one()
+
+
+def take_changes(entry: TimeEntry) -> dict[str, Any]:
+    """The columns of a loaded entry changed since it was read (or last written), now
+    marked as written, so that no flush of the session writes them again."""
+    state = inspect(entry)
+    changes = {
+        key: getattr(entry, key) for key in _WRITTEN if state.attrs[key].history.has_changes()
+    }
+    for key, value in changes.items():
+        set_committed_value(entry, key, value)
+    return changes
+
+
+def update_entry(session: Session, entry: TimeEntry, changes: Mapping[str, Any]) -> None:
+    """``UPDATE time_entries SET <changes> WHERE firm_id = ? AND id = ?``."""
+    if changes:
+        session.execute(
+            update(_TABLE)
+            .where(_TABLE.c.firm_id == entry.firm_id, _TABLE.c.id == entry.id)
+            .values(dict(changes))
+        )
+
+
+def write_changes(session: Session, entry: TimeEntry) -> None:
+    """Write what changed in a loaded entry with one ``UPDATE``."""
+    update_entry(session, entry, take_changes(entry))
 
 
 def live_entry(session: Session, *, firm_id: int, entry_uuid: uuid.UUID) -> TimeEntry | None:
@@ -155,8 +219,15 @@ def on_circles(firm_id: int, circle_uuids: Collection[uuid.UUID]) -> ColumnEleme
     circle_ids = select(Circle.id).where(Circle.firm_id == firm_id, Circle.uuid.in_(circle_uuids))
     member_ids = (
         select(CircleMember.account_id)
-        .join(Account, Account.id == CircleMember.account_id)
-        .where(CircleMember.circle_id.in_(circle_ids), Account.type == AccountType.CLIENT)
+        .join(
+            Account,
+            and_(Account.firm_id == CircleMember.firm_id, Account.id == CircleMember.account_id),
+        )
+        .where(
+            CircleMember.firm_id == firm_id,
+            CircleMember.circle_id.in_(circle_ids),
+            Account.type == AccountType.CLIENT,
+        )
     )
     return or_(
         on_trackables(TrackableType.CIRCLE, circle_ids),
@@ -176,13 +247,19 @@ def client_entries(session: Session, firm_id: int, client_id: int) -> Select[Tim
     makes it read the ids first. A task is on a client or on a case, never both (a check
     constraint), so its two branches never repeat an entry.
     """
-    case_ids = select(CaseParticipant.case_id).where(CaseParticipant.account_id == client_id)
+    case_ids = select(CaseParticipant.case_id).where(
+        CaseParticipant.firm_id == firm_id, CaseParticipant.account_id == client_id
+    )
+    tasks, boards = select(Task.id).where(Task.firm_id == firm_id), select(BoardTask.id)
     branches: list[tuple[TrackableType, Select[Any] | list[int]]] = [
         (TrackableType.CLIENT, [client_id]),
         (TrackableType.CASE, case_ids),
-        (TrackableType.TASK, select(Task.id).where(Task.account_id == client_id)),
-        (TrackableType.TASK, select(Task.id).where(Task.case_id.in_(case_ids))),
-        (TrackableType.BOARD_TASK, select(BoardTask.id).where(BoardTask.case_id.in_(case_ids))),
+        (TrackableType.TASK, tasks.where(Task.account_id == client_id)),
+        (TrackableType.TASK, tasks.where(Task.case_id.in_(case_ids))),
+        (
+            TrackableType.BOARD_TASK,
+            boards.where(BoardTask.firm_id == firm_id, BoardTask.case_id.in_(case_ids)),
+        ),
     ]
     ids = union_all(
         *(
@@ -213,29 +290,27 @@ def client_account(session: Session, *, firm_id: int, account_uuid: uuid.UUID) -
 _Row = Account | BoardTask | Case | Circle | Task
 
 
-def _by_id(session: Session, model: type[_Row], ids: Iterable[int]) -> dict[int, Any]:
+def _by_id(
+    session: Session, model: type[_Row], ids: Iterable[int], *, firm_ids: Collection[int]
+) -> dict[int, Any]:
     """Rows by id: those this session already holds (the caller's own account, loaded by
     authentication; a trackable the request looked up) cost no query; the rest, one."""
-    found: dict[int, Any] = {}
-    missing = set()
-    for row_id in set(ids):
-        held = session.identity_map.get(identity_key(model, row_id))
-        if isinstance(held, model):
-            found[row_id] = held
-        else:
-            missing.add(row_id)
-    if missing:
-        rows: Iterable[_Row] = session.scalars(select(model).where(model.id.in_(missing)))
-        found.update({row.id: row for row in rows})
+    found: dict[int, Any] = rows_of_firms(session, model, ids, firm_ids=firm_ids)
     return found
 
 
-def accounts_by_id(session: Session, ids: Iterable[int]) -> dict[int, Account]:
-    return _by_id(session, Account, ids)
+def accounts_by_id(
+    session: Session, ids: Iterable[int], *, firm_ids: Collection[int]
+) -> dict[int, Account]:
+    return _by_id(session, Account, ids, firm_ids=firm_ids)
 
 
 def trackables_by_key(
-    session: Session, *, firms: Mapping[int, Firm], keys: Sequence[tuple[TrackableType, int]]
+    session: Session,
+    *,
+    firms: Mapping[int, Firm],
+    firm_ids: Collection[int],
+    keys: Sequence[tuple[TrackableType, int]],
 ) -> dict[tuple[TrackableType, int], Trackable]:
     """The trackables behind ``(type, id)`` keys: at most one query per type present (none
     for firms, which the caller already has)."""
@@ -248,7 +323,7 @@ def trackables_by_key(
             found.update({(kind, i): firms[i] for i in ids if i in firms})
             continue
         model = Account if kind is TrackableType.CLIENT else MODELS[kind]
-        rows: dict[int, Trackable] = _by_id(session, model, ids)
+        rows: dict[int, Trackable] = _by_id(session, model, ids, firm_ids=firm_ids)
         found.update({(kind, row_id): row for row_id, row in rows.items()})
     return found
 

@@ -26,11 +26,10 @@ from timeledger.dates import (
 )
 from timeledger.kit.money import amount_minor
 from timeledger.kit.text import NOT_BLANK, never_null
-from timeledger.models import Account, Tag, TimeEntry, TrackableType
+from timeledger.models import Tag, TimeEntry, TrackableType
 from timeledger.time_entries.intervals import MAX_MINUTES, elapsed_seconds, whole_minutes
 from timeledger.time_entries.schema_rules import CHANGE_RULES, END_NEEDS_START_OR_LENGTH, ONE_WAY
-from timeledger.trackables.repository import Trackable
-from timeledger.trackables.service import TrackableRead, parse_trackable_type, present
+from timeledger.trackables.service import TrackableRead, parse_trackable_type
 
 SEED_REQUEST: dict[str, Any] = {
     "trackable_type": "Client",
@@ -301,8 +300,8 @@ class TimeEntryRead(BaseModel):
         cls,
         entry: TimeEntry,
         *,
-        trackable: Trackable,
-        account: Account,
+        trackable: TrackableRead,
+        account: AccountRead,
         time_zone: str,
         now: datetime,
         billing: BillingView | None = None,
@@ -315,8 +314,8 @@ class TimeEntryRead(BaseModel):
             name=entry.name,
             description=entry.description,
             trackable_type=entry.trackable_type.label,
-            trackable=present(trackable, time_zone=time_zone),
-            account=AccountRead.build(account, time_zone=time_zone),
+            trackable=trackable,
+            account=account,
             start_date=format_api_datetime(entry.started_at, time_zone),
             end_date=format_optional(entry.ended_at, time_zone),
             is_active=entry.ended_at is None,

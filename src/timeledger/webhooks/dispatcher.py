@@ -44,6 +44,7 @@ class Job:
     """One claimed delivery, ready to send without touching the database."""
 
     delivery_id: int
+    firm_id: int
     attempt: int
     url: str
     body: bytes
@@ -139,6 +140,7 @@ class Dispatcher:
                 jobs.append(
                     Job(
                         delivery_id=row.id,
+                        firm_id=row.firm_id,
                         attempt=row.attempts,
                         url=job[0],
                         body=job[1],
@@ -151,8 +153,10 @@ class Dispatcher:
     def _job(
         self, session: Session, row: WebhookDelivery, now: datetime
     ) -> tuple[str, bytes, str, tuple[str, ...]] | None:
-        subscription = repository.subscription_by_id(session, row.subscription_id)
-        event = repository.event(session, row.event_id)
+        subscription = repository.subscription_by_id(
+            session, row.subscription_id, firm_id=row.firm_id
+        )
+        event = repository.event(session, row.event_id, firm_id=row.firm_id)
         assert subscription is not None
         assert event is not None
         if subscription.deleted_at is not None or (
@@ -221,19 +225,25 @@ class Dispatcher:
     ) -> None:
         """Write one attempt's result; a late result for a row another worker reclaimed
         after the lease ran out is dropped (that worker records its own)."""
-        row = repository.locked_delivery(session, job.delivery_id)
+        row = repository.locked_delivery(session, job.delivery_id, firm_id=job.firm_id)
         if row is None or row.status != DeliveryStatus.DELIVERING or row.attempts != job.attempt:
             return
         row.last_attempt_at, row.updated_at, row.locked_until = now, now, None
         row.last_status, row.last_error = outcome.status, outcome.error
         row.last_response_excerpt = outcome.excerpt
         row.last_duration_ms = outcome.duration_ms
-        subscription = repository.lock_subscription(session, row.subscription_id)
+        subscription = repository.lock_subscription(
+            session, row.subscription_id, firm_id=row.firm_id
+        )
         assert subscription is not None
         if outcome.succeeded:
             row.status = DeliveryStatus.SUCCEEDED
             repository.mark_called(
-                session, subscription_id=subscription.id, at=now, failing_since=None
+                session,
+                firm_id=row.firm_id,
+                subscription_id=subscription.id,
+                at=now,
+                failing_since=None,
             )
             return
         self._failed(session, row, subscription, outcome, now)
@@ -253,7 +263,11 @@ class Dispatcher:
             row.status, row.next_attempt_at = DeliveryStatus.PENDING, now + delay
         failing_since = subscription.failing_since or now
         repository.mark_called(
-            session, subscription_id=subscription.id, at=now, failing_since=failing_since
+            session,
+            firm_id=row.firm_id,
+            subscription_id=subscription.id,
+            at=now,
+            failing_since=failing_since,
         )
         if not subscription.enabled or subscription.deleted_at is not None:
             # Disabled while this attempt was in flight: no more attempts.

@@ -86,7 +86,7 @@ def record_ping(
     """A ``webhook.ping`` for one subscription, enabled or not, through the same outbox."""
     data = {"subscription_uuid": str(subscription.uuid), "message": "Ping from timeledger."}
     event = _write(session, firm, PING, data, None, actor, now, [subscription])
-    return repository.deliveries_of_event(session, event.id)[0]
+    return repository.deliveries_of_event(session, event.id, firm_id=firm.id)[0]
 
 
 def _write(

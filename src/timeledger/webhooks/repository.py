@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from timeledger.kit.listing import ListParams
 from timeledger.kit.paging import page_of
+from timeledger.kit.repository import row_of_firm
 from timeledger.models import (
     DeliveryStatus,
     WebhookDelivery,
@@ -44,8 +45,10 @@ def subscription(
     )
 
 
-def subscription_by_id(session: Session, subscription_id: int) -> WebhookSubscription | None:
-    return session.get(WebhookSubscription, subscription_id)
+def subscription_by_id(
+    session: Session, subscription_id: int, *, firm_id: int
+) -> WebhookSubscription | None:
+    return row_of_firm(session, WebhookSubscription, firm_id=firm_id, row_id=subscription_id)
 
 
 def page_of_subscriptions(
@@ -58,13 +61,21 @@ def page_of_subscriptions(
 
 
 def page_of_deliveries(
-    session: Session, *, subscription_id: int, params: ListParams
+    session: Session, *, firm_id: int, subscription_id: int, params: ListParams
 ) -> tuple[list[Any], int]:
     """Newest first: ``(delivery, event)`` rows."""
     statement = (
         select(WebhookDelivery, WebhookEvent)
-        .join(WebhookEvent, WebhookEvent.id == WebhookDelivery.event_id)
-        .where(WebhookDelivery.subscription_id == subscription_id)
+        .join(
+            WebhookEvent,
+            and_(
+                WebhookEvent.firm_id == WebhookDelivery.firm_id,
+                WebhookEvent.id == WebhookDelivery.event_id,
+            ),
+        )
+        .where(
+            WebhookDelivery.firm_id == firm_id, WebhookDelivery.subscription_id == subscription_id
+        )
     )
     rows, total = page_of_rows(session, statement, params=params)
     return rows, total
@@ -89,8 +100,8 @@ def delivery(session: Session, *, firm_id: int, delivery_uuid: uuid.UUID) -> Web
     )
 
 
-def event(session: Session, event_id: int) -> WebhookEvent | None:
-    return session.get(WebhookEvent, event_id)
+def event(session: Session, event_id: int, *, firm_id: int) -> WebhookEvent | None:
+    return row_of_firm(session, WebhookEvent, firm_id=firm_id, row_id=event_id)
 
 
 def add_event(session: Session, event_row: WebhookEvent, deliveries: list[dict[str, Any]]) -> None:
@@ -103,21 +114,24 @@ def add_event(session: Session, event_row: WebhookEvent, deliveries: list[dict[s
     )
 
 
-def deliveries_of_event(session: Session, event_id: int) -> list[WebhookDelivery]:
+def deliveries_of_event(session: Session, event_id: int, *, firm_id: int) -> list[WebhookDelivery]:
     return list(
         session.scalars(
             select(WebhookDelivery)
-            .where(WebhookDelivery.event_id == event_id)
+            .where(WebhookDelivery.firm_id == firm_id, WebhookDelivery.event_id == event_id)
             .order_by(WebhookDelivery.id)
         )
     )
 
 
-def fail_pending(session: Session, *, subscription_id: int, reason: str, now: datetime) -> None:
+def fail_pending(
+    session: Session, *, firm_id: int, subscription_id: int, reason: str, now: datetime
+) -> None:
     """Its subscription is gone or disabled: its waiting deliveries will not be sent."""
     session.execute(
         update(WebhookDelivery)
         .where(
+            WebhookDelivery.firm_id == firm_id,
             WebhookDelivery.subscription_id == subscription_id,
             WebhookDelivery.status == DeliveryStatus.PENDING,
         )
@@ -151,16 +165,20 @@ def claim_due(session: Session, *, now: datetime, limit: int) -> list[WebhookDel
     return list(session.scalars(statement))
 
 
-def locked_delivery(session: Session, delivery_id: int) -> WebhookDelivery | None:
+def locked_delivery(session: Session, delivery_id: int, *, firm_id: int) -> WebhookDelivery | None:
     return session.scalar(
-        select(WebhookDelivery).where(WebhookDelivery.id == delivery_id).with_for_update()
+        select(WebhookDelivery)
+        .where(WebhookDelivery.firm_id == firm_id, WebhookDelivery.id == delivery_id)
+        .with_for_update()
     )
 
 
-def lock_subscription(session: Session, subscription_id: int) -> WebhookSubscription | None:
+def lock_subscription(
+    session: Session, subscription_id: int, *, firm_id: int
+) -> WebhookSubscription | None:
     return session.scalar(
         select(WebhookSubscription)
-        .where(WebhookSubscription.id == subscription_id)
+        .where(WebhookSubscription.firm_id == firm_id, WebhookSubscription.id == subscription_id)
         .with_for_update()
     )
 
@@ -189,12 +207,17 @@ def purge(session: Session, *, succeeded_before: datetime, dead_before: datetime
 
 
 def mark_called(
-    session: Session, *, subscription_id: int, at: datetime, failing_since: datetime | None
+    session: Session,
+    *,
+    firm_id: int,
+    subscription_id: int,
+    at: datetime,
+    failing_since: datetime | None,
 ) -> None:
     """Stamp an attempt on the subscription (Plannr's ``last_outgoing_webhook_call_at``)
     and its failing streak; not a change of its settings, so ``updated_at`` stays."""
     session.execute(
         update(WebhookSubscription)
-        .where(WebhookSubscription.id == subscription_id)
+        .where(WebhookSubscription.firm_id == firm_id, WebhookSubscription.id == subscription_id)
         .values(last_outgoing_webhook_call_at=at, failing_since=failing_since)
     )

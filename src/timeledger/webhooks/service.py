@@ -130,7 +130,11 @@ def delete_subscription(
     row.deleted_at = row.updated_at = now
     row.enabled = False
     repository.fail_pending(
-        session, subscription_id=row.id, reason="The subscription was deleted.", now=now
+        session,
+        firm_id=row.firm_id,
+        subscription_id=row.id,
+        reason="The subscription was deleted.",
+        now=now,
     )
     session.flush()
     outbox.forget_subscriptions(session)
@@ -142,7 +146,9 @@ def disable(session: Session, row: WebhookSubscription, *, reason: str, now: dat
     row.enabled = False
     row.disabled_reason = reason
     row.updated_at = now
-    repository.fail_pending(session, subscription_id=row.id, reason=f"Not sent: {reason}", now=now)
+    repository.fail_pending(
+        session, firm_id=row.firm_id, subscription_id=row.id, reason=f"Not sent: {reason}", now=now
+    )
 
 
 def rotate_secret(
@@ -162,7 +168,7 @@ def ping(session: Session, *, actor: Actor, raw_uuid: str, now: datetime) -> Web
     before enabling); its delivery shows in the log like any other."""
     row = find_subscription(session, actor=actor, raw_uuid=raw_uuid)
     delivery = outbox.record_ping(session, subscription=row, firm=actor.firm, actor=actor, now=now)
-    event = repository.event(session, delivery.event_id)
+    event = repository.event(session, delivery.event_id, firm_id=actor.firm.id)
     assert event is not None
     return WebhookDeliveryRead.build(delivery, event, time_zone=actor.firm.time_zone)
 
@@ -172,7 +178,9 @@ def list_deliveries(
 ) -> Page[WebhookDeliveryRead]:
     """The subscription's delivery log, newest first."""
     row = find_subscription(session, actor=actor, raw_uuid=raw_uuid)
-    rows, total = repository.page_of_deliveries(session, subscription_id=row.id, params=params)
+    rows, total = repository.page_of_deliveries(
+        session, firm_id=actor.firm.id, subscription_id=row.id, params=params
+    )
     zone = actor.firm.time_zone
     items = [WebhookDeliveryRead.build(d, e, time_zone=zone) for d, e in rows]
     return build_page(items, total=total, params=params)
@@ -192,7 +200,9 @@ def retry_delivery(
     delivery_uuid = uuid_or_not_found(raw_uuid)
     delivery = repository.delivery(session, firm_id=actor.firm.id, delivery_uuid=delivery_uuid)
     subscription = (
-        repository.subscription_by_id(session, delivery.subscription_id) if delivery else None
+        repository.subscription_by_id(session, delivery.subscription_id, firm_id=actor.firm.id)
+        if delivery
+        else None
     )
     if (
         delivery is None
@@ -210,7 +220,7 @@ def retry_delivery(
     delivery.next_attempt_at = delivery.updated_at = now
     session.flush()
     outbox.nudge(session)
-    event = repository.event(session, delivery.event_id)
+    event = repository.event(session, delivery.event_id, firm_id=actor.firm.id)
     assert event is not None
     return WebhookDeliveryRead.build(delivery, event, time_zone=actor.firm.time_zone)
 

@@ -8,7 +8,7 @@ of a date range on purpose, and the audit trail records it.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -48,8 +48,11 @@ RATE_FILTERS = ("level", "staff_uuid", "client_uuid", "case_uuid", "on", "archiv
 LEVELS = ("case_staff", "case", "client_staff", "client", "staff", "firm")
 
 
-def rate_uuids(session: Session, ids: Iterable[int]) -> dict[int, uuid.UUID]:
-    return {rule_id: rule.uuid for rule_id, rule in repository.rates_by_id(session, ids).items()}
+def rate_uuids(
+    session: Session, ids: Iterable[int], *, firm_ids: Collection[int]
+) -> dict[int, uuid.UUID]:
+    rules = repository.rates_by_id(session, ids, firm_ids=firm_ids)
+    return {rule_id: rule.uuid for rule_id, rule in rules.items()}
 
 
 def create_rate(
@@ -375,8 +378,10 @@ def _present_many(
     account_ids = {
         i for r in rules for i in (r.staff_account_id, r.client_account_id) if i is not None
     }
-    accounts = repository.records_by_id(session, Account, account_ids)
-    cases = repository.records_by_id(session, Case, {r.case_id for r in rules if r.case_id})
+    accounts = repository.records_by_id(session, Account, account_ids, firm_id=actor.firm.id)
+    cases = repository.records_by_id(
+        session, Case, {r.case_id for r in rules if r.case_id}, firm_id=actor.firm.id
+    )
     time_zone = actor.firm.time_zone
     return [
         BillingRateRead.build(

@@ -40,7 +40,7 @@ class BillingScope:
 
 
 def billing_scope(
-    session: Session, trackable_type: TrackableType, trackable_id: int
+    session: Session, trackable_type: TrackableType, trackable_id: int, *, firm_id: int
 ) -> BillingScope:
     """The case and billing client of time on this trackable (the rule above)."""
     if trackable_type is TrackableType.CLIENT:
@@ -49,32 +49,36 @@ def billing_scope(
     if trackable_type is TrackableType.CASE:
         case_id = trackable_id
     elif trackable_type is TrackableType.TASK:
-        task = repository.task(session, trackable_id)
+        task = repository.task(session, trackable_id, firm_id=firm_id)
         if task is not None and task.account_id is not None:
             return BillingScope(case_id=None, client_id=task.account_id)
         case_id = task.case_id if task is not None else None
     elif trackable_type is TrackableType.BOARD_TASK:
-        board_task = repository.board_task(session, trackable_id)
+        board_task = repository.board_task(session, trackable_id, firm_id=firm_id)
         case_id = board_task.case_id if board_task is not None else None
     if case_id is None:
         return BillingScope(case_id=None, client_id=None)
-    return BillingScope(case_id=case_id, client_id=case_billing_client(session, case_id))
+    return BillingScope(
+        case_id=case_id, client_id=case_billing_client(session, case_id, firm_id=firm_id)
+    )
 
 
-def case_billing_client(session: Session, case_id: int) -> int | None:
+def case_billing_client(session: Session, case_id: int, *, firm_id: int) -> int | None:
     """The case's billing client, or its only client participant, or None."""
-    case = repository.case(session, case_id)
+    case = repository.case(session, case_id, firm_id=firm_id)
     if case is not None and case.billing_client_id is not None:
         return case.billing_client_id
-    clients = repository.client_participants(session, case_id, limit=2)
+    clients = repository.client_participants(session, case_id, firm_id=firm_id, limit=2)
     return _only(clients)
 
 
-def case_billing_clients(session: Session, case_ids: Collection[int]) -> dict[int, int | None]:
+def case_billing_clients(
+    session: Session, case_ids: Collection[int], *, firm_id: int
+) -> dict[int, int | None]:
     """``case_billing_client`` of many cases in a few queries (reports), by case id."""
-    chosen = repository.case_billing_client_ids(session, case_ids)
+    chosen = repository.case_billing_client_ids(session, case_ids, firm_id=firm_id)
     rest = [case_id for case_id in case_ids if chosen.get(case_id) is None]
-    participants = repository.client_participants_of(session, rest, limit=2)
+    participants = repository.client_participants_of(session, rest, firm_id=firm_id, limit=2)
     return {
         case_id: chosen.get(case_id) or _only(participants.get(case_id, [])) for case_id in case_ids
     }
@@ -87,7 +91,9 @@ def _only(clients: Sequence[int]) -> int | None:
 
 def billing_client_id(session: Session, entry: TimeEntry) -> int | None:
     """The one client ``entry``'s time bills to, or None (for reports, issue 12)."""
-    return billing_scope(session, entry.trackable_type, entry.trackable_id).client_id
+    return billing_scope(
+        session, entry.trackable_type, entry.trackable_id, firm_id=entry.firm_id
+    ).client_id
 
 
 def level(rule: BillingRate) -> int:
@@ -117,7 +123,7 @@ def local_date(instant: datetime, time_zone: str) -> date:
 
 def resolve_rate(session: Session, *, firm: Firm, entry: TimeEntry) -> BillingRate | None:
     """The most specific live rule in effect on the entry's local start date, or None."""
-    scope = billing_scope(session, entry.trackable_type, entry.trackable_id)
+    scope = billing_scope(session, entry.trackable_type, entry.trackable_id, firm_id=firm.id)
     rules = repository.rules_in_effect(
         session,
         firm_id=firm.id,

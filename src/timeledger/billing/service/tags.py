@@ -4,7 +4,7 @@ archived tags stay on the entries that carry them but cannot be added to more.""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -54,8 +54,10 @@ def set_entry_tags(session: Session, entry: TimeEntry, tag_ids: Sequence[int]) -
     tag_repository.set_entry_tags(session, entry, tag_ids)
 
 
-def tags_of(session: Session, entry_ids: Sequence[int]) -> dict[int, list[Tag]]:
-    return tag_repository.tags_of_entries(session, entry_ids)
+def tags_of(
+    session: Session, entry_ids: Sequence[int], *, firm_ids: Collection[int]
+) -> dict[int, list[Tag]]:
+    return tag_repository.tags_of_entries(session, entry_ids, firm_ids=firm_ids)
 
 
 def _name(name: str) -> tuple[str, str]:

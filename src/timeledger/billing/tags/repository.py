@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, Table, and_, delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from timeledger.kit.repository import in_firms
 from timeledger.models import Tag, TimeEntry, TimeEntryTag
 
 
@@ -47,15 +48,17 @@ def not_archived() -> ColumnElement[bool]:
     return Tag.archived_at.is_(None)
 
 
-def tags_of_entries(session: Session, entry_ids: Collection[int]) -> dict[int, list[Tag]]:
+def tags_of_entries(
+    session: Session, entry_ids: Collection[int], *, firm_ids: Collection[int]
+) -> dict[int, list[Tag]]:
     """The tags of each entry, by entry id, in name order."""
     found: dict[int, list[Tag]] = {entry_id: [] for entry_id in entry_ids}
     if not entry_ids:
         return found
     rows = session.execute(
         select(TimeEntryTag.time_entry_id, Tag)
-        .join(Tag, Tag.id == TimeEntryTag.tag_id)
-        .where(TimeEntryTag.time_entry_id.in_(entry_ids))
+        .join(Tag, and_(Tag.firm_id == TimeEntryTag.firm_id, Tag.id == TimeEntryTag.tag_id))
+        .where(in_firms(TimeEntryTag.firm_id, firm_ids), TimeEntryTag.time_entry_id.in_(entry_ids))
         .order_by(Tag.name_key, Tag.id)
     )
     for entry_id, tag in rows:
@@ -63,18 +66,25 @@ def tags_of_entries(session: Session, entry_ids: Collection[int]) -> dict[int, l
     return found
 
 
+_LINKS = cast(Table, TimeEntryTag.__table__)
+
+
 def set_entry_tags(session: Session, entry: TimeEntry, tag_ids: Collection[int]) -> None:
-    """Make ``tag_ids`` exactly the entry's tags."""
-    links = session.scalars(
-        select(TimeEntryTag).where(TimeEntryTag.time_entry_id == entry.id)
-    ).all()
-    have = {link.tag_id for link in links}
-    for link in links:
-        if link.tag_id not in tag_ids:
-            session.delete(link)
-    for tag_id in set(tag_ids) - have:
-        session.add(TimeEntryTag(firm_id=entry.firm_id, time_entry_id=entry.id, tag_id=tag_id))
-    session.flush()
+    """Make ``tag_ids`` exactly the entry's tags: SQL statements, not the unit of work (one
+    to read the links, one DELETE for those removed, one INSERT for those added)."""
+    wanted = set(tag_ids)
+    of_entry = (_LINKS.c.firm_id == entry.firm_id, _LINKS.c.time_entry_id == entry.id)
+    have = set(session.scalars(select(_LINKS.c.tag_id).where(*of_entry)))
+    if have - wanted:
+        session.execute(delete(_LINKS).where(*of_entry, _LINKS.c.tag_id.in_(have - wanted)))
+    if wanted - have:
+        session.execute(
+            insert(_LINKS),
+            [
+                {"firm_id": entry.firm_id, "time_entry_id": entry.id, "tag_id": tag_id}
+                for tag_id in sorted(wanted - have)
+            ],
+        )
 
 
 def tagged(firm_id: int, tag_uuids: Collection[uuid.UUID], *, match_all: bool) -> Any:

@@ -60,8 +60,11 @@ class EntryFacts:
 class Resolver:
     """Resolves entries batch by batch, caching the records they point at."""
 
-    def __init__(self, session: Session, params: ReportParams, *, with_tags: bool = False) -> None:
+    def __init__(
+        self, session: Session, params: ReportParams, *, firm_id: int, with_tags: bool = False
+    ) -> None:
         self._session = session
+        self._firm_id = firm_id
         self._params = params
         # Tags cost one query per batch: loaded only when the report groups, filters or
         # shows by them.
@@ -81,7 +84,7 @@ class Resolver:
         facts = [self._facts(row) for row in rows]
         if not self._with_tags:
             return facts
-        tags = tags_of(self._session, [row.id for row in rows])
+        tags = tags_of(self._session, [row.id for row in rows], firm_ids={self._firm_id})
         for entry in facts:
             found = tags.get(entry.row.id, [])
             entry.tags = tuple(
@@ -92,18 +95,30 @@ class Resolver:
     def _load(self, rows: Sequence[EntryRow]) -> None:
         tasks = {r.trackable_id for r in rows if r.trackable_type is TrackableType.TASK}
         boards = {r.trackable_id for r in rows if r.trackable_type is TrackableType.BOARD_TASK}
-        self._tasks.update(repository.task_parents(self._session, tasks - self._tasks.keys()))
+        self._tasks.update(
+            repository.task_parents(
+                self._session, tasks - self._tasks.keys(), firm_id=self._firm_id
+            )
+        )
         self._board_tasks.update(
-            repository.board_task_cases(self._session, boards - self._board_tasks.keys())
+            repository.board_task_cases(
+                self._session, boards - self._board_tasks.keys(), firm_id=self._firm_id
+            )
         )
         cases = {r.trackable_id for r in rows if r.trackable_type is TrackableType.CASE}
         cases |= {case for _, case in self._tasks.values() if case is not None}
         cases |= set(self._board_tasks.values())
-        self._cases.update(repository.case_clients(self._session, cases - self._cases.keys()))
+        self._cases.update(
+            repository.case_clients(
+                self._session, cases - self._cases.keys(), firm_id=self._firm_id
+            )
+        )
         # Issue 11's rule decides each case's billing client (its ``billing_client`` when
         # set, else its only client participant); asked once per case per report, in batches.
         self._case_billing.update(
-            case_billing_clients(self._session, cases - self._case_billing.keys())
+            case_billing_clients(
+                self._session, cases - self._case_billing.keys(), firm_id=self._firm_id
+            )
         )
 
     def _case_and_clients(self, row: EntryRow) -> tuple[int | None, tuple[int, ...]]:

@@ -75,8 +75,9 @@ def ident(dimension: Dimension, facts: EntryFacts, piece: Piece, week_start: Wee
 class Namer:
     """Names and UUIDs of the records behind keys, loaded in one batch per kind."""
 
-    def __init__(self, session: Session, firm: Named) -> None:
+    def __init__(self, session: Session, firm: Named, *, firm_id: int) -> None:
         self._session = session
+        self._firm_id = firm_id
         self._firm = firm
         self._names: dict[type, dict[int, Named]] = {}
 
@@ -87,7 +88,9 @@ class Namer:
                 wanted.setdefault(model, set()).add(record_id)
         for model, ids in wanted.items():
             known = self._names.setdefault(model, {})
-            known.update(repository.named(self._session, model, ids - known.keys()))
+            known.update(
+                repository.named(self._session, model, ids - known.keys(), firm_id=self._firm_id)
+            )
 
     def _named(self, model: type, record_id: int | None) -> Named | None:
         if record_id is None:

@@ -139,7 +139,7 @@ def selected_facts(
     """The selected entries' facts in (start, id) order, streamed in batches; their tags
     when ``with_tags`` or the report groups or filters by tag; each row's UUID, name,
     description and invoice stamp only when ``detailed`` (the detailed report)."""
-    resolver = Resolver(session, selection.params, with_tags=with_tags)
+    resolver = Resolver(session, selection.params, firm_id=selection.firm_id, with_tags=with_tags)
     rows = repository.range_entries(
         session, selection.range_query(), after=after, detailed=detailed
     )

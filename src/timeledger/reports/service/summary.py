@@ -173,7 +173,7 @@ def _groups(
 
 def namer_of(session: Session, actor: Actor) -> Namer:
     """Names the report's keys: the records of the actor's firm, and the firm itself."""
-    return Namer(session, Named(actor.firm.uuid, actor.firm.name))
+    return Namer(session, Named(actor.firm.uuid, actor.firm.name), firm_id=actor.firm.id)
 
 
 def summary(

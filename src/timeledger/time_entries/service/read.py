@@ -111,7 +111,11 @@ def running_entries(
 ) -> dict[int, TimeEntryRead]:
     """The running entry of each of these accounts (with its firm), by account id; an
     account with no timer running has no key. One query for all of them."""
-    running = repository.running_entries(session, [account.id for account, _ in accounts])
+    running = repository.running_entries(
+        session,
+        [account.id for account, _ in accounts],
+        firm_ids={firm.id for _, firm in accounts},
+    )
     firms = {firm.id: firm for _, firm in accounts}
     presented = present_many(session, running, firms=firms, now=now)
     return {entry.account_id: read for entry, read in zip(running, presented, strict=True)}
@@ -345,7 +349,9 @@ def recent_trackables(
     keys = repository.recent_trackable_keys(
         session, firm_id=actor.firm.id, account_id=actor.account.id, limit=limit
     )
-    found = repository.trackables_by_key(session, firms={actor.firm.id: actor.firm}, keys=keys)
+    found = repository.trackables_by_key(
+        session, firms={actor.firm.id: actor.firm}, firm_ids={actor.firm.id}, keys=keys
+    )
     return [
         (kind, found[(kind, ident)])
         for kind, ident in keys

@@ -4,6 +4,7 @@ and the database's one-running-entry index turns a race into 409."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -31,9 +32,12 @@ def stop_running_entry(
 ) -> None:
     """A new timer, or a reopened one, stops the account's running one where it starts;
     a locked running entry is not stopped (422) unless an owner overrides the lock."""
-    repository.lock_account(session, account_id)
+    repository.lock_account(session, account_id, firm_id=actor.firm.id)
     running = repository.running_entry(
-        session, account_id, except_id=reopening.id if reopening else None
+        session,
+        account_id,
+        firm_id=actor.firm.id,
+        except_id=reopening.id if reopening else None,
     )
     if running is None:
         return
@@ -50,7 +54,7 @@ def stop_running_entry(
     shown_before = webhooks.shown_before(session, actor, running, webhooks.STOPPED, now=now)
     running.ended_at = at
     running.updated_at = now
-    session.flush()
+    repository.write_changes(session, running)
     audit.record(
         session, entry=running, action=TimeEntryAction.STOPPED, actor=actor, before=before, now=now
     )
@@ -62,16 +66,19 @@ def insert(session: Session, entry: TimeEntry, interval: Interval) -> None:
 
 
 def save(session: Session, entry: TimeEntry, interval: Interval, *, new: bool) -> None:
-    """Insert or flush ``entry``; the one-running-entry index turns a race into 409.
+    """Insert ``entry`` or write its changes (one statement either way, no flush); the
+    one-running-entry index turns a race into 409.
 
     Only a running entry can collide with that index, so only it pays for a savepoint.
+    The changes are taken before the savepoint begins (beginning one flushes the session).
     """
+    changes = None if new else repository.take_changes(entry)
     if not interval.is_running:
-        _write(session, entry, new=new)
+        _write(session, entry, changes)
         return
     try:
         with session.begin_nested():
-            _write(session, entry, new=new)
+            _write(session, entry, changes)
     except IntegrityError as exc:
         # Another request started a timer for this account in between.
         raise Conflict(
@@ -79,11 +86,11 @@ def save(session: Session, entry: TimeEntry, interval: Interval, *, new: bool) -
         ) from exc
 
 
-def _write(session: Session, entry: TimeEntry, *, new: bool) -> None:
-    if new:
-        repository.add(session, entry)
+def _write(session: Session, entry: TimeEntry, changes: dict[str, Any] | None) -> None:
+    if changes is None:
+        repository.insert_entry(session, entry)
     else:
-        repository.flush(session)
+        repository.update_entry(session, entry, changes)
 
 
 def _check_stoppable(

@@ -149,7 +149,35 @@ def change_time_entry(
     )
     before = audit.snapshot(entry)
     shown_before = webhooks.shown_before(session, actor, entry, webhooks.UPDATED, now=now)
-    entry.updated_at = now  # first: setting the tags flushes the changed row
+    # The changed entry is written by one UPDATE at the end (timer.save), not flushed by
+    # the queries in between.
+    with session.no_autoflush:
+        _apply_change(
+            session, actor, entry, data, now=now, clock_skew=clock_skew, override=override_lock
+        )
+    return _recorded(
+        session,
+        actor,
+        entry,
+        TimeEntryAction.UPDATED,
+        before=before,
+        shown_before=shown_before,
+        now=now,
+    )
+
+
+def _apply_change(
+    session: Session,
+    actor: Actor,
+    entry: TimeEntry,
+    data: TimeEntryPatch,
+    *,
+    now: datetime,
+    clock_skew: timedelta,
+    override: bool,
+) -> None:
+    """Validate ``data`` against the entry, then set its fields, tags and interval."""
+    entry.updated_at = now
     trackable, change = _change_fields(session, actor, entry, data)
     tag_ids = billing.tag_ids(session, actor=actor, uuids=data.tags)
     interval = merge_interval(
@@ -164,21 +192,12 @@ def change_time_entry(
         new_start=interval.start,
         moved=trackable is not None,
         billable=data.billable,
-        override_lock=override_lock,
+        override_lock=override,
         now=now,
     )
     billing.set_tags(session, entry, tag_ids)
     _set_texts(entry, data)
-    _move(session, actor, entry, interval, now=now, override=override_lock)
-    return _recorded(
-        session,
-        actor,
-        entry,
-        TimeEntryAction.UPDATED,
-        before=before,
-        shown_before=shown_before,
-        now=now,
-    )
+    _move(session, actor, entry, interval, now=now, override=override)
 
 
 def _set_texts(entry: TimeEntry, data: TimeEntryPatch) -> None:
@@ -272,7 +291,7 @@ def delete_time_entry(
     shown_before = webhooks.shown_before(session, actor, entry, webhooks.DELETED, now=now)
     entry.deleted_at = now
     entry.updated_at = now
-    repository.flush(session)
+    repository.write_changes(session, entry)
     return _recorded(
         session,
         actor,
