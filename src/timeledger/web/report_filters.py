@@ -85,16 +85,17 @@ def _names(session: Session, actor: Actor, *, clients: bool) -> list[tuple[str, 
             per_page=MAX_PER_PAGE,
             url="/app/reports",
         )
-        listed = accounts.list_accounts(session, actor=actor, params=params, clients_only=clients)
-        found += [(str(account.uuid), account.name) for account in listed.data]
-        if page >= listed.meta.last_page:
+        rows = accounts.account_choices(session, actor=actor, params=params, clients_only=clients)
+        found += [(row.uuid, row.name) for row in rows]
+        if len(rows) < MAX_PER_PAGE:
             break
         page += 1
     return sorted(found, key=lambda pair: (pair[1].casefold(), pair[0]))
 
 
 def choices(session: Session, actor: Actor) -> Choices:
-    """The firm's live staff and clients, through the accounts service (the API's list)."""
+    """The firm's live staff and clients, through the accounts service (the API's list's
+    filters, order and visibility, as uuid and name only)."""
     return Choices(
         staff=_names(session, actor, clients=False), clients=_names(session, actor, clients=True)
     )
