@@ -38,6 +38,24 @@ def test_what_confines_nothing_is_caught(sql: str) -> None:
     assert unconfined(sql, "sqlite", TABLES)
 
 
+# SQLite's id allocation (models.base.NextId) reads only the table's largest id; the same
+# shape reading another table, or filtering rows, is a read of firm data and is caught.
+NEXT_ID = "(SELECT coalesce(max(id), 0) + 1 FROM {table}{where})"
+
+
+def test_sqlites_id_allocation_in_an_insert_passes() -> None:
+    value = NEXT_ID.format(table="tags", where="")
+    sql = f"INSERT INTO tags (firm_id, name, id) VALUES (?, ?, {value})"
+    assert unconfined(sql, "sqlite", TABLES) == []
+
+
+@pytest.mark.parametrize(("table", "where"), [("time_entries", ""), ("tags", " WHERE name = 'x'")])
+def test_a_read_shaped_like_an_id_allocation_is_caught(table: str, where: str) -> None:
+    value = NEXT_ID.format(table=table, where=where)
+    sql = f"INSERT INTO tags (firm_id, name, id) VALUES (?, ?, {value})"
+    assert unconfined(sql, "sqlite", TABLES)
+
+
 @pytest.mark.parametrize(
     "sql",
     [

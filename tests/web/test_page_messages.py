@@ -113,6 +113,12 @@ class TestRateOverlap:
             " from 2025-01-01 to open); end that one first."
         )
         assert named in page
+        # The refused form keeps what was typed.
+        form = page.split('id="add-rate"', 1)[1]
+        assert f'<option value="{world.owner.account.uuid}" selected>' in form
+        assert f'<option value="case:{world.case.uuid}" selected>' in form
+        assert 'placeholder="150.00" value="120"' in form
+        assert 'name="effective_from" type="date" required value="2025-06-01"' in form
         [rate] = client.get("/api/v1/billing-rates", headers=world.owner.headers()).json()["data"]
         assert rate["uuid"] not in page.split('role="alert"')[1].split("</p>")[0]
 
@@ -172,6 +178,13 @@ class TestFieldNames:
         ).text
         assert "Rounding step must be one of" in page
         assert "rounding_minutes field" not in page
+
+    def test_a_list_of_accepted_values_keeps_the_apis_values(self, signed_in: Browser):
+        page = signed_in.get(
+            "/app/reports/export/summary.csv", params={"period": "this_week", "group_by": "zz"}
+        ).text
+        assert "trackable, trackable_type, billable" in page
+        assert "“Track time on”" not in page
 
     @pytest.mark.parametrize("name", sorted(FORM_WORDS))
     def test_no_api_field_name_is_left(self, name: str):

@@ -189,6 +189,13 @@ class TestReportsPage:
         # The staff picker offers the others; its empty choice is the member's own time.
         assert '<option value="">Only me</option>' in page.text
         assert f'<option value="{world.owner.account.uuid}" >' in page.text
+        # Picking the owner shows the owner's time, and the page says whose it is.
+        picked = web.get(
+            "/app/reports",
+            params={"period": "this_week", "staff": str(world.owner.account.uuid)},
+        )
+        assert "your own time" not in picked.text
+        assert f"the time of {world.owner.account.name}." in picked.text
 
     def test_chart_is_inline_svg_with_no_outside_script(
         self, signed_in: Browser, world: FirmWorld, session: Session

@@ -139,7 +139,9 @@ def replace_links(
     owner_id: int,
     accounts: Sequence[Account],
 ) -> None:
-    session.execute(delete(link).where(getattr(link, owner_column) == owner_id))
+    session.execute(
+        delete(link).where(link.firm_id == firm_id, getattr(link, owner_column) == owner_id)
+    )
     session.add_all(
         link(firm_id=firm_id, account_id=account.id, **{owner_column: owner_id})
         for account in accounts

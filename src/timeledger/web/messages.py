@@ -44,7 +44,9 @@ FORM_WORDS = {
 _NAMES = "|".join(re.escape(name) for name in sorted(FORM_WORDS, key=len, reverse=True))
 _THE_FIELD = re.compile(rf"\bThe ({_NAMES}) field\b")
 _SELECTED = re.compile(rf"\bThe selected ({_NAMES}) is invalid\b")
-_BARE = re.compile(rf"(?<![\w\[])({_NAMES})(?![\w\]])")
+# A bare name is a field's name, except as one of a list of accepted values ("use day,
+# week, ..., trackable_type, ..."), which stays as the API spells the value.
+_BARE = re.compile(rf"(?<![\w\[])(?<!, )(?<!use )({_NAMES})(?![\w\],])")
 # The keys of a page's context that hold messages for people.
 MESSAGE_KEYS = ("error", "status", "cell_error")
 

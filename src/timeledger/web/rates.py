@@ -195,7 +195,20 @@ def add_rate(
 
     error = attempt(session, add)
     status = None if error else "Rate added. Time already recorded keeps its rate."
-    context = rates_context(session, actor, error=error, status=status)
+    # A refused rate keeps what was typed, so it can be corrected rather than retyped.
+    typed = (
+        {}
+        if error is None
+        else {
+            "staff": staff,
+            "applies_to": applies_to,
+            "hourly_rate": hourly_rate,
+            "currency": currency,
+            "effective_from": effective_from,
+            "effective_to": effective_to,
+        }
+    )
+    context = rates_context(session, actor, error=error, status=status, typed=typed)
     return render(request, "rates.html", context)
 
 

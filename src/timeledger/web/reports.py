@@ -100,8 +100,19 @@ def report_query(params: Mapping[str, str]) -> dict[str, str]:
     return {**query, **filter_query(params)}
 
 
+def _whose(params: Mapping[str, str], staff: list[tuple[str, str]], everyone: bool) -> str:
+    """Whose time the report holds, as the line above the totals says it."""
+    chosen = params.get("staff", "").strip()
+    if chosen:
+        name = dict(staff).get(chosen)
+        return f"the time of {name}" if name else "the chosen staff member's time"
+    return "the whole firm" if everyone else "your own time"
+
+
 def form_context(session: Session, actor: Actor, params: Mapping[str, str]) -> dict[str, Any]:
     """The form's choices and the values it shows again."""
+    picks = choices(session, actor)
+    everyone = actor.account.role.value in ("owner", "admin")
     return {
         "title": "Reports",
         "actor": actor,
@@ -110,7 +121,7 @@ def form_context(session: Session, actor: Actor, params: Mapping[str, str]) -> d
         "billable_choices": BILLABLE,
         "rounding_choices": ROUNDING,
         "steps": STEPS,
-        "choices": choices(session, actor),
+        "choices": picks,
         "form": {
             "period": chosen_period(params),
             "group_by": params.get("group_by") or "client",
@@ -118,7 +129,8 @@ def form_context(session: Session, actor: Actor, params: Mapping[str, str]) -> d
             "to": params.get("to", ""),
             **form_values(params),
         },
-        "everyone": actor.account.role.value in ("owner", "admin"),
+        "everyone": everyone,
+        "whose": _whose(params, picks.staff, everyone),
     }
 
 

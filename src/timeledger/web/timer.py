@@ -128,7 +128,8 @@ def start_timer(
 
     started = trackable_words(session, actor, trackable, start)
     error = attempt(session, started) if trackable else "Choose what to track time on."
-    context = timer_context(session, actor, now, error=error)
+    # Started: keyboard focus goes on to Stop timer (a refusal: to its message, app.js).
+    context = timer_context(session, actor, now, error=error, focus_stop=error is None)
     return render(request, "timer.html", context)
 
 
