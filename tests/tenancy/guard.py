@@ -35,7 +35,20 @@ ALLOWED: dict[str, str] = {
     "timeledger.webhooks.repository:purge": (
         "retention: old finished deliveries and orphan events of every firm"
     ),
+    "timeledger.web.repository:live_login_count": (
+        "a user's own logins span firms by design (the page header's firm switch)"
+    ),
+    "timeledger.tokens.repository:bound_accounts": (
+        "a user's tokens (per user) may be bound to accounts in several firms"
+    ),
+    "timeledger.time_entries.repository:running_entries": (
+        "a user's running timers in each of their firms (/me): one firm per request otherwise"
+    ),
+    "timeledger.idempotency.repository:purge_expired": (
+        "retention: expired idempotency keys of every firm"
+    ),
     "timeledger.migrations:upgrade": "migrations rewrite whole tables, every firm at once",
+    "timeledger.migrations:downgrade": "migrations rewrite whole tables, every firm at once",
 }
 
 

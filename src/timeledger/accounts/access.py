@@ -28,7 +28,7 @@ def _overrides(login: Login) -> dict[str, bool | None]:
 
 
 def _login_of(session: Session, account: Account) -> Login:
-    login = repository.first_login(session, account_id=account.id)
+    login = repository.first_login(session, firm_id=account.firm_id, account_id=account.id)
     if login is None:
         raise NotFound(NO_LOGIN)
     return login

@@ -166,10 +166,12 @@ def live_owner_count(session: Session, firm_id: int) -> int:
     )
 
 
-def first_login(session: Session, *, account_id: int) -> Login | None:
+def first_login(session: Session, *, firm_id: int, account_id: int) -> Login | None:
     """The account's login (the first, should there ever be several)."""
     return session.scalars(
-        select(Login).where(Login.account_id == account_id).order_by(Login.id)
+        select(Login)
+        .where(Login.firm_id == firm_id, Login.account_id == account_id)
+        .order_by(Login.id)
     ).first()
 
 
@@ -180,7 +182,11 @@ def permission_changes(
     account that made it (None for the command line)."""
     rows = session.execute(
         select(PermissionChange, Account.uuid)
-        .outerjoin(Account, Account.id == PermissionChange.changed_by_account_id)
+        .outerjoin(
+            Account,
+            (Account.firm_id == PermissionChange.firm_id)
+            & (Account.id == PermissionChange.changed_by_account_id),
+        )
         .where(PermissionChange.firm_id == firm_id, PermissionChange.account_id == account_id)
         .order_by(PermissionChange.id)
     ).all()

@@ -76,7 +76,9 @@ def user_by_email(session: Session, email: str) -> User | None:
     return session.scalars(select(User).where(User.email == email.strip().lower())).first()
 
 
-def login_for(session: Session, user_id: int, account_id: int) -> Login | None:
+def login_for(session: Session, user_id: int, account_id: int, *, firm_id: int) -> Login | None:
     return session.scalars(
-        select(Login).where(Login.user_id == user_id, Login.account_id == account_id)
+        select(Login).where(
+            Login.firm_id == firm_id, Login.user_id == user_id, Login.account_id == account_id
+        )
     ).first()

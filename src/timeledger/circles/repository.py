@@ -39,7 +39,11 @@ def page_of_circles(
         statement = statement.where(
             Circle.id.in_(
                 select(CircleMember.circle_id)
-                .join(Account, Account.id == CircleMember.account_id)
+                .join(
+                    Account,
+                    (Account.firm_id == CircleMember.firm_id)
+                    & (Account.id == CircleMember.account_id),
+                )
                 .where(Account.firm_id == firm_id, Account.uuid.in_(account_uuids))
             )
         )

@@ -83,7 +83,7 @@ def seed_demo(
         session, firm, *OWNER, AccountType.EMPLOYEE, AccountRole.OWNER, owner_email, now
     )
     user, password = _owner_user(session, owner_email, now, reset_password=reset_password)
-    if auth_repository.login_for(session, user.id, owner.id) is None:
+    if auth_repository.login_for(session, user.id, owner.id, firm_id=owner.firm_id) is None:
         create_login(session, user=user, account=owner, now=now)
     clients = [
         _account(session, firm, first, last, AccountType.CLIENT, role, email, now)

@@ -44,12 +44,15 @@ def by_secret_hash(session: Session, secret_hash: str) -> tuple[WebSession, User
     return None if row is None else (row[0], row[1])
 
 
-def login_of(session: Session, login_id: int) -> tuple[Login, Account, Firm] | None:
+def login_of(
+    session: Session, login_id: int, *, firm_id: int
+) -> tuple[Login, Account, Firm] | None:
+    """The web session's chosen login of ``firm_id``, with its account and firm."""
     row = session.execute(
         select(Login, Account, Firm)
-        .join(Account, Account.id == Login.account_id)
+        .join(Account, (Account.firm_id == Login.firm_id) & (Account.id == Login.account_id))
         .join(Firm, Firm.id == Account.firm_id)
-        .where(Login.id == login_id)
+        .where(Login.firm_id == firm_id, Login.id == login_id)
     ).first()
     return None if row is None else (row[0], row[1], row[2])
 

@@ -91,8 +91,8 @@ def visitor(session: Session, *, secret: str | None, now: datetime) -> Visitor |
     if web_session.last_seen_at is None or now - web_session.last_seen_at >= LAST_SEEN_RESOLUTION:
         web_session.last_seen_at = web_session.updated_at = now
     actor = None
-    if web_session.login_id is not None:
-        chosen = repository.login_of(session, web_session.login_id)
+    if web_session.login_id is not None and web_session.firm_id is not None:
+        chosen = repository.login_of(session, web_session.login_id, firm_id=web_session.firm_id)
         if chosen is not None and chosen[1].archived_at is None:
             login, account, firm = chosen
             actor = Actor(user=user, account=account, login=login, firm=firm, token=None)
