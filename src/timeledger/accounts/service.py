@@ -63,10 +63,10 @@ def find_by_name(
     )
 
 
-def list_accounts(
-    session: Session, *, actor: Actor, params: ListParams, clients_only: bool = False
-) -> Page[AccountResource]:
-    """The firm's live accounts; a client or external sees only its own."""
+def _listed(
+    session: Session, actor: Actor, params: ListParams, clients_only: bool
+) -> tuple[list[Account], int]:
+    """The list's rows and total: its filters, order and who sees what."""
     if clients_only:
         types = [AccountType.CLIENT]
         roles = enum_filter(params, "type", AccountRole, CLIENT_ROLES)
@@ -82,6 +82,14 @@ def list_accounts(
         name=text_filter(params, "name"),
         only_id=None if may_read_records(actor) else actor.account.id,
     )
+    return list(rows), total
+
+
+def list_accounts(
+    session: Session, *, actor: Actor, params: ListParams, clients_only: bool = False
+) -> Page[AccountResource]:
+    """The firm's live accounts; a client or external sees only its own."""
+    rows, total = _listed(session, actor, params, clients_only)
     time_zone = actor.firm.time_zone
     items = [AccountResource.build(account, time_zone=time_zone) for account in rows]
     return build_page(items, total=total, params=params)
@@ -100,21 +108,7 @@ def account_choices(
 ) -> list[AccountChoice]:
     """``list_accounts``'s rows as uuid, name and role only, for a web picker: the same
     filters and order, without building each API resource the picker would throw away."""
-    if clients_only:
-        types = [AccountType.CLIENT]
-        roles = enum_filter(params, "type", AccountRole, CLIENT_ROLES)
-    else:
-        types = enum_filter(params, "type", AccountType)
-        roles = enum_filter(params, "role", AccountRole)
-    rows, _ = repository.page_of_accounts(
-        session,
-        firm_id=actor.firm.id,
-        params=params,
-        types=types,
-        roles=roles,
-        name=text_filter(params, "name"),
-        only_id=None if may_read_records(actor) else actor.account.id,
-    )
+    rows, _ = _listed(session, actor, params, clients_only)
     return [AccountChoice(str(a.uuid), a.name, a.role.value) for a in rows]
 
 
