@@ -176,25 +176,7 @@ def case(session: Session, case_id: int, *, firm_id: int) -> Case | None:
 
 def client_participants(session: Session, case_id: int, *, firm_id: int, limit: int) -> list[int]:
     """Up to ``limit`` client accounts taking part in the case, by id."""
-    return list(
-        session.scalars(
-            select(CaseParticipant.account_id)
-            .join(
-                Account,
-                and_(
-                    Account.firm_id == CaseParticipant.firm_id,
-                    Account.id == CaseParticipant.account_id,
-                ),
-            )
-            .where(
-                CaseParticipant.firm_id == firm_id,
-                CaseParticipant.case_id == case_id,
-                Account.type == AccountType.CLIENT,
-            )
-            .order_by(CaseParticipant.account_id)
-            .limit(limit)
-        )
-    )
+    return client_participants_of(session, [case_id], firm_id=firm_id, limit=limit)[case_id]
 
 
 def case_billing_client_ids(

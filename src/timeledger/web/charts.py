@@ -10,15 +10,17 @@ from pygal.style import Style
 
 from timeledger.web.durations import format_exact
 
-_STYLE = Style(
-    background="transparent",
-    plot_background="transparent",
-    foreground="#222",
-    foreground_strong="#111",
-    foreground_subtle="#555",
-    colors=("#1f5fa8", "#9bb8d8"),
-    font_family="system-ui, sans-serif",
-)
+# What both charts share: transparent, dark text, billable blue under non-billable.
+_LOOK: dict[str, object] = {
+    "background": "transparent",
+    "plot_background": "transparent",
+    "foreground": "#222",
+    "foreground_strong": "#111",
+    "foreground_subtle": "#555",
+    "colors": ("#1f5fa8", "#9bb8d8"),
+    "font_family": "system-ui, sans-serif",
+}
+_STYLE = Style(**_LOOK)
 
 
 # The phone variant (shown under 600 px, app.css): drawn about as wide as a 360 px
@@ -26,13 +28,7 @@ _STYLE = Style(
 PHONE_WIDTH = 320
 PHONE_FONT = 15
 _PHONE_STYLE = Style(
-    background="transparent",
-    plot_background="transparent",
-    foreground="#222",
-    foreground_strong="#111",
-    foreground_subtle="#555",
-    colors=("#1f5fa8", "#9bb8d8"),
-    font_family="system-ui, sans-serif",
+    **_LOOK,
     label_font_size=PHONE_FONT,
     major_label_font_size=PHONE_FONT,
     value_font_size=PHONE_FONT,
